@@ -1,0 +1,9 @@
+//! `rasoat extract` (being built).
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`rasoat extract` is not built yet")
+}

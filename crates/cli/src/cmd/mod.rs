@@ -1,0 +1,8 @@
+//! One module per subcommand; each owns its clap `Args` and a `run`.
+pub mod check;
+pub mod extract;
+pub mod index;
+pub mod parse;
+pub mod review;
+pub mod rules;
+pub mod search;

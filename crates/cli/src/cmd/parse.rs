@@ -1,0 +1,9 @@
+//! `rasoat parse` (being built).
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`rasoat parse` is not built yet")
+}

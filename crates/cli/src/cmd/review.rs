@@ -1,0 +1,9 @@
+//! `rasoat review` (being built).
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`rasoat review` is not built yet")
+}

@@ -1,0 +1,1 @@
+//! Search index (tantivy) with Vietnamese analysis. (Being built: see issue 4.)

@@ -1,0 +1,1 @@
+//! Report renderers. (Being built: see issues 5 and 6.)
