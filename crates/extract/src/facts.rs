@@ -76,6 +76,9 @@ pub struct Citation {
     pub range: TextRange,
     /// Range of the quoted title, if any (mentions inside it are `CitedTitle`).
     pub title_range: Option<TextRange>,
+    /// Registry key this citation resolves to (a law cited by name and date → its number key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_key: Option<String>,
 }
 
 /// A reference to a part: "điểm a khoản 2 Điều 5 của Luật này", "mục III", "phụ lục kèm theo Kế hoạch này".
@@ -125,9 +128,33 @@ pub struct AgencyMention {
     pub ended: Option<Date>,
     pub context: Context,
     pub range: TextRange,
+    /// Office holder written before the body: "Giám đốc" (Sở …), "Thủ trưởng", "Trưởng phòng".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<String>,
+    /// Gazetteer id of the body this one belongs to (`ubnd-xa` → `ubnd-cap-xa`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
-/// Role an agency gets in a clause.
+/// A named administrative unit: "xã Krông Búk", "huyện M'Đrắk", "tỉnh Phú Yên".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceMention {
+    /// Unit type as canonical word: `tỉnh`, `thành phố`, `huyện`, `quận`, `thị xã`, `thị trấn`, `xã`, `phường`, `đặc khu`.
+    pub unit: String,
+    /// Name as written (`Krông Búk`).
+    pub name: String,
+    /// Folded key: `huyen krong buk`.
+    pub key: String,
+    /// Level of the unit (district for huyện/quận/thị xã/thành phố thuộc tỉnh).
+    pub level: Level,
+    /// The unit no longer exists (district level, thị trấn, the 29 merged provinces, Thừa Thiên Huế).
+    pub abolished: bool,
+    pub ended: Option<Date>,
+    /// Successor unit for merged provinces (`tỉnh Đắk Lắk`).
+    pub successor: Option<String>,
+    pub context: Context,
+    pub range: TextRange,
+}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
@@ -221,6 +248,14 @@ pub struct Delegation {
     pub term: Option<String>,
     pub context: Context,
     pub range: TextRange,
+    /// Grantee as written when it is not in the gazetteer ("Trưởng phòng Quản lý năng lượng").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grantee_text: Option<String>,
+    /// Office holder of the grantor / grantee ("Giám đốc" Sở …, "Chủ tịch" is its own agency id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grantor_head: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grantee_head: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -274,6 +309,12 @@ pub struct ProvisionFacts {
     pub reports: Vec<ReportDuty>,
     /// Ranges of "Căn cứ …" lines and cited titles (non-operative text).
     pub non_operative: Vec<(TextRange, Context)>,
+    /// Named administrative units (communes, former districts, provinces).
+    #[serde(default)]
+    pub places: Vec<PlaceMention>,
+    /// Agencies that are the implied subject of this clause (from a heading such as "1. Sở Tư pháp").
+    #[serde(default)]
+    pub implied_subjects: Vec<String>,
 }
 
 /// Kind of edge in the document graph.

@@ -1,1 +1,116 @@
-//! Search index (tantivy) with Vietnamese analysis. (Being built: see issue 4.)
+//! Search index (tantivy) with Vietnamese analysis, over provisions.
+//!
+//! * [`analysis`]: the analyzers (folded, exact, syllable bigrams) and number-symbol keys.
+//! * [`writer::update`]: build or incrementally update an index folder from source files.
+//! * [`SearchIndex::open`] + [`SearchIndex::search`]: queries with filters, ranked provisions.
+
+pub mod analysis;
+pub mod manifest;
+pub mod query;
+pub mod schema;
+pub mod writer;
+
+pub use manifest::Manifest;
+pub use query::{Filters, Hit, SearchMode, SearchResult};
+pub use writer::{FactsFn, ParseFn, Progress, UpdateOptions, UpdateStats, update};
+
+use schema::Fields;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+/// Default index folder (relative to the working directory).
+pub const DEFAULT_DIR: &str = ".rasoat/index";
+
+const REBUILD_HINT: &str = "rebuild with `rasoat index --rebuild`";
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("no search index at {0}; build one with `rasoat index [PATH...]`")]
+    Missing(String),
+    #[error("search index at {dir} is out of date ({reason}); {REBUILD_HINT}")]
+    Stale { dir: String, reason: String },
+    #[error("search index at {dir} is unreadable or corrupt ({reason}); {REBUILD_HINT}")]
+    Corrupt { dir: String, reason: String },
+    #[error("{0}: {1}")]
+    Io(String, String),
+    #[error("{0}")]
+    Query(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl IndexError {
+    /// Errors the user caused (bad query) rather than the machine.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, IndexError::Query(_))
+    }
+}
+
+/// Open the tantivy index in `dir` and register rasoat's analyzers on it.
+pub(crate) fn open_index_dir(dir: &Path) -> Result<Index, IndexError> {
+    let index = Index::open_in_dir(dir).map_err(|e| IndexError::Corrupt { dir: dir.display().to_string(), reason: e.to_string() })?;
+    // Custom tokenizers are not persisted by tantivy: register on every open.
+    analysis::register(&index);
+    Ok(index)
+}
+
+/// An opened index, ready for queries.
+pub struct SearchIndex {
+    pub dir: PathBuf,
+    #[allow(dead_code)] // kept so the index (and its tokenizers) outlive the reader explicitly
+    pub(crate) index: Index,
+    pub(crate) reader: IndexReader,
+    pub(crate) fields: Fields,
+    pub manifest: Manifest,
+    /// Document key → effect status for documents known to be out of force.
+    pub effects: BTreeMap<String, String>,
+}
+
+impl SearchIndex {
+    pub fn open(dir: &Path) -> Result<SearchIndex, IndexError> {
+        let ds = dir.display().to_string();
+        if !dir.exists() {
+            return Err(IndexError::Missing(ds));
+        }
+        if !dir.is_dir() {
+            return Err(IndexError::Corrupt { dir: ds, reason: "not a folder".into() });
+        }
+        let manifest = match Manifest::load(dir)? {
+            Some(m) => m,
+            None if dir.join("meta.json").exists() => {
+                return Err(IndexError::Corrupt { dir: ds, reason: "the rasoat manifest is missing".into() });
+            }
+            None => {
+                let empty = std::fs::read_dir(dir).map(|mut r| r.next().is_none()).unwrap_or(false);
+                return Err(if empty {
+                    IndexError::Missing(ds)
+                } else {
+                    IndexError::Corrupt { dir: ds, reason: "no rasoat manifest (not a rasoat index?)".into() }
+                });
+            }
+        };
+        let index = open_index_dir(dir)?;
+        let fields = Fields::from_schema(&index.schema()).map_err(|e| IndexError::Stale { dir: ds.clone(), reason: e.to_string() })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| IndexError::Corrupt { dir: ds.clone(), reason: e.to_string() })?;
+        // Force-load every segment now so a damaged file is reported here, not mid-query.
+        let searcher = reader.searcher();
+        for seg in searcher.segment_readers() {
+            seg.inverted_index(fields.text).map_err(|e| IndexError::Corrupt { dir: ds.clone(), reason: e.to_string() })?;
+        }
+        let effects = writer::effect_map(&manifest);
+        Ok(SearchIndex { dir: dir.to_path_buf(), index, reader, fields, manifest, effects })
+    }
+
+    /// Number of indexed records (documents + provisions).
+    pub fn num_records(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,10 +1,201 @@
 //! Ingestion: turns source files into [`rasoat_model::Document`] trees.
-//! (Being built: see issue 2.)
-use rasoat_model::{Document, ParseError};
-use std::path::Path;
+//!
+//! Formats:
+//! * plain text extracted from PDF (`.txt`, or no extension): hard wraps joined, split
+//!   symbols (`608/QĐ-` + `TTg`) re-joined, runs of spaces collapsed, lone page numbers
+//!   dropped; header and trailing blocks (Nơi nhận, signature) kept out of the provisions;
+//! * Markdown (`.md`), via pulldown-cmark;
+//! * Word `.docx` (zip + quick-xml), with Word's automatic numbering rebuilt from
+//!   `numbering.xml`;
+//! * JSON data sets (`.json`): ALQAC/VLSP `[{"id","articles":[{"id","text"}]}]`,
+//!   DRiLL `[{"id","law_id","content":[{"aid","content_Article"}]}]`, vbpl crawls
+//!   `[{"short_title","full_title","intro","content_layers"}]`: one document per law.
+//!
+//! Positions: byte offsets into the original file (line/column 1-based) for text,
+//! Markdown and JSON (for JSON, into the article strings of the JSON file). For .docx
+//! they refer to the document's paragraph text (one line per `w:p`), since the file
+//! itself is compressed; for UTF-16 input to the decoded text.
 
-/// Parse one file. A data-set JSON yields one document per law.
+mod dataset;
+mod decode;
+mod docx;
+mod header;
+mod lines;
+mod markdown;
+mod markers;
+mod structure;
+
+use rasoat_model::{Document, Format, ParseError, Source};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+
+
+/// Parse one file. A data-set JSON yields one document per law; a JSON file of
+/// questions (no law texts) yields none.
 pub fn parse_path(path: &Path) -> Result<Vec<Document>, ParseError> {
-    let _ = path;
-    Err(ParseError::new(path.display().to_string(), "parser not built yet"))
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| ParseError::new(&name, format!("cannot read: {e}")))?;
+    parse_bytes(&name, &bytes)
+}
+
+/// Parse in-memory bytes; `path` is used for the format (extension, else content) and messages.
+pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Vec<Document>, ParseError> {
+    let err = |r: String| ParseError::new(path, r);
+    let fmt = detect_format(path, bytes).map_err(err)?;
+    match fmt {
+        Kind::Text => parse_text(path, bytes).map(|d| vec![d]).map_err(err),
+        Kind::Markdown => markdown::parse(path, bytes).map(|d| vec![d]).map_err(err),
+        Kind::Docx => docx::parse(path, bytes).map(|d| vec![d]).map_err(err),
+        Kind::Json => dataset::parse(path, bytes).map_err(err),
+    }
+}
+
+/// Parse many files in parallel; results are in input order. One bad file never stops the rest.
+pub fn parse_many(paths: &[PathBuf]) -> Vec<Result<Vec<Document>, ParseError>> {
+    paths.par_iter().map(|p| parse_path(p)).collect()
+}
+
+/// File extensions taken from directories.
+pub const EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "docx", "json"];
+
+/// Expand files and directories into the list of input files, sorted and deterministic.
+/// Directories are walked recursively; hidden entries, `README.md`/`SOURCES.md` and files
+/// with other extensions are skipped there. Files named explicitly are kept as given (an
+/// unsupported extension then fails in [`parse_path`] with a clear reason).
+pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ParseError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        let meta = match std::fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) => {
+                errors.push(ParseError::new(p.display().to_string(), format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            let walker = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+                e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+            });
+            for e in walker {
+                match e {
+                    Ok(e) if e.file_type().is_file() => {
+                        let name = e.file_name().to_string_lossy().to_lowercase();
+                        if name == "readme.md" || name == "sources.md" {
+                            continue;
+                        }
+                        let ext = e.path().extension().map(|x| x.to_string_lossy().to_lowercase()).unwrap_or_default();
+                        if EXTENSIONS.contains(&ext.as_str()) {
+                            found.push(e.into_path());
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        let at = e.path().map(|x| x.display().to_string()).unwrap_or_else(|| p.display().to_string());
+                        errors.push(ParseError::new(at, format!("cannot read directory entry: {e}")));
+                    }
+                }
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    (files, errors)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Markdown,
+    Docx,
+    Json,
+}
+
+fn detect_format(path: &str, bytes: &[u8]) -> Result<Kind, String> {
+    let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let ext = match base.rsplit_once('.') {
+        Some((stem, e)) if !stem.is_empty() => e.to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    match ext.as_str() {
+        "txt" | "text" => Ok(Kind::Text),
+        "md" | "markdown" => Ok(Kind::Markdown),
+        "docx" => Ok(Kind::Docx),
+        "json" => Ok(Kind::Json),
+        "doc" => Err("legacy Word .doc is not supported: save it as .docx".into()),
+        "pdf" => Err("PDF is not read directly: extract its text first (for example `pdftotext -layout`) and parse the .txt".into()),
+        "" => {
+            // No extension: look at the content.
+            if bytes.starts_with(b"PK\x03\x04") {
+                Ok(Kind::Docx)
+            } else if bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&b| b == b'[' || b == b'{') {
+                Ok(Kind::Json)
+            } else {
+                Ok(Kind::Text)
+            }
+        }
+        other => Err(format!("unsupported file type '.{other}' (expected .txt, .md, .docx or .json)")),
+    }
+}
+
+/// 64-bit FNV-1a over 8-byte words, as 16 hex digits: a content identity, not a security hash.
+pub fn digest(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h ^ w).wrapping_mul(0x100000001b3);
+        h ^= h >> 29;
+    }
+    for &b in chunks.remainder() {
+        h = (h ^ b as u64).wrapping_mul(0x100000001b3);
+    }
+    h ^= bytes.len() as u64;
+    h = h.wrapping_mul(0x9E3779B97F4A7C15);
+    format!("{:016x}", h ^ (h >> 32))
+}
+
+fn source(path: &str, format: Format, bytes: &[u8]) -> Source {
+    Source { path: path.to_string(), format, bytes: bytes.len() as u64, digest: digest(bytes) }
+}
+
+/// Plain text (PDF extraction) → one document.
+fn parse_text(path: &str, bytes: &[u8]) -> Result<Document, String> {
+    let d = decode::decode_text(bytes)?;
+    // Spans are computed against the original file when it is UTF-8 (BOM included).
+    let orig: &str = if d.utf16 { &d.text } else { std::str::from_utf8(bytes).unwrap_or(&d.text) };
+    let base = if d.utf16 { 0 } else { d.base };
+    let lines = lines::split_plain(&d.text, base, true);
+    let src = structure::SrcText::new(orig);
+    let parsed = structure::build(&lines, &src, true, &structure::Articles::default());
+    Ok(finish(source(path, Format::Text, bytes), parsed))
+}
+
+pub(crate) fn finish(source: Source, p: structure::Parsed) -> Document {
+    let meta = header::to_meta(p.header);
+    Document { source, meta, provisions: p.provisions, blocks: p.blocks, warnings: p.warnings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_detection() {
+        assert_eq!(detect_format("a/b.TXT", b"x"), Ok(Kind::Text));
+        assert_eq!(detect_format("law.json", b"[]"), Ok(Kind::Json));
+        assert_eq!(detect_format("noext", b"  [1]"), Ok(Kind::Json));
+        assert!(detect_format("x.xlsx", b"").unwrap_err().contains(".xlsx"));
+        assert_eq!(detect_format(".hidden", b"abc"), Ok(Kind::Text));
+    }
+
+    #[test]
+    fn digest_differs() {
+        assert_ne!(digest(b"abc"), digest(b"abd"));
+        assert_eq!(digest(b"abc").len(), 16);
+    }
 }

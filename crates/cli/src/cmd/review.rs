@@ -1,9 +1,141 @@
-//! `rasoat review` (being built).
+//! `rasoat review`: review a corpus with every rule and write a report.
+//!
+//! Exit codes: 0 = the review ran (whatever it found); 1 = some input failed to parse (each such
+//! file is also a `parse-error` finding in the report); 2 = usage error, broken rule file (without
+//! `--keep-going`) or an output file that cannot be written.
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rasoat_model::{Date, Report, Severity};
+use rasoat_report::OutputFormat;
+use rasoat_rules::{Corpus, Engine, ReviewOptions};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Files or folders to review (default: corpus/).
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format: text, md, html, json, csv, sarif (also github, junit).
+    #[arg(long, short = 'f', default_value = "text", value_parser = parse_format)]
+    format: OutputFormat,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Rules folder (one TOML file per rule); default: the bundled rules.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Drop findings below this severity: info, warning, error.
+    #[arg(long, value_name = "LEVEL", default_value = "info", value_parser = parse_severity)]
+    min_severity: Severity,
+    /// Review date R (YYYY-MM-DD or DD/MM/YYYY); default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Run the valid rules even when some rule files are broken (reported on stderr).
+    #[arg(long)]
+    keep_going: bool,
+    /// No progress bar and no summary line.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`rasoat review` is not built yet")
+fn parse_format(s: &str) -> Result<OutputFormat, String> {
+    OutputFormat::parse(s).ok_or_else(|| format!("unknown format `{s}` (text, md, html, json, csv, sarif, github, junit)"))
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s).ok_or_else(|| format!("unknown severity `{s}` (info, warning, error)"))
+}
+
+/// `2025-07-01` or `01/7/2025`.
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    if let Ok(d) = s.parse::<Date>() {
+        return Ok(d);
+    }
+    let parts: Vec<&str> = s.split(['/', '.', '-']).collect();
+    if parts.len() == 3 {
+        if let (Ok(d), Ok(m), Ok(y)) = (parts[0].parse::<i8>(), parts[1].parse::<i8>(), parts[2].parse::<i16>()) {
+            if let Ok(date) = Date::new(y, m, d) {
+                return Ok(date);
+            }
+        }
+    }
+    Err(format!("invalid date `{s}` (use YYYY-MM-DD or DD/MM/YYYY)"))
+}
+
+pub fn today() -> Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let (engine, broken) = Engine::load(args.rules.as_deref(), args.keep_going).map_err(|e| anyhow::anyhow!("broken rule file: {e} (use --keep-going to run the other rules)"))?;
+    for e in &broken {
+        eprintln!("rasoat: broken rule file skipped: {e}");
+    }
+    let paths = if args.paths.is_empty() { vec![PathBuf::from("corpus")] } else { args.paths.clone() };
+    let (files, mut parse_errors) = rasoat_parse::collect_inputs(&paths);
+
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let pb = ProgressBar::with_draw_target(Some(files.len() as u64), if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
+    pb.set_style(ProgressStyle::with_template("{spinner} {msg:<10} [{bar:30}] {pos}/{len} files").unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+    pb.set_message("parsing");
+    let parsed: Vec<_> = {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .map(|p| {
+                let r = rasoat_parse::parse_path(p);
+                pb.inc(1);
+                r
+            })
+            .collect()
+    };
+    let mut docs = Vec::new();
+    for r in parsed {
+        match r {
+            Ok(d) => docs.extend(d),
+            Err(e) => parse_errors.push(e),
+        }
+    }
+    pb.set_message("extracting");
+    let analyzed = engine.analyze(docs);
+    let provisions: usize = analyzed.iter().map(|a| a.doc.flat().len()).sum();
+    let documents = analyzed.len();
+    pb.set_message("reviewing");
+    let corpus = Corpus { docs: analyzed, parse_errors };
+    let opts = ReviewOptions { as_of: args.as_of.unwrap_or_else(today), min_severity: args.min_severity };
+    let findings = engine.review(&corpus, &opts);
+    pb.finish_and_clear();
+
+    let report = Report::new(findings, engine.rule_infos(), documents, provisions, 0, opts.as_of.to_string());
+    let out = rasoat_report::render(&report, args.format);
+    match &args.output {
+        Some(f) => std::fs::write(f, out.as_bytes()).with_context(|| format!("cannot write {}", f.display()))?,
+        None => {
+            use std::io::Write;
+            let mut so = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = so.write_all(out.as_bytes());
+            let _ = so.flush();
+        }
+    }
+    let s = &report.summary;
+    if !args.quiet {
+        eprintln!(
+            "rasoat review: {} documents, {} provisions, as of {}: {} findings ({} errors, {} warnings, {} info), {} parse errors, in {:.2}s",
+            s.documents,
+            s.provisions,
+            s.as_of,
+            s.findings,
+            s.errors,
+            s.warnings,
+            s.infos,
+            corpus.parse_errors.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(if corpus.parse_errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

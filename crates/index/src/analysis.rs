@@ -1,0 +1,370 @@
+//! Vietnamese analyzers for tantivy. Registered on every open (tantivy does not persist
+//! custom tokenizers). All analyzers work on NFC or NFD input: the word tokenizer keeps
+//! combining marks inside a word, and each filter normalises per token.
+
+use rasoat_text::{fold_char_into, normalize_tone};
+use std::sync::OnceLock;
+use tantivy::Index;
+use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
+/// Bump when any analyzer's output changes: an index built with another value is stale.
+pub const ANALYZER_VERSION: u32 = 1;
+
+pub const FOLD: &str = "vn_fold";
+pub const EXACT: &str = "vn_exact";
+pub const BIGRAM: &str = "vn_bigram";
+
+/// Register every rasoat analyzer on `index`.
+pub fn register(index: &Index) {
+    let m = index.tokenizers();
+    m.register(FOLD, fold_analyzer());
+    m.register(EXACT, exact_analyzer());
+    m.register(BIGRAM, TextAnalyzer::builder(BigramTokenizer::default()).build());
+}
+
+pub fn fold_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(VnWordTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(VnNorm { fold: true })
+        .build()
+}
+
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(VnWordTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(VnNorm { fold: false })
+        .build()
+}
+
+/// Folded syllables of `text`, as the fold field indexes them.
+pub fn fold_tokens(text: &str) -> Vec<String> {
+    tokens_with(&mut fold_analyzer(), text)
+}
+
+/// Exact (NFC, lower, tone-normalised) syllables of `text`.
+pub fn exact_tokens(text: &str) -> Vec<String> {
+    tokens_with(&mut exact_analyzer(), text)
+}
+
+fn tokens_with(a: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut ts = a.token_stream(text);
+    while ts.advance() {
+        out.push(ts.token().text.clone());
+    }
+    out
+}
+
+/// Join two folded syllables into the bigram term the bigram field stores.
+pub fn bigram(a: &str, b: &str) -> String {
+    let mut s = String::with_capacity(a.len() + b.len() + 1);
+    s.push_str(a);
+    s.push('_');
+    s.push_str(b);
+    s
+}
+
+/// Fold one token: marks dropped, đ → d, lower case.
+pub fn fold_token(s: &str, out: &mut String) {
+    out.clear();
+    for c in s.chars() {
+        fold_char_into(c, out);
+    }
+}
+
+/// Exact form of one token: NFC, lower case, tone placement normalised (`uỷ` → `ủy`).
+pub fn exact_token(s: &str, out: &mut String) {
+    out.clear();
+    let lower: String = s.nfc().flat_map(|c| c.to_lowercase()).collect();
+    out.push_str(&normalize_tone(&lower));
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Like tantivy's SimpleTokenizer, but combining marks stay inside a word (NFD-safe).
+/// Offsets are byte offsets into the original text, so snippets highlight the original spelling.
+#[derive(Clone, Default)]
+pub struct VnWordTokenizer {
+    token: Token,
+}
+
+pub struct VnWordTokenStream<'a> {
+    text: &'a str,
+    chars: std::str::CharIndices<'a>,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for VnWordTokenizer {
+    type TokenStream<'a> = VnWordTokenStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VnWordTokenStream<'a> {
+        self.token.reset();
+        VnWordTokenStream { text, chars: text.char_indices(), token: &mut self.token }
+    }
+}
+
+impl TokenStream for VnWordTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.token.text.clear();
+        self.token.position = self.token.position.wrapping_add(1);
+        while let Some((from, c)) = self.chars.next() {
+            if c.is_alphanumeric() {
+                let to = (&mut self.chars).find(|(_, c)| !is_word_char(*c)).map(|(o, _)| o).unwrap_or(self.text.len());
+                self.token.offset_from = from;
+                self.token.offset_to = to;
+                self.token.text.push_str(&self.text[from..to]);
+                return true;
+            }
+        }
+        false
+    }
+    fn token(&self) -> &Token {
+        self.token
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// Token filter: fold (marks removed, đ→d) or exact (NFC + lower + tone placement).
+#[derive(Clone)]
+pub struct VnNorm {
+    pub fold: bool,
+}
+
+#[derive(Clone)]
+pub struct VnNormWrapper<T> {
+    inner: T,
+    buf: String,
+    fold: bool,
+}
+
+pub struct VnNormStream<'a, S> {
+    tail: S,
+    buf: &'a mut String,
+    fold: bool,
+}
+
+impl TokenFilter for VnNorm {
+    type Tokenizer<T: Tokenizer> = VnNormWrapper<T>;
+    fn transform<T: Tokenizer>(self, t: T) -> VnNormWrapper<T> {
+        VnNormWrapper { inner: t, buf: String::new(), fold: self.fold }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for VnNormWrapper<T> {
+    type TokenStream<'a> = VnNormStream<'a, T::TokenStream<'a>>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        VnNormStream { tail: self.inner.token_stream(text), buf: &mut self.buf, fold: self.fold }
+    }
+}
+
+impl<S: TokenStream> TokenStream for VnNormStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let t = self.tail.token_mut();
+        if t.text.is_ascii() {
+            t.text.make_ascii_lowercase();
+        } else {
+            if self.fold {
+                fold_token(&t.text, self.buf);
+            } else {
+                exact_token(&t.text, self.buf);
+            }
+            std::mem::swap(&mut t.text, self.buf);
+        }
+        true
+    }
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// Folded syllable bigrams (`phan_cap`): Vietnamese words are mostly two syllables, so a
+/// bigram match rewards the word rather than two unrelated syllables. Pairs do not cross
+/// sentence or clause punctuation (`.`, `;`, `:`, `,`, brackets, newlines).
+#[derive(Clone, Default)]
+pub struct BigramTokenizer {
+    token: Token,
+    words: Vec<(String, usize, usize)>,
+}
+
+pub struct BigramStream<'a> {
+    words: &'a [(String, usize, usize)],
+    text: &'a str,
+    i: usize,
+    token: &'a mut Token,
+}
+
+fn breaks_pair(gap: &str) -> bool {
+    gap.chars().any(|c| matches!(c, '.' | ';' | ':' | ',' | '(' | ')' | '\n' | '"' | '“' | '”' | '?' | '!'))
+}
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = BigramStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramStream<'a> {
+        self.token.reset();
+        self.words.clear();
+        let mut wt = VnWordTokenizer::default();
+        let mut ts = wt.token_stream(text);
+        let mut buf = String::new();
+        while ts.advance() {
+            let t = ts.token();
+            fold_token(&t.text, &mut buf);
+            self.words.push((buf.clone(), t.offset_from, t.offset_to));
+        }
+        BigramStream { words: &self.words, text, i: 0, token: &mut self.token }
+    }
+}
+
+impl TokenStream for BigramStream<'_> {
+    fn advance(&mut self) -> bool {
+        while self.i + 1 < self.words.len() {
+            let (a, af, at) = &self.words[self.i];
+            let (b, bf, bt) = &self.words[self.i + 1];
+            self.i += 1;
+            if breaks_pair(&self.text[*at..*bf]) {
+                continue;
+            }
+            self.token.text.clear();
+            self.token.text.push_str(a);
+            self.token.text.push('_');
+            self.token.text.push_str(b);
+            self.token.offset_from = *af;
+            self.token.offset_to = *bt;
+            self.token.position = self.i - 1;
+            return true;
+        }
+        false
+    }
+    fn token(&self) -> &Token {
+        self.token
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// Folded bigrams of a query, with the same pair-breaking rule as the index.
+pub fn bigram_tokens(text: &str) -> Vec<String> {
+    let mut t = BigramTokenizer::default();
+    let mut ts = t.token_stream(text);
+    let mut out = Vec::new();
+    while ts.advance() {
+        out.push(ts.token().text.clone());
+    }
+    out
+}
+
+fn number_re() -> &'static regex::Regex {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // n[/yyyy]/TYPE-ISSUER (`28/NQ-HĐND`, `72/2025/QH15`, `01/VBHN-VPQH`) and the Party form
+        // `192-KL/TW`; spaces around separators are tolerated (PDF extraction, justification).
+        regex::Regex::new(
+            r"(?x)
+            \b\d{1,5}[a-zA-Z]?
+            (?:
+              (?:\s*/\s*\d{4})?\s*/\s*\p{Lu}[\p{Lu}\p{M}\d]*(?:\s*[-–]\s*[\p{Lu}\p{M}][\p{L}\p{M}\d]*)*
+            | \s*-\s*\p{Lu}[\p{Lu}\p{M}]*\s*/\s*\p{Lu}[\p{Lu}\p{M}\d]*
+            )",
+        )
+        .expect("static regex")
+    })
+}
+
+/// The one normalisation of a document number-symbol used by rasoat-index: folded (Đ → D,
+/// marks dropped), lower case, spaces removed, en dash → hyphen, leading zeros of the running
+/// number dropped. `28/NQ-HĐND`, `28/NQ-HDND`, `28 / NQ - HĐND` → `28/nq-hdnd`.
+pub fn number_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c == '–' {
+            out.push('-');
+            continue;
+        }
+        fold_char_into(c, &mut out);
+    }
+    let out = out.trim_end_matches(|c: char| !c.is_alphanumeric()).to_string();
+    // Leading zeros: `043/2025/QĐ-UBND` and `43/2025/QĐ-UBND` are one document.
+    let digits = out.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 1 && out.starts_with('0') {
+        let trimmed = out[..digits].trim_start_matches('0');
+        let trimmed = if trimmed.is_empty() { "0" } else { trimmed };
+        return format!("{trimmed}{}", &out[digits..]);
+    }
+    out
+}
+
+/// Every number-symbol written in `text`, as keys.
+pub fn number_keys_in(text: &str) -> Vec<String> {
+    let mut v: Vec<String> = number_re().find_iter(text).map(|m| number_key(m.as_str())).filter(|k| k.contains('/')).collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// If the whole query is a document number (optionally after "số"/"văn bản số"), its key.
+pub fn query_as_number(q: &str) -> Option<String> {
+    let q = q.trim();
+    let q = q.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let folded = rasoat_text::fold(q);
+    let rest_start = ["van ban so ", "so "].iter().find(|p| folded.starts_with(**p)).map(|p| p.len()).unwrap_or(0);
+    // Map the folded offset back: "số " and "văn bản số " fold length-preserving in chars.
+    let skip_chars = folded[..rest_start].chars().count();
+    let body: String = q.chars().skip(skip_chars).collect();
+    let m = number_re().find(body.trim())?;
+    let body = body.trim();
+    if m.start() == 0 && body[m.end()..].trim().is_empty() { Some(number_key(m.as_str())) } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_handles_nfc_nfd_and_d() {
+        let nfd: String = "Phân cấp Đắk Lắk".nfd().collect();
+        assert_eq!(fold_tokens("Phân cấp Đắk Lắk"), ["phan", "cap", "dak", "lak"]);
+        assert_eq!(fold_tokens(&nfd), ["phan", "cap", "dak", "lak"]);
+    }
+
+    #[test]
+    fn exact_normalises_tone_placement() {
+        assert_eq!(exact_tokens("Uỷ ban"), exact_tokens("Ủy ban"));
+        assert_eq!(exact_tokens("hoà"), ["hòa"]);
+        assert_ne!(exact_tokens("cấp"), exact_tokens("cáp"));
+        let nfd: String = "Thuỷ lợi".nfd().collect();
+        assert_eq!(exact_tokens(&nfd), ["thủy", "lợi"]);
+    }
+
+    #[test]
+    fn bigrams_stop_at_punctuation() {
+        assert_eq!(bigram_tokens("Phân cấp, chủ trì"), ["phan_cap", "chu_tri"]);
+        assert_eq!(bigram_tokens("a b c"), ["a_b", "b_c"]);
+    }
+
+    #[test]
+    fn number_keys_in_every_spelling() {
+        for s in ["28/NQ-HĐND", "28/NQ-HDND", "28 / NQ - HĐND", "28/nq-hđnd"] {
+            assert_eq!(number_key(s), "28/nq-hdnd", "{s}");
+        }
+        assert_eq!(number_key("043/2025/QĐ-UBND"), "43/2025/qd-ubnd");
+        let keys = number_keys_in("Căn cứ Luật số 72/2025/QH15 và Nghị quyết số 28/NQ-HĐND ngày 1/7/2025; Kết luận 192-KL/TW.");
+        assert_eq!(keys, ["192-kl/tw", "28/nq-hdnd", "72/2025/qh15"]);
+        assert_eq!(query_as_number("số 28/NQ-HDND"), Some("28/nq-hdnd".into()));
+        assert_eq!(query_as_number("72/2025/QH15"), Some("72/2025/qh15".into()));
+        assert_eq!(query_as_number("phân cấp 72/2025/QH15"), None);
+        assert_eq!(query_as_number("phân cấp"), None);
+    }
+}

@@ -1,0 +1,541 @@
+//! Query parsing and execution.
+//!
+//! Free text: short queries are AND (every syllable must match, folded or exact); long
+//! natural-language questions are ranked over any of their terms (OR, stop words dropped)
+//! and return article-level units. A short AND with no hit falls back to that ranking and
+//! says so. `"quoted phrases"` must match in order; `-word` / `-"phrase"` exclude. A query
+//! that is a document number returns that document and the provisions citing it.
+
+use crate::analysis::{bigram_tokens, exact_tokens, fold_tokens, query_as_number};
+use crate::writer::{agency_key, type_key};
+use crate::{IndexError, SearchIndex};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::ops::Bound;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Score, TantivyDocument, Term};
+
+/// Ranking weights (tuned on the data sets' training questions only, see bench/retrieval).
+pub struct Weights {
+    pub exact: f32,
+    pub head: f32,
+    pub bigram: f32,
+    pub phrase_exact: f32,
+}
+
+pub const WEIGHTS: Weights = Weights { exact: 0.6, head: 0.5, bigram: 0.7, phrase_exact: 1.0 };
+
+/// More terms than this (after stop words) make a query a natural-language question.
+const LONG_QUERY_TERMS: usize = 6;
+
+/// Folded function words of questions and statements ("Thưa luật sư, cho tôi hỏi … không?").
+/// Dropped from long questions only; a short query made only of them is rejected.
+const STOP_WORDS: &[&str] = &[
+    "thua", "xin", "hoi", "cho", "toi", "em", "chau", "minh", "a", "vay", "nhu", "the", "nao", "gi", "sao", "khong", "la",
+    "cua", "va", "cac", "nhung", "mot", "nay", "do", "thi", "ma", "o", "voi", "de", "duoc", "bi", "co", "trong", "ve", "tu",
+    "den", "khi", "neu", "nhe", "vui", "long", "giup", "hay", "hoac", "rat", "cam", "on", "da", "dang", "se", "ra", "vao",
+    "nhieu", "it", "bao", "phai", "can", "muon", "biet", "rang", "con", "nua", "luc", "ay", "kia", "day", "sau", "truoc",
+    "tren", "duoi", "theo", "tai", "boi", "vi", "nen", "cung", "van", "chi", "moi", "tung", "ca", "nguoi", "dieu", "khoan",
+];
+
+fn is_stop(t: &str) -> bool {
+    STOP_WORDS.contains(&t)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Document type code or name (`KH`, `QĐ`, `Kế hoạch`).
+    pub doc_type: Option<String>,
+    pub issuer: Option<String>,
+    pub agency: Option<String>,
+    /// Role name (`chu-tri`, `phoi-hop` ...).
+    pub role: Option<String>,
+    pub from: Option<jiff::civil::Date>,
+    pub to: Option<jiff::civil::Date>,
+    pub in_force: bool,
+}
+
+impl Filters {
+    fn is_empty(&self) -> bool {
+        self.doc_type.is_none()
+            && self.issuer.is_none()
+            && self.agency.is_none()
+            && self.role.is_none()
+            && self.from.is_none()
+            && self.to.is_none()
+            && !self.in_force
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SearchMode {
+    /// Every term must match.
+    All,
+    /// Ranked over any term (long question, or fallback).
+    Any,
+    /// The query is a document number: the document, then provisions citing it.
+    Number,
+    /// Only filters (no text).
+    Filter,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    /// `document` or `provision`.
+    pub kind: String,
+    pub document: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Effect status when known (`replaced by …`); absent when nothing says it is out of force.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provision: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heading: Option<String>,
+    pub file: String,
+    pub line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u64>,
+    /// Best passage in the original spelling; matched words between `**`.
+    pub snippet: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub agencies: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub law_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article_id: Option<String>,
+    /// Why it matched in number mode: `document` or `cites`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResult {
+    pub query: String,
+    pub mode: SearchMode,
+    /// A short query had no provision with all its terms; results rank any term.
+    pub fallback: bool,
+    pub hits: Vec<Hit>,
+    /// Microseconds spent in search (parse, execute, snippets), measured in-process.
+    pub took_us: u64,
+}
+
+/// The pieces of a query string.
+#[derive(Debug, Default, PartialEq)]
+pub struct ParsedQuery {
+    /// Free text with phrases and exclusions removed (punctuation kept for bigram breaks).
+    pub plain: String,
+    pub phrases: Vec<String>,
+    pub negs: Vec<String>,
+}
+
+pub fn parse_query(q: &str) -> ParsedQuery {
+    let mut out = ParsedQuery::default();
+    let chars: Vec<char> = q.chars().collect();
+    let mut i = 0;
+    let is_quote = |c: char| matches!(c, '"' | '“' | '”');
+    while i < chars.len() {
+        let c = chars[i];
+        let at_word_start = i == 0 || chars[i - 1].is_whitespace();
+        if c == '-' && at_word_start && i + 1 < chars.len() && !chars[i + 1].is_whitespace() {
+            // Exclusion: -word or -"phrase".
+            i += 1;
+            let mut s = String::new();
+            if is_quote(chars[i]) {
+                i += 1;
+                while i < chars.len() && !is_quote(chars[i]) {
+                    s.push(chars[i]);
+                    i += 1;
+                }
+                i += 1;
+            } else {
+                while i < chars.len() && !chars[i].is_whitespace() {
+                    s.push(chars[i]);
+                    i += 1;
+                }
+            }
+            if !s.trim().is_empty() {
+                out.negs.push(s.trim().to_string());
+            }
+            continue;
+        }
+        if is_quote(c) {
+            i += 1;
+            let mut s = String::new();
+            while i < chars.len() && !is_quote(chars[i]) {
+                s.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            if !s.trim().is_empty() {
+                out.phrases.push(s.trim().to_string());
+            }
+            // Phrase boundary breaks bigrams of the surrounding text.
+            out.plain.push_str(" . ");
+            continue;
+        }
+        out.plain.push(c);
+        i += 1;
+    }
+    out
+}
+
+fn term_q(t: Term, boost: f32) -> Box<dyn Query> {
+    let q: Box<dyn Query> = Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs));
+    if (boost - 1.0).abs() < f32::EPSILON { q } else { Box::new(BoostQuery::new(q, boost)) }
+}
+
+fn filter_q(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+    // Filters must not change ranking: zero weight.
+    (Occur::Must, Box::new(BoostQuery::new(q, 0.0)))
+}
+
+fn phrase_or_term(field: tantivy::schema::Field, toks: &[String]) -> Option<Box<dyn Query>> {
+    match toks.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(Term::from_field_text(field, &toks[0]), IndexRecordOption::WithFreqs))),
+        _ => Some(Box::new(PhraseQuery::new(toks.iter().map(|t| Term::from_field_text(field, t)).collect()))),
+    }
+}
+
+fn has_diacritics(s: &str) -> bool {
+    s.chars().any(|c| !c.is_ascii())
+}
+
+impl SearchIndex {
+    /// Run one query. `Err(IndexError::Query)` for an empty or stop-word-only query.
+    pub fn search(&self, q: &str, filters: &Filters, limit: usize) -> Result<SearchResult, IndexError> {
+        let t0 = std::time::Instant::now();
+        let q = rasoat_text::nfc(q);
+        let limit = limit.max(1);
+        let mut res = if let Some(key) = query_as_number(&q) {
+            let r = self.search_number(&q, &key, filters, limit)?;
+            if r.hits.is_empty() { self.search_text(&q, filters, limit)? } else { r }
+        } else {
+            self.search_text(&q, filters, limit)?
+        };
+        res.took_us = t0.elapsed().as_micros() as u64;
+        Ok(res)
+    }
+
+    fn filter_clauses(&self, f: &Filters) -> Result<Vec<(Occur, Box<dyn Query>)>, IndexError> {
+        let fl = &self.fields;
+        let mut v = Vec::new();
+        if let Some(t) = &f.doc_type {
+            v.push(filter_q(term_q(Term::from_field_text(fl.doc_type, &type_key(t)), 1.0)));
+        }
+        if let Some(i) = &f.issuer {
+            let toks = fold_tokens(i);
+            if toks.is_empty() {
+                return Err(IndexError::Query(format!("--issuer {i:?} has no searchable word")));
+            }
+            let sub: Vec<(Occur, Box<dyn Query>)> =
+                toks.iter().map(|t| (Occur::Must, term_q(Term::from_field_text(fl.issuer, t), 1.0))).collect();
+            v.push(filter_q(Box::new(BooleanQuery::new(sub))));
+        }
+        let role = f.role.as_ref().map(|r| rasoat_text::fold(r).trim().replace([' ', '_'], "-"));
+        match (&f.agency, &role) {
+            (Some(a), Some(r)) => {
+                // "agency X has role R" in the same provision.
+                let sub: Vec<(Occur, Box<dyn Query>)> = [format!("{r}@{}", agency_key(a)), format!("{r}@{a}")]
+                    .into_iter()
+                    .map(|k| (Occur::Should, term_q(Term::from_field_text(fl.role, &k), 1.0)))
+                    .collect();
+                v.push(filter_q(Box::new(BooleanQuery::new(sub))));
+            }
+            (Some(a), None) => {
+                let sub: Vec<(Occur, Box<dyn Query>)> = [agency_key(a), a.trim().to_string()]
+                    .into_iter()
+                    .map(|k| (Occur::Should, term_q(Term::from_field_text(fl.agency, &k), 1.0)))
+                    .collect();
+                v.push(filter_q(Box::new(BooleanQuery::new(sub))));
+            }
+            (None, Some(r)) => v.push(filter_q(term_q(Term::from_field_text(fl.role, r), 1.0))),
+            (None, None) => {}
+        }
+        if f.from.is_some() || f.to.is_some() {
+            let num = |d: &jiff::civil::Date| (d.year() as u64) * 10000 + (d.month() as u64) * 100 + d.day() as u64;
+            let lo = f.from.as_ref().map(|d| Bound::Included(Term::from_field_u64(fl.date, num(d)))).unwrap_or(Bound::Unbounded);
+            let hi = f.to.as_ref().map(|d| Bound::Included(Term::from_field_u64(fl.date, num(d)))).unwrap_or(Bound::Unbounded);
+            v.push(filter_q(Box::new(RangeQuery::new(lo, hi))));
+        }
+        if f.in_force {
+            for k in self.effects.keys() {
+                v.push((Occur::MustNot, term_q(Term::from_field_text(fl.doc_key, k), 1.0)));
+            }
+        }
+        Ok(v)
+    }
+
+    fn search_number(&self, q: &str, key: &str, filters: &Filters, limit: usize) -> Result<SearchResult, IndexError> {
+        let fl = &self.fields;
+        let doc_q: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, term_q(Term::from_field_text(fl.doc_key, key), 1.0)),
+            (Occur::Must, term_q(Term::from_field_text(fl.kind, "document"), 1.0)),
+        ]));
+        let cite_q = term_q(Term::from_field_text(fl.nums, key), 1.0);
+        let mut hits = Vec::new();
+        let mut seen = HashSet::new();
+        for (which, sub) in [("document", doc_q), ("cites", cite_q)] {
+            let mut clauses = vec![(Occur::Must, sub)];
+            clauses.extend(self.filter_clauses(filters)?);
+            let query = BooleanQuery::new(clauses);
+            let mut part = self.collect(&query, limit.saturating_sub(hits.len()), &mut seen, true)?;
+            for h in &mut part {
+                h.matched = Some(which.to_string());
+            }
+            hits.extend(part);
+            if hits.len() >= limit {
+                break;
+            }
+        }
+        for (i, h) in hits.iter_mut().enumerate() {
+            h.rank = i + 1;
+        }
+        Ok(SearchResult { query: q.to_string(), mode: SearchMode::Number, fallback: false, hits, took_us: 0 })
+    }
+
+    fn search_text(&self, q: &str, filters: &Filters, limit: usize) -> Result<SearchResult, IndexError> {
+        let fl = &self.fields;
+        let pq = parse_query(q);
+        let fold_all = fold_tokens(&pq.plain);
+        let exact_all = exact_tokens(&pq.plain);
+        let content: Vec<&String> = fold_all.iter().filter(|t| !is_stop(t)).collect();
+        let folded_q = rasoat_text::fold(q);
+        let question_cue = ["thua ", "cho hoi", "xin hoi", "toi muon hoi"].iter().any(|c| folded_q.trim_start().starts_with(c))
+            || (q.trim_end().ends_with('?') && content.len() > 3);
+        let long = content.len() > LONG_QUERY_TERMS || question_cue;
+
+        if fold_all.is_empty() && pq.phrases.is_empty() {
+            if !pq.negs.is_empty() {
+                return Err(IndexError::Query("the query only excludes words; add a word or phrase to search for".into()));
+            }
+            if filters.is_empty() {
+                return Err(IndexError::Query("empty query: type some words, a \"phrase\" or a document number".into()));
+            }
+            // Filters only: list matching provisions.
+            let mut clauses = vec![(Occur::Must, term_q(Term::from_field_text(fl.kind, "provision"), 1.0))];
+            clauses.extend(self.filter_clauses(filters)?);
+            let hits = self.collect(&BooleanQuery::new(clauses), limit, &mut HashSet::new(), false)?;
+            return Ok(SearchResult { query: q.to_string(), mode: SearchMode::Filter, fallback: false, hits: rank(hits), took_us: 0 });
+        }
+        if content.is_empty() && pq.phrases.is_empty() {
+            return Err(IndexError::Query(format!(
+                "the query {:?} has only stop words (e.g. \"của\", \"và\", \"là\"); add a content word",
+                q.trim()
+            )));
+        }
+
+        let use_exact = has_diacritics(&pq.plain);
+        // Per-term clause: folded body OR exact body (boosted) OR headings.
+        let term_clause = |fold_t: &str, exact_t: Option<&str>| -> Box<dyn Query> {
+            let mut sub: Vec<(Occur, Box<dyn Query>)> = vec![
+                (Occur::Should, term_q(Term::from_field_text(fl.text, fold_t), 1.0)),
+                (Occur::Should, term_q(Term::from_field_text(fl.head, fold_t), WEIGHTS.head)),
+            ];
+            if let Some(e) = exact_t.filter(|e| has_diacritics(e)) {
+                sub.push((Occur::Should, term_q(Term::from_field_text(fl.text_exact, e), WEIGHTS.exact)));
+            }
+            Box::new(BooleanQuery::new(sub))
+        };
+        // fold and exact analyzers split identically, so tokens pair up by position.
+        let paired: Vec<(String, Option<String>)> = fold_all
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.clone(), if use_exact { exact_all.get(i).cloned() } else { None }))
+            .collect();
+
+        let build = |any: bool| -> Result<BooleanQuery, IndexError> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut seen = HashSet::new();
+            for (f, e) in &paired {
+                if any && is_stop(f) {
+                    continue;
+                }
+                if !seen.insert((f.clone(), e.clone())) {
+                    continue;
+                }
+                clauses.push((if any { Occur::Should } else { Occur::Must }, term_clause(f, e.as_deref())));
+            }
+            let mut seen_bi = HashSet::new();
+            for b in bigram_tokens(&pq.plain) {
+                let both_stop = b.split('_').all(is_stop);
+                if both_stop || !seen_bi.insert(b.clone()) {
+                    continue;
+                }
+                clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_bigram, &b), WEIGHTS.bigram)));
+            }
+            for p in &pq.phrases {
+                let toks = fold_tokens(p);
+                if let Some(pq) = phrase_or_term(fl.text, &toks) {
+                    clauses.push((Occur::Must, pq));
+                }
+                if has_diacritics(p) {
+                    let et = exact_tokens(p);
+                    // Exact field has no positions: reward each exact syllable instead.
+                    for e in et.iter().filter(|e| has_diacritics(e)) {
+                        clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_exact, e), WEIGHTS.phrase_exact)));
+                    }
+                }
+            }
+            for n in &pq.negs {
+                if let Some(nq) = phrase_or_term(fl.text, &fold_tokens(n)) {
+                    clauses.push((Occur::MustNot, nq));
+                }
+            }
+            if any && long {
+                // Questions are answered by articles: rank article-level units only.
+                clauses.push(filter_q(term_q(Term::from_field_text(fl.unit, "y"), 1.0)));
+            }
+            clauses.extend(self.filter_clauses(filters)?);
+            if !clauses.iter().any(|(o, _)| *o != Occur::MustNot) {
+                clauses.push((Occur::Must, Box::new(EmptyQuery)));
+            }
+            Ok(BooleanQuery::new(clauses))
+        };
+
+        if long {
+            let query = build(true)?;
+            let hits = self.collect(&query, limit, &mut HashSet::new(), true)?;
+            return Ok(SearchResult { query: q.to_string(), mode: SearchMode::Any, fallback: false, hits: rank(hits), took_us: 0 });
+        }
+        let query = build(false)?;
+        let hits = self.collect(&query, limit, &mut HashSet::new(), true)?;
+        if !hits.is_empty() || fold_all.len() < 2 {
+            return Ok(SearchResult { query: q.to_string(), mode: SearchMode::All, fallback: false, hits: rank(hits), took_us: 0 });
+        }
+        let query = build(true)?;
+        let hits = self.collect(&query, limit, &mut HashSet::new(), true)?;
+        Ok(SearchResult { query: q.to_string(), mode: SearchMode::Any, fallback: true, hits: rank(hits), took_us: 0 })
+    }
+
+    /// Execute, keep the best hit per unit (an article and its clauses are one result), build hits.
+    fn collect(&self, query: &dyn Query, limit: usize, seen_units: &mut HashSet<String>, snippets: bool) -> Result<Vec<Hit>, IndexError> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let fl = &self.fields;
+        let searcher = self.reader.searcher();
+        let mut fetch = limit * 3 + 10;
+        let mut snip = if snippets {
+            let mut g = SnippetGenerator::create(&searcher, query, fl.text).map_err(|e| IndexError::Other(e.to_string()))?;
+            g.set_max_num_chars(220);
+            Some(g)
+        } else {
+            None
+        };
+        loop {
+            let top: Vec<(Score, DocAddress)> =
+                searcher.search(query, &TopDocs::with_limit(fetch).order_by_score()).map_err(|e| IndexError::Other(e.to_string()))?;
+            let exhausted = top.len() < fetch;
+            let mut hits = Vec::new();
+            let mut local_seen = seen_units.clone();
+            for (score, addr) in &top {
+                let d: TantivyDocument = searcher.doc(*addr).map_err(|e| IndexError::Corrupt {
+                    dir: self.dir.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                let s = |f| d.get_first(f).and_then(|v| v.as_str()).map(String::from);
+                let unit = s(fl.unit_id).unwrap_or_default();
+                if !local_seen.insert(unit) {
+                    continue;
+                }
+                let text = s(fl.text).unwrap_or_default();
+                let snippet = match snip.as_mut() {
+                    Some(g) => {
+                        let mut sn = g.snippet(&text);
+                        sn.set_snippet_prefix_postfix("**", "**");
+                        let html = sn.to_html();
+                        if sn.is_empty() { first_chars(&text, 220) } else { unescape_html(&html) }
+                    }
+                    None => first_chars(&text, 220),
+                };
+                let doc_key = s(fl.doc_key);
+                let date = d.get_first(fl.date).and_then(|v| v.as_u64()).map(|n| format!("{:04}-{:02}-{:02}", n / 10000, (n / 100) % 100, n % 100));
+                hits.push(Hit {
+                    rank: 0,
+                    score: *score,
+                    kind: s(fl.kind).unwrap_or_default(),
+                    document: s(fl.doc).unwrap_or_default(),
+                    title: s(fl.title),
+                    doc_type: s(fl.doc_type),
+                    issuer: s(fl.issuer),
+                    date,
+                    effect: doc_key.as_ref().and_then(|k| self.effects.get(k).cloned()),
+                    provision: s(fl.pid),
+                    label: s(fl.label),
+                    heading: s(fl.heading),
+                    file: s(fl.file).unwrap_or_default(),
+                    line: d.get_first(fl.line).and_then(|v| v.as_u64()).unwrap_or(0),
+                    end_line: d.get_first(fl.end_line).and_then(|v| v.as_u64()),
+                    snippet,
+                    agencies: d.get_all(fl.agency_name).filter_map(|v| v.as_str().map(String::from)).collect(),
+                    roles: d.get_all(fl.role).filter_map(|v| v.as_str().map(String::from)).filter(|r| !r.contains('@')).collect(),
+                    law_id: s(fl.law_id),
+                    article_id: s(fl.article_id),
+                    matched: None,
+                });
+                if hits.len() >= limit {
+                    break;
+                }
+            }
+            if hits.len() >= limit || exhausted || fetch > 5000 {
+                *seen_units = local_seen;
+                return Ok(hits);
+            }
+            fetch *= 4;
+        }
+    }
+}
+
+fn rank(mut hits: Vec<Hit>) -> Vec<Hit> {
+    for (i, h) in hits.iter_mut().enumerate() {
+        h.rank = i + 1;
+    }
+    hits
+}
+
+fn first_chars(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Snippet::to_html escapes the text; we print plain text with `**` marks.
+fn unescape_html(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn parses_phrases_and_negations() {
+        let p = parse_query(r#"phân cấp "chủ trì thẩm định" -huyện -"cấp huyện" 28/NQ-HĐND"#);
+        assert_eq!(p.phrases, ["chủ trì thẩm định"]);
+        assert_eq!(p.negs, ["huyện", "cấp huyện"]);
+        assert!(p.plain.contains("phân cấp"));
+        assert!(p.plain.contains("28/NQ-HĐND"));
+        assert!(!p.plain.contains("huyện"));
+    }
+}

@@ -1,0 +1,490 @@
+//! Building and incrementally updating the index from parsed documents.
+
+use crate::analysis::{number_key, number_keys_in};
+use crate::manifest::{DocEntry, FileEntry, Manifest};
+use crate::schema::{Fields, SCHEMA_VERSION, build_schema};
+use crate::{IndexError, analysis, open_index_dir};
+use rasoat_extract::DocFacts;
+use rasoat_model::{Document, Provision, ProvisionKind};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+/// Facts provider (extraction); `None` when the extractor has nothing for a document.
+pub type FactsFn = dyn Fn(&Document) -> Option<DocFacts> + Sync;
+
+/// Source reader; the default is `rasoat_parse::parse_path`.
+pub type ParseFn = dyn Fn(&Path) -> Result<Vec<Document>, String> + Sync;
+
+/// Progress events for a bar: `Start(total files to read)`, `File(bytes)` per file done.
+pub enum Progress<'a> {
+    Start { files: usize, bytes: u64 },
+    File { path: &'a str, bytes: u64 },
+    Committing,
+}
+
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct UpdateStats {
+    pub files_total: usize,
+    pub files_read: usize,
+    pub files_unchanged: usize,
+    pub files_removed: usize,
+    pub files_failed: usize,
+    pub documents: usize,
+    pub records: usize,
+    pub bytes_read: u64,
+    /// Per failed file: "path: reason".
+    pub errors: Vec<String>,
+    pub rebuilt_reason: Option<String>,
+}
+
+pub struct UpdateOptions<'a> {
+    pub rebuild: bool,
+    pub facts: Option<&'a FactsFn>,
+    pub parse: Option<&'a ParseFn>,
+    pub progress: Option<&'a (dyn Fn(Progress<'_>) + Sync)>,
+    /// Writer memory budget in bytes (split over the indexing threads).
+    pub memory: usize,
+}
+
+impl Default for UpdateOptions<'_> {
+    fn default() -> Self {
+        UpdateOptions { rebuild: false, facts: None, parse: None, progress: None, memory: 256_000_000 }
+    }
+}
+
+fn file_digest(bytes: &[u8]) -> String {
+    // FNV-1a 64: content identity only, not security.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}")
+}
+
+fn mtime_of(md: &std::fs::Metadata) -> u64 {
+    md.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as u64).unwrap_or(0)
+}
+
+/// True when `dir` looks like something we may delete on --rebuild.
+fn safe_to_clear(dir: &Path) -> bool {
+    if !dir.exists() {
+        return true;
+    }
+    if dir.join(crate::manifest::MANIFEST).exists() || dir.join("meta.json").exists() {
+        return true;
+    }
+    std::fs::read_dir(dir).map(|mut r| r.next().is_none()).unwrap_or(false)
+}
+
+fn clear_dir(dir: &Path) -> Result<(), IndexError> {
+    if !safe_to_clear(dir) {
+        return Err(IndexError::Other(format!(
+            "{} is not empty and is not a rasoat index; refusing to delete it (choose another --index folder)",
+            dir.display()
+        )));
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| IndexError::Io(dir.display().to_string(), e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Build or update the index in `dir` from `files` (already collected). Files known to the
+/// manifest but absent from `files` are removed; unchanged files (same size + mtime, or same
+/// digest) are not re-read.
+pub fn update(dir: &Path, files: &[PathBuf], opts: &UpdateOptions<'_>) -> Result<UpdateStats, IndexError> {
+    let mut stats = UpdateStats { files_total: files.len(), ..Default::default() };
+    let mut rebuild = opts.rebuild;
+    let mut manifest = if rebuild {
+        None
+    } else {
+        match Manifest::load(dir) {
+            Ok(m) => m,
+            Err(IndexError::Stale { .. }) | Err(IndexError::Corrupt { .. }) if dir.join(crate::manifest::MANIFEST).exists() => {
+                // A stale index of ours: rebuilding is the only way forward, say so.
+                stats.rebuilt_reason = Some(match Manifest::load(dir) {
+                    Err(e) => e.to_string(),
+                    _ => String::new(),
+                });
+                rebuild = true;
+                None
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    if manifest.is_none() && dir.join("meta.json").exists() && !rebuild {
+        return Err(IndexError::Corrupt {
+            dir: dir.display().to_string(),
+            reason: "index files present but the rasoat manifest is missing".into(),
+        });
+    }
+    if rebuild {
+        clear_dir(dir)?;
+        manifest = None;
+    }
+    let index = match &manifest {
+        Some(_) => open_index_dir(dir)?,
+        None => {
+            std::fs::create_dir_all(dir).map_err(|e| IndexError::Io(dir.display().to_string(), e.to_string()))?;
+            let idx = Index::create_in_dir(dir, build_schema())
+                .map_err(|e| IndexError::Corrupt { dir: dir.display().to_string(), reason: e.to_string() })?;
+            analysis::register(&idx);
+            idx
+        }
+    };
+    let mut manifest = manifest.unwrap_or_else(Manifest::new);
+    let fields = Fields::from_schema(&index.schema()).map_err(|e| IndexError::Stale {
+        dir: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+
+    // Decide what to (re)read.
+    let wanted: BTreeSet<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let mut to_read: Vec<(PathBuf, String, u64, u64)> = Vec::new();
+    for p in files {
+        let key = p.display().to_string();
+        let md = match std::fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) => {
+                stats.files_failed += 1;
+                stats.errors.push(format!("{key}: {e}"));
+                continue;
+            }
+        };
+        let (size, mtime) = (md.len(), mtime_of(&md));
+        match manifest.files.get(&key) {
+            Some(f) if f.size == size && f.mtime == mtime => stats.files_unchanged += 1,
+            _ => to_read.push((p.clone(), key, size, mtime)),
+        }
+    }
+    let removed: Vec<String> = manifest.files.keys().filter(|k| !wanted.contains(*k)).cloned().collect();
+
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 4);
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(threads, opts.memory.max(threads * 16_000_000))
+        .map_err(|e| IndexError::Other(format!("cannot lock index {} for writing: {e}", dir.display())))?;
+
+    for k in &removed {
+        writer.delete_term(Term::from_field_text(fields.file, k));
+        manifest.files.remove(k);
+        stats.files_removed += 1;
+    }
+
+    let total_bytes: u64 = to_read.iter().map(|t| t.2).sum();
+    if let Some(p) = opts.progress {
+        p(Progress::Start { files: to_read.len(), bytes: total_bytes });
+    }
+    // Chunks bound memory: parsed documents of one chunk at a time.
+    for chunk in to_read.chunks(32) {
+        let results: Vec<_> = chunk
+            .par_iter()
+            .map(|(path, key, size, mtime)| {
+                let r = read_one(path, key, opts.facts, opts.parse, &fields);
+                if let Some(p) = opts.progress {
+                    p(Progress::File { path: key, bytes: *size });
+                }
+                (key.clone(), *size, *mtime, r)
+            })
+            .collect();
+        for (key, size, mtime, r) in results {
+            match r {
+                Ok((digest, tdocs, entries)) => {
+                    if let Some(old) = manifest.files.get(&key) {
+                        if old.digest == digest {
+                            // Touched but not changed: keep the indexed records.
+                            manifest.files.insert(key, FileEntry { size, mtime, ..old.clone() });
+                            stats.files_unchanged += 1;
+                            continue;
+                        }
+                    }
+                    writer.delete_term(Term::from_field_text(fields.file, &key));
+                    stats.files_read += 1;
+                    stats.bytes_read += size;
+                    stats.documents += entries.len();
+                    stats.records += tdocs.len();
+                    for d in tdocs {
+                        writer.add_document(d).map_err(|e| IndexError::Other(format!("indexing {key}: {e}")))?;
+                    }
+                    manifest.files.insert(key, FileEntry { size, mtime, digest, docs: entries });
+                }
+                Err(e) => {
+                    // A file that no longer parses leaves the index (its old records are stale).
+                    writer.delete_term(Term::from_field_text(fields.file, &key));
+                    manifest.files.remove(&key);
+                    stats.files_failed += 1;
+                    stats.errors.push(e);
+                }
+            }
+        }
+    }
+    if let Some(p) = opts.progress {
+        p(Progress::Committing);
+    }
+    writer.commit().map_err(|e| IndexError::Other(format!("commit failed in {}: {e}", dir.display())))?;
+    writer.wait_merging_threads().map_err(|e| IndexError::Other(format!("merge failed in {}: {e}", dir.display())))?;
+    manifest.schema_version = SCHEMA_VERSION;
+    manifest.analyzer_version = analysis::ANALYZER_VERSION;
+    manifest.save(dir)?;
+    Ok(stats)
+}
+
+type ReadResult = Result<(String, Vec<TantivyDocument>, Vec<DocEntry>), String>;
+
+fn read_one(path: &Path, key: &str, facts: Option<&FactsFn>, parse: Option<&ParseFn>, f: &Fields) -> ReadResult {
+    let bytes = std::fs::read(path).map_err(|e| format!("{key}: {e}"))?;
+    let digest = file_digest(&bytes);
+    drop(bytes);
+    let docs = match parse {
+        Some(p) => p(path)?,
+        None => rasoat_parse::parse_path(path).map_err(|e| e.to_string())?,
+    };
+    let mut out = Vec::new();
+    let mut entries = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let fx = facts.and_then(|ff| ff(d));
+        let entry = document_records(d, i, key, fx.as_ref(), f, &mut out);
+        entries.push(entry);
+    }
+    Ok((digest, out, entries))
+}
+
+/// Type key used by `--type`: folded, no spaces (`QĐ` → `qd`).
+pub fn type_key(s: &str) -> String {
+    rasoat_text::fold(s).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Agency filter key: folded, spaces collapsed (`Sở Tư pháp` → `so tu phap`).
+pub fn agency_key(s: &str) -> String {
+    rasoat_text::collapse_spaces(&rasoat_text::fold(s))
+}
+
+fn date_num(d: &jiff::civil::Date) -> u64 {
+    (d.year() as u64) * 10000 + (d.month() as u64) * 100 + d.day() as u64
+}
+
+/// Kinds that group others and are too broad to be a result unit themselves.
+fn is_container(k: ProvisionKind) -> bool {
+    matches!(k, ProvisionKind::Phan | ProvisionKind::Chuong | ProvisionKind::Muc | ProvisionKind::TieuMuc)
+}
+
+fn subtree_text(p: &Provision, out: &mut String) {
+    let t = p.full_text();
+    if !t.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&t);
+    }
+    for c in &p.children {
+        subtree_text(c, out);
+    }
+}
+
+#[derive(Default)]
+struct Tags {
+    agencies: BTreeSet<String>,
+    names: BTreeSet<String>,
+    roles: BTreeSet<String>,
+}
+
+fn tags_of(pf: &rasoat_extract::ProvisionFacts, t: &mut Tags) {
+    for a in &pf.agencies {
+        t.agencies.insert(a.id.clone());
+        t.agencies.insert(agency_key(&a.name));
+        t.agencies.insert(agency_key(&a.surface));
+        t.names.insert(a.name.clone());
+    }
+    for s in &pf.assignments {
+        let r = s.role.as_str();
+        t.roles.insert(r.to_string());
+        t.agencies.insert(s.agency.clone());
+        t.agencies.insert(agency_key(&s.agency_name));
+        t.names.insert(s.agency_name.clone());
+        // Combined keys so `--agency X --role R` means "X has role R", not both somewhere.
+        t.roles.insert(format!("{r}@{}", s.agency));
+        t.roles.insert(format!("{r}@{}", agency_key(&s.agency_name)));
+    }
+}
+
+/// Add the records of one document to `out`; return its manifest entry.
+fn document_records(d: &Document, doc_index: usize, file: &str, fx: Option<&DocFacts>, f: &Fields, out: &mut Vec<TantivyDocument>) -> DocEntry {
+    let number = d.meta.number.clone();
+    let key = number.as_deref().map(number_key).or_else(|| fx.and_then(|x| x.key.clone()));
+    let display = d.display_name();
+    let date = d.meta.date.or_else(|| fx.and_then(|x| x.date));
+    let by_pid: HashMap<&str, &rasoat_extract::ProvisionFacts> =
+        fx.map(|x| x.provisions.iter().map(|p| (p.provision.as_str(), p)).collect()).unwrap_or_default();
+
+    let common = |td: &mut TantivyDocument| {
+        td.add_text(f.file, file);
+        td.add_text(f.doc, &display);
+        if let Some(k) = &key {
+            td.add_text(f.doc_key, k);
+        }
+        if let Some(t) = &d.meta.title {
+            td.add_text(f.title, t);
+        }
+        if let Some(t) = &d.meta.doc_type {
+            td.add_text(f.doc_type, type_key(t));
+        }
+        if let Some(t) = &d.meta.type_name {
+            td.add_text(f.doc_type, type_key(t));
+        }
+        if let Some(i) = &d.meta.issuer {
+            td.add_text(f.issuer, i);
+        }
+        if let Some(dt) = &date {
+            td.add_u64(f.date, date_num(dt));
+        }
+    };
+
+    // Document-level record: number, type, title, issuer.
+    let mut td = TantivyDocument::new();
+    common(&mut td);
+    td.add_text(f.kind, "document");
+    td.add_text(f.unit_id, format!("{file}#{doc_index}"));
+    let mut head = String::new();
+    for s in [&d.meta.type_name, &d.meta.number, &d.meta.title, &d.meta.law_id].into_iter().flatten() {
+        head.push_str(s);
+        head.push('\n');
+    }
+    td.add_text(f.head, &head);
+    td.add_text(f.text, head.trim_end());
+    td.add_text(f.text_exact, &head);
+    td.add_text(f.text_bigram, &head);
+    if let Some(l) = &d.meta.law_id {
+        td.add_text(f.law_id, l);
+    }
+    let first = d.provisions.first().map(|p| p.span.line).unwrap_or(1);
+    td.add_u64(f.line, first as u64);
+    out.push(td);
+
+    // Provision records. A unit (Điều, or a top-level non-container provision outside any Điều)
+    // indexes its whole subtree so that questions are ranked per article.
+    fn go<'a>(
+        p: &'a Provision,
+        unit: Option<&'a Provision>,
+        ancestors: &mut Vec<&'a Provision>,
+        ctx: &mut dyn FnMut(&'a Provision, Option<&'a Provision>, &[&'a Provision]),
+    ) {
+        let is_unit = unit.is_none() && (p.kind == ProvisionKind::Dieu || (!is_container(p.kind) && !ancestors.iter().any(|a| a.kind == ProvisionKind::Dieu)));
+        let unit_here = if is_unit { Some(p) } else { unit };
+        ctx(p, unit_here, ancestors);
+        ancestors.push(p);
+        for c in &p.children {
+            go(c, unit_here, ancestors, ctx);
+        }
+        ancestors.pop();
+    }
+    let mut emit = |p: &Provision, unit: Option<&Provision>, ancestors: &[&Provision]| {
+        let is_unit = unit.map(|u| std::ptr::eq(u, p)).unwrap_or(false);
+        let mut td = TantivyDocument::new();
+        common(&mut td);
+        td.add_text(f.kind, "provision");
+        if is_unit {
+            td.add_text(f.unit, "y");
+        }
+        let uid = match unit {
+            Some(u) => format!("{file}#{doc_index}#{}", u.id),
+            None => format!("{file}#{doc_index}#{}", p.id),
+        };
+        td.add_text(f.unit_id, uid);
+        td.add_text(f.pid, &p.id);
+        td.add_text(f.label, &p.label);
+        td.add_text(f.pkind, p.kind.as_str());
+        if let Some(h) = &p.heading {
+            td.add_text(f.heading, h);
+        }
+        let body = if is_unit && !p.children.is_empty() {
+            let mut s = String::new();
+            subtree_text(p, &mut s);
+            s
+        } else {
+            p.full_text()
+        };
+        // Ancestor headings (Chương, Mục, the Điều of a khoản) give context to short units.
+        let mut head = String::new();
+        for a in ancestors {
+            if let Some(h) = &a.heading {
+                head.push_str(h);
+                head.push('\n');
+            }
+        }
+        if let Some(h) = &p.heading {
+            head.push_str(h);
+        }
+        td.add_text(f.head, &head);
+        td.add_text(f.text_exact, &body);
+        td.add_text(f.text_bigram, &body);
+        for k in number_keys_in(&body) {
+            td.add_text(f.nums, k);
+        }
+        td.add_text(f.text, body);
+        let law = p.law_id.clone().or_else(|| ancestors.iter().rev().find_map(|a| a.law_id.clone())).or_else(|| d.meta.law_id.clone());
+        let art = p.article_id.clone().or_else(|| ancestors.iter().rev().find_map(|a| a.article_id.clone()));
+        if let Some(l) = law {
+            td.add_text(f.law_id, l);
+        }
+        if let Some(a) = art {
+            td.add_text(f.article_id, a);
+        }
+        td.add_u64(f.line, p.span.line as u64);
+        td.add_u64(f.end_line, p.span.end_line as u64);
+        let mut tags = Tags::default();
+        if is_unit {
+            p.walk(&mut |q, _| {
+                if let Some(pf) = by_pid.get(q.id.as_str()) {
+                    tags_of(pf, &mut tags);
+                }
+            });
+        } else if let Some(pf) = by_pid.get(p.id.as_str()) {
+            tags_of(pf, &mut tags);
+        }
+        for a in tags.agencies.iter().filter(|a| !a.is_empty()) {
+            td.add_text(f.agency, a);
+        }
+        for n in &tags.names {
+            td.add_text(f.agency_name, n);
+        }
+        for r in &tags.roles {
+            td.add_text(f.role, r);
+        }
+        out.push(td);
+    };
+    for p in &d.provisions {
+        let mut anc = Vec::new();
+        go(p, None, &mut anc, &mut emit);
+    }
+
+    let mut edges = Vec::new();
+    if let Some(x) = fx {
+        for e in &x.edges {
+            let kind = serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            edges.push((kind, number_key(&e.target)));
+        }
+    }
+    DocEntry { key, number, edges, date: date.map(|d| d.to_string()) }
+}
+
+/// Effect status of each document key, derived from the replace/repeal edges of every indexed
+/// document: `replaced by X` / `repealed by X`. Keys absent from the map are not known to be out of force.
+pub fn effect_map(m: &Manifest) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for f in m.files.values() {
+        for d in &f.docs {
+            let by = d.number.clone().unwrap_or_default();
+            for (kind, target) in &d.edges {
+                let status = match kind.as_str() {
+                    "thay-the" => format!("replaced by {by}"),
+                    "bai-bo" => format!("repealed by {by}"),
+                    _ => continue,
+                };
+                out.insert(target.clone(), status);
+            }
+        }
+    }
+    out
+}

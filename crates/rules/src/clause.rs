@@ -1,0 +1,187 @@
+//! The generic clause matcher: cues over original and folded text, scope, exclusion windows.
+use crate::ctx::{Clause, DocCtx, Hit};
+use crate::lexicon;
+use crate::spec::{ClauseSpec, RuleSpec, Scope};
+use crate::RuleFileError;
+use rasoat_model::Severity;
+use regex::Regex;
+use std::collections::BTreeMap;
+use crate::spec::Spanned;
+
+pub struct ClauseRx {
+    pub spec: ClauseSpec,
+    cues: Vec<Regex>,
+    folded: Vec<Regex>,
+    require: Vec<Regex>,
+    exclude_clause: Vec<Regex>,
+    exclude_before: Vec<Regex>,
+    exclude_after: Vec<Regex>,
+    exclude_subject: Vec<Regex>,
+    skip_headings: Vec<Regex>,
+    strong: Vec<Regex>,
+    lookup: Vec<(Regex, String)>,
+}
+
+/// Compile a list of spanned regexes; errors point at the line of the offending string.
+pub fn compile_list(file: &str, text: &str, list: &[Spanned<String>], lex: &BTreeMap<String, String>, folded: bool) -> Result<Vec<Regex>, RuleFileError> {
+    list.iter().map(|s| compile_one(file, text, s, lex, folded)).collect()
+}
+
+pub fn compile_one(file: &str, text: &str, s: &Spanned<String>, lex: &BTreeMap<String, String>, folded: bool) -> Result<Regex, RuleFileError> {
+    let err = |reason: String| RuleFileError { file: file.to_string(), line: s.line_in(text), reason };
+    let src = lexicon::expand(s.get_ref(), lex, folded).map_err(err)?;
+    // Folded cues are matched against folded text: fold their literals too, so a reviewer may
+    // write "phối hợp" or "phoi hop" alike.
+    let src = if folded { lexicon::fold_regex(&src) } else { src };
+    Regex::new(&src).map_err(|e| err(format!("bad regex: {}", e.to_string().lines().last().unwrap_or("").trim())))
+}
+
+impl ClauseRx {
+    pub fn compile(file: &str, text: &str, rule: &RuleSpec, c: &ClauseSpec) -> Result<ClauseRx, RuleFileError> {
+        let mut lex = lexicon::builtin();
+        lex.extend(rule.lexicons.clone());
+        if c.cues.is_empty() && c.folded_cues.is_empty() {
+            return Err(RuleFileError { file: file.into(), line: 1, reason: "clause rule has neither `cues` nor `folded_cues`".into() });
+        }
+        Ok(ClauseRx {
+            cues: compile_list(file, text, &c.cues, &lex, false)?,
+            folded: compile_list(file, text, &c.folded_cues, &lex, true)?,
+            require: compile_list(file, text, &c.require, &lex, true)?,
+            exclude_clause: compile_list(file, text, &c.exclude_clause, &lex, true)?,
+            exclude_before: compile_list(file, text, &c.exclude_before, &lex, true)?,
+            exclude_after: compile_list(file, text, &c.exclude_after, &lex, true)?,
+            exclude_subject: compile_list(file, text, &c.exclude_subject, &lex, true)?,
+            skip_headings: compile_list(file, text, &c.skip_headings, &lex, true)?,
+            strong: compile_list(file, text, &c.strong_cues, &lex, false)?,
+            lookup: c
+                .lookup
+                .iter()
+                .map(|l| Ok((compile_one(file, text, &l.pattern, &lex, true)?, l.value.clone())))
+                .collect::<Result<_, RuleFileError>>()?,
+            spec: c.clone(),
+        })
+    }
+
+    /// Does this rule look at this document at all?
+    pub fn applies(&self, d: &DocCtx) -> bool {
+        if self.spec.administrative_only && (d.normative || d.national) {
+            return false;
+        }
+        if self.spec.ubnd_only && !d.ubnd {
+            return false;
+        }
+        if let (Some(min), Some(dd)) = (self.spec.min_doc_date, d.date) {
+            if dd < min {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Hits of this rule in one clause: (range in text, severity override, message override, lookup).
+    pub fn run(&self, rule: &RuleSpec, c: &Clause) -> Vec<Hit> {
+        let text = c.text;
+        if text.is_empty() {
+            return vec![];
+        }
+        if !self.skip_headings.is_empty() && self.skip_headings.iter().any(|r| r.is_match(&c.headings)) {
+            return vec![];
+        }
+        if !self.require.is_empty() && !self.require.iter().any(|r| r.is_match(&c.folded)) {
+            return vec![];
+        }
+        if self.exclude_clause.iter().any(|r| r.is_match(&c.folded)) {
+            return vec![];
+        }
+        // Candidate ranges in original-text bytes.
+        let mut cand: Vec<(usize, usize)> = Vec::new();
+        for r in &self.cues {
+            for m in r.find_iter(text) {
+                if m.end() > m.start() {
+                    cand.push((m.start(), m.end()));
+                }
+            }
+        }
+        for r in &self.folded {
+            for m in r.find_iter(&c.folded) {
+                if m.end() > m.start() {
+                    cand.push((c.fmap[m.start()] as usize, c.fmap[m.end()] as usize));
+                }
+            }
+        }
+        cand.sort();
+        // Merge overlaps (an original cue and its folded twin hit the same words).
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in cand {
+            if let Some(last) = merged.last_mut() {
+                if s < last.1 {
+                    last.1 = last.1.max(e);
+                    continue;
+                }
+            }
+            merged.push((s, e));
+        }
+        let mut hits = Vec::new();
+        for (s, e) in merged {
+            let nonop = c.context_at(s);
+            let mut severity = None;
+            let mut message = None;
+            match (self.spec.scope, nonop) {
+                (Scope::Operative, Some(_)) => match self.spec.non_operative_severity {
+                    Some(sev) => {
+                        severity = Some(sev);
+                        message = self.spec.non_operative_message.clone();
+                    }
+                    None => continue,
+                },
+                (Scope::CanCu, ctx) if ctx != Some(rasoat_extract::Context::CanCu) => continue,
+                _ => {}
+            }
+            let fs = c.to_folded(s);
+            let fe = c.to_folded(e);
+            let before = &c.folded[floor(&c.folded, fs.saturating_sub(self.spec.before_window))..fs];
+            if self.exclude_before.iter().any(|r| r.is_match(before)) {
+                continue;
+            }
+            let after = &c.folded[fe..ceil(&c.folded, (fe + self.spec.after_window).min(c.folded.len()))];
+            if self.exclude_after.iter().any(|r| r.is_match(after)) {
+                continue;
+            }
+            let subject = &c.folded[..fs];
+            if self.exclude_subject.iter().any(|r| r.is_match(subject)) {
+                continue;
+            }
+            if severity.is_none() {
+                let seg = &text[s..e];
+                if let Some(sev) = self.spec.strong_severity {
+                    if self.strong.iter().any(|r| r.is_match(seg)) {
+                        severity = Some(sev);
+                    }
+                }
+            }
+            let hit_folded = &c.folded[fs..fe];
+            let lookup = self.lookup.iter().find(|(r, _)| r.is_match(hit_folded)).map(|(_, v)| v.clone());
+            let _ = rule;
+            hits.push(Hit { range: (s, e), severity, message, lookup, ..Default::default() });
+        }
+        hits
+    }
+}
+
+pub fn floor(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+pub fn ceil(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[allow(dead_code)]
+pub fn sev_name(s: Severity) -> &'static str {
+    s.as_str()
+}
