@@ -54,7 +54,10 @@ fn seed_plan_structure_citations_and_lines() {
     let d = &docs[0];
     let ps = &d["provisions"];
     let top: Vec<&str> = ps.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
-    assert_eq!(top, ["preamble", "I", "II", "III"]);
+    assert_eq!(top, ["preamble", "I", "II", "III", "closing"]);
+    // The closing "Trên đây là Kế hoạch …" is not part of III.6.d.
+    assert!(find(ps, "closing").unwrap()["text"].as_str().unwrap().contains("thay thế Kế hoạch số 89/KH-UBND ngày 09/05/2024"));
+    assert!(!find(ps, "III.6.d").unwrap()["text"].as_str().unwrap().contains("Trên đây"));
     assert_eq!(d["document"]["type_name"], "Kế hoạch");
     assert_eq!(d["document"]["normative"], false);
 
@@ -264,6 +267,33 @@ fn dataset_drill_and_vbpl() {
     assert_eq!(k3["article_id"], "3");
     assert_eq!(k3["law_id"], "06/2026/TT-BVHTTDL");
     assert_eq!(find(vp, "dieu-4.khoan-2.diem-a.diem-a1").unwrap()["label"], "điểm a1 khoản 2 Điều 4");
+}
+
+#[test]
+fn draft_with_blank_number_and_date() {
+    let (code, docs, err) = parse_json(&[&format!("{FIX}/du_thao_quyet_dinh.txt")]);
+    assert_eq!(code, 0, "{err}");
+    let m = &docs[0]["document"];
+    assert_eq!(m["draft"], true);
+    assert!(m["number"].is_null());
+    assert!(m["date"].is_null());
+    assert_eq!(m["doc_type"], "QĐ");
+    assert_eq!(m["normative"], true);
+    assert_eq!(m["place"], "Đắk Lắk");
+    assert_eq!(m["issuer"], "Ủy ban nhân dân tỉnh Đắk Lắk");
+    assert_eq!(m["title"], "Ban hành Quy định phân cấp thẩm quyền quản lý nhà nước trong lĩnh vực tư pháp cho Ủy ban nhân dân cấp xã");
+    let ps = &docs[0]["provisions"];
+    // "Điều 1. <sentence>:" is text, not a title.
+    let d1 = find(ps, "dieu-1").unwrap();
+    assert!(d1["heading"].is_null());
+    assert_eq!(d1["text"], "Phân cấp cho Ủy ban nhân dân cấp xã thực hiện các nhiệm vụ sau đây:");
+    assert_eq!(find(ps, "dieu-1.khoan-2").unwrap()["line"], 22);
+    // Nơi nhận and the signature printed side by side are split into their blocks.
+    let blocks = docs[0]["blocks"].as_array().unwrap();
+    let sig = blocks.iter().find(|b| b["kind"] == "signature").unwrap();
+    assert_eq!(sig["text"], "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH");
+    let noi = blocks.iter().find(|b| b["kind"] == "noi-nhan").unwrap();
+    assert_eq!(noi["text"], "Nơi nhận:\n- Như Điều 2;\n- Lưu: VT, STP.");
 }
 
 #[test]

@@ -140,7 +140,10 @@ fn index_reopens_and_updates_incrementally() {
     let s: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!((s["files_read"].as_u64(), s["files_removed"].as_u64()), (Some(1), Some(1)), "{s}");
     assert_eq!(docs(&search_json(&idx, t.path(), &["minh bach tuyet doi"])), ["45/KH-UBND"]);
-    assert!(docs(&search_json(&idx, t.path(), &["dak mil"])).is_empty());
+    // Short AND finds nothing now (falls back to any word); the deleted decision is gone.
+    let v = search_json(&idx, t.path(), &["dak mil"]);
+    assert_eq!(v["fallback"], true, "{v}");
+    assert!(!docs(&v).iter().any(|d| d == "12/2024/QĐ-UBND"), "{v}");
 }
 
 #[test]

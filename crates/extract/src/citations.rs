@@ -12,24 +12,24 @@ const KIND: &str = r"(hien phap|bo luat|luat|phap lenh|nghi quyet lien tich|nghi
 const NUMBER: &str = r"(\d{1,5}(?:/(?:19|20)\d{2})?/[a-z]{1,6}\d{0,2}(?:-[a-z][a-z0-9]*)*|\d{1,5}-[a-z]{2,4}/[a-z]{2,3})";
 
 static CITE_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"\b{KIND}(?: so)?(?: ?:)? ?{NUMBER}")).expect("cite regex"));
+    LazyLock::new(|| Regex::new(&format!(r"(?-u:\b){KIND}(?: so)?(?: ?:)? ?{NUMBER}")).expect("cite regex"));
 static BARE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,5}(?:/(?:19|20)\d{2})?/[a-z]{1,6}\d{0,2}-[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*|\d{1,5}/(?:19|20)\d{2}/(?:qh|ubtvqh)\d{1,2}|\d{1,5}-(?:nq|kl|ct|qd|qdns|hd|tb|bc|kh)/(?:tw|tu|du|hu))\b")
+    Regex::new(r"(?-u:\b)(\d{1,5}(?:/(?:19|20)\d{2})?/[a-z]{1,6}\d{0,2}-[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*|\d{1,5}/(?:19|20)\d{2}/(?:qh|ubtvqh)\d{1,2}|\d{1,5}-(?:nq|kl|ct|qd|qdns|hd|tb|bc|kh)/(?:tw|tu|du|hu))(?-u:\b)")
         .expect("bare number regex")
 });
 static LAW_NUM_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(bo luat|luat) ([a-z][^;()/:]{2,120}?) so (\d{1,5}/(?:19|20)\d{2}/qh\d{1,2})").expect("law regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(bo luat|luat) ([a-z][^;()/:]+?) so (\d{1,5}/(?:19|20)\d{2}/qh\d{1,2})").expect("law regex"));
 static LAW_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(bo luat|luat) ([a-z][^;()/:]{2,120}?) (?:(?:duoc )?(?:quoc hoi )?(?:thong qua |ban hanh )?ngay |nam ((?:19|20)\d{2})\b)")
+    Regex::new(r"(?-u:\b)(bo luat|luat) ([a-z][^;()/:]+?) (?:(?:duoc )?(?:quoc hoi )?(?:thong qua |ban hanh )?ngay |nam ((?:19|20)\d{2})(?-u:\b))")
         .expect("law date regex")
 });
 static TITLE_START_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^,? ?(ve viec|ve|ban hanh|quy dinh|huong dan|thong qua|phe duyet|sua doi|bai bo|phan cap|ke hoach|triem khai|trien khai)\b").expect("title regex")
+    Regex::new(r"^,? ?(ve viec|ve|ban hanh|quy dinh|huong dan|thong qua|phe duyet|sua doi|bai bo|phan cap|ke hoach|triem khai|trien khai)(?-u:\b)").expect("title regex")
 });
 static FALLBACK_ISSUER_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^ cua ([a-z][^,;()]{2,80}?)(?: (?:ve viec|ve|ban hanh|quy dinh|huong dan|thong qua|phe duyet)\b|[,;()]|$)").expect("issuer regex")
+    Regex::new(r"^ cua ([a-z][^,;()]+?)(?: (?:ve viec|ve|ban hanh|quy dinh|huong dan|thong qua|phe duyet)(?-u:\b)|[,;()]|$)").expect("issuer regex")
 });
-static CANCU_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[.;:] |\) )can cu\b").expect("can cu regex"));
+static CANCU_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[.;:] |\) )can cu(?-u:\b)").expect("can cu regex"));
 
 /// A law name may contain a comma ("Luật Quản lý, sử dụng tài sản công") but not another
 /// citation or a clause ("Luật X, Nghị quyết …", "Luật này, …").
@@ -65,7 +65,7 @@ fn trim_number(n: &NormText, text: &str, a: usize, b: usize) -> usize {
         let r = n.range(pos.saturating_sub(1), pos + 1);
         let orig = slice(text, r);
         // whitespace before the dash in the original → the number ended before it
-        if orig.chars().rev().skip(1).next().is_some_and(char::is_whitespace) || orig.starts_with(char::is_whitespace) {
+        if orig.chars().rev().nth(1).is_some_and(char::is_whitespace) || orig.starts_with(char::is_whitespace) {
             end = pos;
             break;
         }
@@ -128,7 +128,7 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
             continue;
         }
         let name_orig = slice(text, n.range(name.start(), name.end()));
-        if !name_orig.starts_with(char::is_uppercase) || !law_name_ok(name.as_str()) {
+        if name.as_str().len() > 120 || !name_orig.starts_with(char::is_uppercase) || !law_name_ok(name.as_str()) {
             continue;
         }
         let number = written_number(text, n.range(num.start(), num.end()));
@@ -155,7 +155,7 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
             continue;
         }
         let name_f = name.as_str();
-        if name_f == "nay" || name_f.contains(" so ") || name_f.split(' ').count() > 16 || !law_name_ok(name_f) {
+        if name_f.len() > 120 || name_f == "nay" || name_f.contains(" so ") || name_f.split(' ').count() > 16 || !law_name_ok(name_f) {
             continue;
         }
         let name_orig = slice(text, n.range(name.start(), name.end()));
@@ -224,13 +224,12 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
             } else {
                 None
             };
-            if let Some(k) = skip {
-                if let Some((d, len)) = date_at(&rest[k..]) {
+            if let Some(k) = skip
+                && let Some((d, len)) = date_at(&rest[k..]) {
                     r.date_text = Some(slice(text, n.range(r.end + k, r.end + k + len)).to_string());
                     r.date = Some(d);
                     r.end += k + len;
                 }
-            }
         }
         let rest = &s[r.end..];
         if rest.starts_with(" cua ") {
@@ -238,12 +237,11 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
             if let Some(a) = agencies.iter().find(|a| n.from_orig(a.range.start) == at) {
                 r.issuer = Some(a.surface.clone());
                 r.end = n.from_orig(a.range.end);
-            } else if let Some(c) = FALLBACK_ISSUER_RE.captures(rest) {
-                if let Some(g) = c.get(1) {
+            } else if let Some(c) = FALLBACK_ISSUER_RE.captures(rest)
+                && let Some(g) = c.get(1).filter(|g| g.as_str().len() <= 80) {
                     r.issuer = Some(slice(text, n.range(r.end + g.start(), r.end + g.end())).trim().to_string());
                     r.end += g.end();
                 }
-            }
             // "(cũ)" belongs to the issuer's name
             if s[r.end..].starts_with(" (cu)") {
                 r.end += 5;
@@ -341,18 +339,17 @@ pub(crate) fn cancu_ranges(s: &str) -> Vec<(usize, usize)> {
             e = p;
         }
         // "Căn cứ Kế hoạch này, xây dựng …": only up to the comma.
-        if let Some(p) = rest[..e].find(" nay,") {
-            if p < 40 {
+        if let Some(p) = rest[..e].find(" nay,")
+            && p < 40 {
                 e = p + 4;
             }
-        }
         out.push((a, a + e));
     }
     out
 }
 
 static ROLE_CUE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\b(?:da duoc|duoc|bi|da) thay the|\bthay the|\bbai bo|\bsua doi,bo sung|\bsua doi|\bcan cu|\btrien khai|\bthuc hien|\bde co co so|\bcu the hoa|\bhuong dan thi hanh)").expect("role cue regex")
+    Regex::new(r"(?:(?-u:\b)(?:da duoc|duoc|bi|da) thay the|(?-u:\b)thay the|(?-u:\b)bai bo|(?-u:\b)sua doi,bo sung|(?-u:\b)sua doi|(?-u:\b)can cu|(?-u:\b)trien khai|(?-u:\b)thuc hien|(?-u:\b)de co co so|(?-u:\b)cu the hoa|(?-u:\b)huong dan thi hanh)").expect("role cue regex")
 });
 
 /// Role of a citation from the nearest cue before it in the same sentence. The cue governs a
@@ -400,15 +397,16 @@ fn role_of(s: &str, start: usize, end: usize, spans: &[(usize, usize)]) -> Citat
 
 static PART_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\b(?:(?:cac )?diem ((?:[a-z]\d?)(?:(?:,| va | hoac )(?:diem )?[a-z]\d?)*) )?",
+        r"(?-u:\b)(?:(?:cac )?diem ((?:[a-z]\d?)(?:(?:,| va | hoac )(?:diem )?[a-z]\d?)*) )?",
         r"(?:(?:cac )?khoan (\d{1,3}[a-z]?(?:(?:,| va | hoac )(?:khoan )?\d{1,3}[a-z]?)*) )?",
-        r"(?:(?:cac )?(dieu) (\d{1,3}[a-z]?(?:(?:,| va )(?:dieu )?\d{1,3}[a-z]?)*|nay)|(muc) ([ivxlc]{1,6}|\d{1,2}|nay)\b)",
+        r"(?:(?:cac )?(dieu) (\d{1,3}[a-z]?(?:(?:,| va )(?:dieu )?\d{1,3}[a-z]?)*|nay)|(muc) ([ivxlc]{1,6}|\d{1,2}|nay)(?-u:\b))",
         r"(?:,? ?(?:cua|tai) )?(?: ?((?:bo luat|luat|nghi dinh|nghi quyet|quyet dinh|thong tu|ke hoach|de an|quy che|quy dinh|chuong trinh|van ban) nay))?"
     ))
     .expect("part regex")
 });
+static LAW_NAME_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(bo luat|luat) ([a-z][^,;.()]*)").expect("law name regex"));
 static APPX_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bphu luc(?: (?:so )?([ivx]{1,5}|\d{1,2})\b)?( kem theo(?: (?:ke hoach|quyet dinh|nghi quyet|de an|thong tu|nghi dinh|van ban|quy che|chuong trinh) nay)?)?").expect("appendix regex")
+    Regex::new(r"(?-u:\b)phu luc(?: (?:so )?([ivx]{1,5}|\d{1,2})(?-u:\b))?( kem theo(?: (?:ke hoach|quyet dinh|nghi quyet|de an|thong tu|nghi dinh|van ban|quy che|chuong trinh) nay)?)?").expect("appendix regex")
 });
 
 fn split_list(s: &str) -> Vec<String> {
@@ -425,7 +423,33 @@ fn letter_written(text: &str, n: &NormText, folded_list_start: usize, folded_lis
 }
 
 /// Part references of one provision, resolved inside `doc`. `ancestors` lets "Điều này" find its Điều.
-pub(crate) fn find_part_refs(text: &str, n: &NormText, doc: &Document, ancestors: &[&Provision], this: &Provision, citations: &[Citation]) -> Vec<PartRef> {
+/// Where the top-level targets of part references are, built once per document.
+pub(crate) struct PartIndex<'a> {
+    dieu: std::collections::HashMap<String, &'a Provision>,
+    muc: std::collections::HashMap<String, &'a Provision>,
+    has_muc: bool,
+    appendices: Vec<&'a Provision>,
+}
+
+impl<'a> PartIndex<'a> {
+    pub(crate) fn new(doc: &'a Document) -> PartIndex<'a> {
+        let mut ix = PartIndex { dieu: Default::default(), muc: Default::default(), has_muc: false, appendices: Vec::new() };
+        doc.walk(&mut |p, _| match p.kind {
+            ProvisionKind::Dieu => {
+                ix.dieu.entry(rasoat_text::fold(&p.number)).or_insert(p);
+            }
+            ProvisionKind::Muc | ProvisionKind::Section => {
+                ix.has_muc = true;
+                ix.muc.entry(rasoat_text::fold(&p.number)).or_insert(p);
+            }
+            ProvisionKind::PhuLuc => ix.appendices.push(p),
+            _ => {}
+        });
+        ix
+    }
+}
+
+pub(crate) fn find_part_refs(text: &str, n: &NormText, ix: &PartIndex, ancestors: &[&Provision], this: &Provision, citations: &[Citation]) -> Vec<PartRef> {
     let s = n.s.as_str();
     let mut out = Vec::new();
     for c in PART_RE.captures_iter(s) {
@@ -451,51 +475,27 @@ pub(crate) fn find_part_refs(text: &str, n: &NormText, doc: &Document, ancestors
         let points: Vec<String> = c.get(1).map(|g| split_list(g.as_str()).iter().map(|it| letter_written(text, n, g.start(), g.as_str(), it)).collect()).unwrap_or_default();
         let clauses: Vec<String> = c.get(2).map(|g| split_list(g.as_str())).unwrap_or_default();
         let tops: Vec<String> = split_list(top.as_str());
-        let mut targets = Vec::new();
-        let mut all_found = true;
-        if internal {
-            for t in &tops {
-                let base: Option<&Provision> = if t == "nay" {
-                    if is_dieu {
-                        ancestors.iter().copied().chain(std::iter::once(this)).rev().find(|p| p.kind == ProvisionKind::Dieu)
-                    } else {
-                        ancestors.iter().copied().chain(std::iter::once(this)).rev().find(|p| matches!(p.kind, ProvisionKind::Muc | ProvisionKind::Section))
-                    }
-                } else {
-                    find_top(doc, is_dieu, t)
-                };
-                let Some(base) = base else {
-                    all_found = false;
-                    continue;
-                };
-                let mut level: Vec<&Provision> = vec![base];
-                if !clauses.is_empty() {
-                    let mut next = Vec::new();
-                    for b in &level {
-                        for k in &clauses {
-                            match child_num(b, k, &[ProvisionKind::Khoan, ProvisionKind::Item]) {
-                                Some(p) => next.push(p),
-                                None => all_found = false,
-                            }
-                        }
-                    }
-                    level = next;
-                }
-                if !points.is_empty() {
-                    let mut next = Vec::new();
-                    for b in &level {
-                        for d in &points {
-                            match child_num(b, d, &[ProvisionKind::Diem, ProvisionKind::SubItem]) {
-                                Some(p) => next.push(p),
-                                None => all_found = false,
-                            }
-                        }
-                    }
-                    level = next;
-                }
-                targets.extend(level.iter().map(|p| p.id.clone()));
+        let parsed = ParsedRef { is_dieu, tops, clauses, points };
+        let (targets, all_found, unknown) = if internal { resolve_parsed(&parsed, ix, ancestors, Some(this)) } else { (Vec::new(), true, false) };
+        // Another document named by number, or a law by name ("… của Luật Đất đai").
+        let other_key = doc_named.map(|c| c.registry_key.clone().unwrap_or_else(|| c.key.clone())).or_else(|| {
+            if internal {
+                return None;
             }
-        }
+            let lc = LAW_NAME_AFTER_RE.captures(tail)?;
+            let mut name = lc.get(2)?.as_str();
+            let mut cut = name.len().min(80);
+            while !name.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            name = &name[..cut];
+            for stop in [" va ", " hoac ", " nay", " quy dinh", " ve ", " thi ", " duoc ", " theo ", " trong ", " doi voi "] {
+                if let Some(p) = name.find(stop) {
+                    name = &name[..p];
+                }
+            }
+            Some(law_name_key(&format!("{} {}", lc.get(1)?.as_str(), name.trim())))
+        });
         let mut te = m.end();
         for suf in [" cua ", " tai ", ", ", " cua", " tai"] {
             if s[m.start()..te].ends_with(suf) {
@@ -506,8 +506,8 @@ pub(crate) fn find_part_refs(text: &str, n: &NormText, doc: &Document, ancestors
             text: rasoat_text::collapse_spaces(slice(text, n.range(m.start(), te))),
             targets,
             internal,
-            document_key: if internal { None } else { doc_named.map(|c| c.key.clone()) },
-            resolved: if internal { Some(all_found) } else { None },
+            document_key: if internal { None } else { other_key },
+            resolved: if internal && !unknown { Some(all_found) } else { None },
             appendix: false,
             range: n.range(m.start(), te),
         });
@@ -521,18 +521,15 @@ pub(crate) fn find_part_refs(text: &str, n: &NormText, doc: &Document, ancestors
             if num.is_none() && !kem && !(before.ends_with("tai ") || before.ends_with("theo ")) {
                 continue;
             }
-            let mut targets = Vec::new();
-            doc.walk(&mut |p, _| {
-                if p.kind == ProvisionKind::PhuLuc {
-                    let ok = match &num {
-                        None => true,
-                        Some(x) => rasoat_text::fold(&p.number) == *x,
-                    };
-                    if ok {
-                        targets.push(p.id.clone());
-                    }
-                }
-            });
+            let targets: Vec<String> = ix
+                .appendices
+                .iter()
+                .filter(|p| match &num {
+                    None => true,
+                    Some(x) => rasoat_text::fold(&p.number) == *x,
+                })
+                .map(|p| p.id.clone())
+                .collect();
             let resolved = Some(!targets.is_empty());
             out.push(PartRef {
                 text: slice(text, n.range(m.start(), m.end())).to_string(),
@@ -548,18 +545,80 @@ pub(crate) fn find_part_refs(text: &str, n: &NormText, doc: &Document, ancestors
     out
 }
 
-fn find_top<'a>(doc: &'a Document, is_dieu: bool, num: &str) -> Option<&'a Provision> {
-    let mut found = None;
-    doc.walk(&mut |p, _| {
-        if found.is_some() {
-            return;
+/// The numbers a part reference names.
+pub(crate) struct ParsedRef {
+    is_dieu: bool,
+    tops: Vec<String>,
+    clauses: Vec<String>,
+    points: Vec<String>,
+}
+
+/// Parse the first part reference in `text` (any spelling).
+pub(crate) fn parse_ref(text: &str) -> Option<ParsedRef> {
+    let n = NormText::new(text);
+    let c = PART_RE.captures(&n.s)?;
+    let is_dieu = c.get(3).is_some();
+    let top = if is_dieu { c.get(4) } else { c.get(6) }?;
+    Some(ParsedRef {
+        is_dieu,
+        tops: split_list(top.as_str()),
+        clauses: c.get(2).map(|g| split_list(g.as_str())).unwrap_or_default(),
+        points: c.get(1).map(|g| split_list(g.as_str()).iter().map(|it| letter_written(text, &n, g.start(), g.as_str(), it)).collect()).unwrap_or_default(),
+    })
+}
+
+/// Targets of a parsed reference in the document indexed by `ix`: (ids, all found, structure unknown).
+pub(crate) fn resolve_parsed(r: &ParsedRef, ix: &PartIndex, ancestors: &[&Provision], this: Option<&Provision>) -> (Vec<String>, bool, bool) {
+    let (is_dieu, tops, clauses, points) = (r.is_dieu, &r.tops, &r.clauses, &r.points);
+    let mut targets: Vec<String> = Vec::new();
+    let mut all_found = true;
+    // "Mục 1" in a document whose structure has no mục at all: cannot tell.
+    let unknown = !is_dieu && tops.iter().any(|t| t != "nay") && !ix.has_muc;
+    for (ti, t) in tops.iter().enumerate() {
+        let base: Option<&Provision> = if t == "nay" {
+            let kinds: &[ProvisionKind] = if is_dieu { &[ProvisionKind::Dieu] } else { &[ProvisionKind::Muc, ProvisionKind::Section] };
+            ancestors.iter().copied().chain(this).rev().find(|p| kinds.contains(&p.kind))
+        } else if is_dieu {
+            ix.dieu.get(t.as_str()).copied()
+        } else {
+            ix.muc.get(t.as_str()).copied()
+        };
+        let Some(base) = base else {
+            all_found = false;
+            continue;
+        };
+        // "khoản 2, khoản 3 Điều 351 và Điều 363": the khoản belong to the first Điều only.
+        let (clauses, points) = if ti == 0 { (&clauses[..], &points[..]) } else { (&[][..], &[][..]) };
+        let mut level: Vec<&Provision> = vec![base];
+        for (items, kinds) in [(clauses, &[ProvisionKind::Khoan, ProvisionKind::Item][..]), (points, &[ProvisionKind::Diem, ProvisionKind::SubItem][..])] {
+            if items.is_empty() {
+                continue;
+            }
+            let mut next: Vec<&Provision> = Vec::new();
+            for b in &level {
+                // A parent whose points/clauses were not split out (data sets) still contains them.
+                if !b.children.iter().any(|c| kinds.contains(&c.kind)) {
+                    if !next.iter().any(|x| x.id == b.id) {
+                        next.push(b);
+                    }
+                    continue;
+                }
+                for k in items {
+                    match child_num(b, k, kinds) {
+                        Some(p) => next.push(p),
+                        None => all_found = false,
+                    }
+                }
+            }
+            level = next;
         }
-        let kind_ok = if is_dieu { p.kind == ProvisionKind::Dieu } else { matches!(p.kind, ProvisionKind::Muc | ProvisionKind::Section) };
-        if kind_ok && rasoat_text::fold(&p.number) == num {
-            found = Some(p);
+        for p in level {
+            if !targets.contains(&p.id) {
+                targets.push(p.id.clone());
+            }
         }
-    });
-    found
+    }
+    (targets, all_found, unknown)
 }
 
 fn child_num<'a>(p: &'a Provision, num: &str, kinds: &[ProvisionKind]) -> Option<&'a Provision> {

@@ -7,23 +7,23 @@ use std::sync::LazyLock;
 
 static BEFORE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"\b(truoc|cham nhat(?: la)?(?: vao)?|khong muon hon|han chot(?: la)?|den het) (?:ngay )?",
-        r"(?:(\d{1,2}) ?[/.-] ?(\d{1,2})(?: ?[/.-] ?((?:19|20)\d{2}))?|(\d{1,2}) thang (\d{1,2})(?: nam ((?:19|20)\d{2}))?)\b",
+        r"(?-u:\b)(truoc|cham nhat(?: la)?(?: vao)?|khong muon hon|han chot(?: la)?|den het) (?:ngay )?",
+        r"(?:(\d{1,2}) ?[/.-] ?(\d{1,2})(?: ?[/.-] ?((?:19|20)\d{2}))?|(\d{1,2}) thang (\d{1,2})(?: nam ((?:19|20)\d{2}))?)(?-u:\b)",
         r"(?: (hang nam|hang quy|hang thang|cua nam|nam sau))?"
     ))
     .expect("before regex")
 });
 static WITHIN_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(cham nhat(?: la)?|trong thoi han|trong vong|truoc|sau|khong qua|trong) (\d{1,3}|mot|hai|ba|nam|muoi) (ngay lam viec|ngay|thang|tuan)\b").expect("within regex")
+    Regex::new(r"(?-u:\b)(cham nhat(?: la)?|trong thoi han|trong vong|truoc|sau|khong qua|trong) (\d{1,3}|mot|hai|ba|nam|muoi) (ngay lam viec|ngay|thang|tuan)(?-u:\b)").expect("within regex")
 });
 static FREQ_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:(dinh ky)(?: ,? ?(?:bao cao)?)? ?)?(hang|hàng) (nam|quy|thang|tuan)\b|\bdinh ky (6|sau|03|3|ba) thang\b|\b(6|sau) thang (?:mot lan|1 lan)\b|\bdot xuat\b|\bthuong xuyen\b").expect("freq regex")
+    Regex::new(r"(?-u:\b)(?:(dinh ky)(?: ,? ?(?:bao cao)?)? ?)?(hang|hàng) (nam|quy|thang|tuan)(?-u:\b)|(?-u:\b)dinh ky (6|sau|03|3|ba) thang(?-u:\b)|(?-u:\b)(6|sau) thang (?:mot lan|1 lan)(?-u:\b)|(?-u:\b)dot xuat(?-u:\b)|(?-u:\b)thuong xuyen(?-u:\b)").expect("freq regex")
 });
 static PERIOD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bquy (iv|iii|ii|i|[1-4])(?:(?: nam |/)((?:19|20)\d{2}))?\b|\bgiai doan ((?:19|20)\d{2}) ?- ?((?:19|20)\d{2})\b|\b(?:trong )?thang (\d{1,2})(?: nam |/)((?:19|20)\d{2})\b|\bnam ((?:19|20)\d{2})\b|\b(\d{1,2}) thang (dau|cuoi) nam\b").expect("period regex")
+    Regex::new(r"(?-u:\b)quy (iv|iii|ii|i|[1-4])(?:(?: nam |/)((?:19|20)\d{2}))?(?-u:\b)|(?-u:\b)giai doan ((?:19|20)\d{2}) ?- ?((?:19|20)\d{2})(?-u:\b)|(?-u:\b)(?:trong )?thang (\d{1,2})(?: nam |/)((?:19|20)\d{2})(?-u:\b)|(?-u:\b)nam ((?:19|20)\d{2})(?-u:\b)|(?-u:\b)(\d{1,2}) thang (dau|cuoi) nam(?-u:\b)").expect("period regex")
 });
 static FIELD_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(thoi gian thuc hien|thoi han thuc hien|thoi han hoan thanh|thoi gian hoan thanh|tien do)\b ?:? ?").expect("field regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(thoi gian thuc hien|thoi han thuc hien|thoi han hoan thanh|thoi gian hoan thanh|tien do)(?-u:\b) ?:? ?").expect("field regex"));
 
 fn num_word(s: &str) -> Option<u32> {
     Some(match s {

@@ -132,6 +132,15 @@ fn line_of(src: &str, offset: usize) -> usize {
     src[..offset.min(src.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
+/// Line of `value` inside the entry whose id is `id` (falls back to the entry's line).
+fn line_of_value(src: &str, id: &str, value: &str) -> usize {
+    let start = src.find(&format!("\"{id}\"")).unwrap_or(0);
+    match src[start..].find(&format!("\"{value}\"")) {
+        Some(o) => line_of(src, start + o),
+        None => line_of(src, start),
+    }
+}
+
 /// Line of the first occurrence of `needle` (to point errors at an entry).
 fn line_of_str(src: &str, needle: &str) -> usize {
     src.find(needle).map(|o| line_of(src, o)).unwrap_or(1)
@@ -167,7 +176,7 @@ const UNITS: &[(&str, &str)] = &[
 ];
 
 static PLACE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(thi tran|thi xa|thanh pho|dac khu|huyen|quan|phuong|tinh|xa) ([a-z0-9][a-z0-9']*(?:[ -][a-z0-9][a-z0-9']*){0,4})")
+    Regex::new(r"(?-u:\b)(thi tran|thi xa|thanh pho|dac khu|huyen|quan|phuong|tinh|xa) ([a-z0-9][a-z0-9']*(?:[ -][a-z0-9][a-z0-9']*){0,4})")
         .expect("place regex")
 });
 
@@ -177,7 +186,7 @@ static HEAD_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static HISTORIC_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ ,]{0,3}(?:\(cu\)|cu\b|truoc day|truoc sap xep|truoc khi sap xep|da ket thuc hoat dong|\(truoc day\))").expect("historic regex")
+    Regex::new(r"^[ ,]{0,3}(?:\(cu\)|cu(?-u:\b)|truoc day|truoc sap xep|truoc khi sap xep|da ket thuc hoat dong|\(truoc day\))").expect("historic regex")
 });
 
 impl Gazetteer {
@@ -189,10 +198,11 @@ impl Gazetteer {
         for d in af.agency {
             let line = line_of_str(agencies_src, &format!("\"{}\"", d.id));
             let level = parse_level(&d.level).ok_or_else(|| {
+                let line = line_of_value(agencies_src, &d.id, &d.level);
                 format!("{agencies_name}:{line}: agency `{}`: unknown level `{}` (central, province, commune, district, outside)", d.id, d.level)
             })?;
             let ended = match &d.ended {
-                Some(s) => Some(parse_iso(s).ok_or_else(|| format!("{agencies_name}:{line}: agency `{}`: bad date `{s}` (want YYYY-MM-DD)", d.id))?),
+                Some(s) => Some(parse_iso(s).ok_or_else(|| format!("{agencies_name}:{}: agency `{}`: bad date `{s}` (want YYYY-MM-DD)", line_of_value(agencies_src, &d.id, s), d.id))?),
                 None => None,
             };
             if d.id.is_empty() || d.name.is_empty() {
@@ -221,7 +231,7 @@ impl Gazetteer {
         for a in &agencies {
             for s in a.successors.iter().chain(a.parent.iter()) {
                 if !by_id.contains_key(s) {
-                    let line = line_of_str(agencies_src, &format!("\"{}\"", a.id));
+                    let line = line_of_value(agencies_src, &a.id, s);
                     return Err(format!("{agencies_name}:{line}: agency `{}` refers to unknown id `{s}`", a.id));
                 }
             }
@@ -377,7 +387,11 @@ impl Gazetteer {
                 continue;
             }
             let context = if HISTORIC_AFTER.is_match(after) || s[..a].ends_with("truoc day la ") { Context::Historic } else { Context::Operative };
-            let head = HEAD_RE.captures(&s[a.saturating_sub(24)..a]).map(|c| {
+            let mut hs = a.saturating_sub(24);
+            while !s.is_char_boundary(hs) {
+                hs += 1;
+            }
+            let head = HEAD_RE.captures(&s[hs..a]).map(|c| {
                 let g = c.get(1).map(|g| g.as_str()).unwrap_or("");
                 let r = n.range(a - (g.len() + 1), a - 1);
                 slice(text, r).to_string()
@@ -443,7 +457,8 @@ impl Gazetteer {
                     break;
                 }
             }
-            if end > nm.start() {
+            // "xã hội chủ nghĩa Việt Nam" and similar are not units.
+            if end > nm.start() && !matches!(&s[nm.start()..end], "viet nam" | "nha nuoc" | "chinh phu" | "quoc hoi") {
                 found.push((u.start(), u.end(), end));
             }
         }

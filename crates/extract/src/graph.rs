@@ -161,6 +161,15 @@ impl Graph {
                 }
             }
         }
+        // A replacement without its own date takes effect when the replacing document does.
+        let starts: HashMap<String, Option<Date>> = g.nodes.iter().map(|(k, n)| (k.clone(), n.effective.or(n.date))).collect();
+        for n in g.nodes.values_mut() {
+            for (by, on) in n.replaced.iter_mut() {
+                if on.is_none() {
+                    *on = starts.get(by.as_str()).copied().flatten();
+                }
+            }
+        }
         g
     }
 
@@ -228,21 +237,19 @@ impl Graph {
     /// Effect status of a document on `on`.
     pub fn status(&self, key: &str, on: Date) -> EffectStatus {
         let Some(n) = self.node(key) else { return EffectStatus::Unknown };
-        if let Some((by, d)) = &n.repealed {
-            if d.is_none_or(|d| d <= on) {
+        if let Some((by, d)) = &n.repealed
+            && d.is_none_or(|d| d <= on) {
                 return EffectStatus::Repealed { by: by.clone(), on: *d };
             }
-        }
         let mut reps: Vec<&(String, Option<Date>)> = n.replaced.iter().filter(|(_, d)| d.is_none_or(|d| d <= on)).collect();
         reps.sort_by_key(|x| x.1);
         if let Some((by, d)) = reps.first() {
             return EffectStatus::Replaced { by: by.clone(), on: *d };
         }
-        if let Some(e) = n.expired {
-            if e <= on {
+        if let Some(e) = n.expired
+            && e <= on {
                 return EffectStatus::Expired { on: e };
             }
-        }
         match n.effective.or(n.date) {
             Some(from) if from > on => EffectStatus::Pending { from },
             Some(_) => EffectStatus::InForce,

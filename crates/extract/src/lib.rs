@@ -97,14 +97,55 @@ impl Extractor {
         Graph::build(docs, &self.reg)
     }
 
+    /// Resolve references to parts of *other* documents of the corpus ("khoản 3 Điều 51 của Luật
+    /// Đất đai", "Điều 5 Nghị định số 78/2025/NĐ-CP") once every document is extracted. `docs[i]`
+    /// belongs to `facts[i]`. References to documents outside the corpus keep `resolved: None`.
+    pub fn resolve_cross_refs(&self, docs: &[&Document], facts: &mut [DocFacts]) {
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        for (i, (d, f)) in docs.iter().zip(facts.iter()).enumerate() {
+            if let Some(k) = &f.key {
+                by_key.entry(k.clone()).or_insert(i);
+            }
+            // A law is also known by its name (data sets name laws, texts cite "Luật Đất đai").
+            let is_law = d.meta.type_name.as_deref().is_some_and(|t| norm::match_key(t).ends_with("luat"));
+            let mut names: Vec<String> = d.meta.law_id.iter().cloned().collect();
+            if let Some(t) = &d.meta.title {
+                names.push(if is_law { format!("Luật {t}") } else { t.clone() });
+            }
+            for name in names {
+                let k = norm::match_key(&name);
+                if k.starts_with("luat ") || k.starts_with("bo luat ") {
+                    by_key.entry(law_name_key(&name)).or_insert(i);
+                }
+            }
+        }
+        if by_key.is_empty() {
+            return;
+        }
+        let indexes: Vec<citations::PartIndex> = docs.iter().map(|d| citations::PartIndex::new(d)).collect();
+        for (fi, f) in facts.iter_mut().enumerate() {
+            for pf in &mut f.provisions {
+                for r in &mut pf.part_refs {
+                    let Some(&i) = r.document_key.as_ref().filter(|_| !r.internal).and_then(|k| by_key.get(k)) else { continue };
+                    if i == fi {
+                        continue;
+                    }
+                    let Some(parsed) = citations::parse_ref(&r.text) else { continue };
+                    let (targets, ok, unknown) = citations::resolve_parsed(&parsed, &indexes[i], &[], None);
+                    r.targets = targets;
+                    r.resolved = if unknown { None } else { Some(ok) };
+                }
+            }
+        }
+    }
+
     /// Gazetteer id of the document's issuer: header, else "<AG> ban hành <Kế hoạch|…>" in the
     /// opening text, else a "TM. <body>" signature.
     fn doc_issuer(&self, doc: &Document) -> Option<String> {
-        if let Some(i) = &doc.meta.issuer {
-            if let Some(m) = self.gaz.find_agencies(i).into_iter().next() {
+        if let Some(i) = &doc.meta.issuer
+            && let Some(m) = self.gaz.find_agencies(i).into_iter().next() {
                 return Some(m.id);
             }
-        }
         let flat = doc.flat();
         for p in flat.iter().take(4) {
             let n = NormText::new(&p.text);
@@ -163,10 +204,27 @@ impl Extractor {
             }
         }
         let leftover: String = rest.split([' ', ',', ';']).filter(|w| !w.is_empty() && !matches!(*w, "va" | "cac" | "tinh" | "cap")).collect();
-        if !leftover.is_empty() {
+        if leftover.is_empty() {
+            return Some(Implied { mentions: ms, de_nghi });
+        }
+        // "Sở Tư pháp chủ trì, phối hợp:" over a list: the leading agencies are the subject of the items.
+        let first = ms.first()?;
+        if n.from_orig(first.range.start) > 5 {
             return None;
         }
-        Some(Implied { mentions: ms, de_nghi })
+        let lead: Vec<AgencyMention> = ms.iter().take_while(|m| {
+            let b = n.from_orig(m.range.end);
+            let after = n.s[b..].trim_start_matches([',', ';', ' ']);
+            !after.starts_with(|c: char| c.is_ascii_alphanumeric()) || after.starts_with("va ") || ms.iter().any(|o| n.from_orig(o.range.start) == n.s.len() - after.len())
+        }).cloned().collect();
+        let last = lead.last().or(Some(first))?;
+        let after = n.s[n.from_orig(last.range.end)..].trim_start_matches([',', ' ']);
+        let cues = ["chu tri", "phoi hop", "tham muu", "thuc hien", "co trach nhiem", "chiu trach nhiem", "to chuc thuc hien"];
+        if cues.iter().any(|c| after.starts_with(c)) {
+            let lead = if lead.is_empty() { vec![first.clone()] } else { lead };
+            return Some(Implied { mentions: lead, de_nghi });
+        }
+        None
     }
 
     /// Facts of every provision of `doc`, in `doc.flat()` order, plus the document's key, issuer,
@@ -176,6 +234,7 @@ impl Extractor {
         let mut items: Vec<(&Provision, Vec<&Provision>)> = Vec::new();
         doc.walk(&mut |p, anc| items.push((p, anc.to_vec())));
         let mut implied: HashMap<String, Implied> = HashMap::new();
+        let ix = citations::PartIndex::new(doc);
         let mut provisions = Vec::with_capacity(items.len());
         let mut newest: Option<rasoat_model::Date> = None;
         for (p, anc) in &items {
@@ -191,7 +250,7 @@ impl Extractor {
             if let Some(i) = &own {
                 implied.insert(p.id.clone(), i.clone());
             }
-            let pf = self.provision_facts(doc, p, anc, imp.as_ref(), issuer.as_deref(), &mut newest);
+            let pf = self.provision_facts(&ix, p, anc, imp.as_ref(), issuer.as_deref(), &mut newest);
             provisions.push(pf);
         }
         let (date, from_header) = match doc.meta.date {
@@ -234,7 +293,7 @@ impl Extractor {
 
     fn provision_facts(
         &self,
-        doc: &Document,
+        ix: &citations::PartIndex,
         p: &Provision,
         anc: &[&Provision],
         imp: Option<&Implied>,
@@ -293,7 +352,7 @@ impl Extractor {
         }
         let date_spans: Vec<(usize, usize)> = dates.iter().map(|d| (d.start, d.end)).collect();
         let deadlines = deadlines::find_deadlines(text, &n, &date_spans);
-        let part_refs = citations::find_part_refs(text, &n, doc, anc, p, &citations);
+        let part_refs = citations::find_part_refs(text, &n, ix, anc, p, &citations);
         let mentions: Vec<NMention> = agencies.iter().map(|m| NMention { a: n.from_orig(m.range.start), b: n.from_orig(m.range.end), m }).collect();
         let out = roles::analyze_clause(&ClauseInput { text, n: &n, mentions, non_op: &non_op, implied: imp, deadlines: &deadlines, doc_issuer: issuer });
         let mut non_operative: Vec<(TextRange, Context)> = non_op.iter().map(|&(a, b, c)| (n.range(a, b), c)).collect();

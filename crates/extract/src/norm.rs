@@ -149,7 +149,7 @@ pub fn normalize_number(s: &str) -> String {
 }
 
 pub static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,2}) ?[/.-] ?(\d{1,2}) ?[/.-] ?((?:19|20)\d{2})\b|\b(\d{1,2}) thang (\d{1,2}) nam ((?:19|20)\d{2})\b")
+    Regex::new(r"(?-u:\b)(\d{1,2}) ?[/.-] ?(\d{1,2}) ?[/.-] ?((?:19|20)\d{2})(?-u:\b)|(?-u:\b)(\d{1,2}) thang (\d{1,2}) nam ((?:19|20)\d{2})(?-u:\b)")
         .expect("date regex")
 });
 
@@ -204,7 +204,7 @@ pub fn parse_iso(s: &str) -> Option<Date> {
 /// Folded words that carry no task meaning (removed from task keys).
 pub const STOP_WORDS: &[&str] = &[
     "cac", "cua", "va", "ve", "viec", "nhung", "cho", "voi", "de", "theo", "tai", "trong", "duoc", "nay", "co", "mot",
-    "tren", "la", "o", "tu", "den", "khi", "nham", "hoac", "cung", "nhu", "thi", "da", "se", "can", "phai", "ca", "moi",
+    "tren", "la", "o", "tu", "den", "khi", "nham", "hoac", "cung", "nhu", "thi", "da", "se", "can", "phai", "ca",
     "tung", "thuoc", "do", "vao", "bang",
 ];
 

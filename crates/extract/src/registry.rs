@@ -100,7 +100,11 @@ impl Registry {
             let line = src.find(&format!("\"{}\"", d.number)).map(|o| src[..o].matches('\n').count() + 1).unwrap_or(1);
             let date = |s: &Option<String>| -> Result<Option<Date>, String> {
                 match s {
-                    Some(x) => parse_iso(x).map(Some).ok_or_else(|| format!("{file}:{line}: `{}`: bad date `{x}` (want YYYY-MM-DD)", d.number)),
+                    Some(x) => parse_iso(x).map(Some).ok_or_else(|| {
+                        let at = src.find(&format!("\"{}\"", d.number)).unwrap_or(0);
+                        let l = src[at..].find(&format!("\"{x}\"")).map(|o| src[..at + o].matches('\n').count() + 1).unwrap_or(line);
+                        format!("{file}:{l}: `{}`: bad date `{x}` (want YYYY-MM-DD)", d.number)
+                    }),
                     None => Ok(None),
                 }
             };
@@ -149,11 +153,10 @@ impl Registry {
     pub fn law_by_name(&self, name_key: &str, date: Option<Date>, year: Option<i32>) -> Option<&RegEntry> {
         let cands = self.by_name.get(name_key)?;
         let pick = |f: &dyn Fn(&RegEntry) -> bool| cands.iter().map(|&i| &self.entries[i]).find(|e| f(e));
-        if let Some(d) = date {
-            if let Some(e) = pick(&|e| e.date == Some(d)) {
+        if let Some(d) = date
+            && let Some(e) = pick(&|e| e.date == Some(d)) {
                 return Some(e);
             }
-        }
         let y = year.or(date.map(|d| d.year() as i32))?;
         pick(&|e| e.date.is_some_and(|x| x.year() as i32 == y))
     }

@@ -70,23 +70,29 @@ const CUES: &[(&str, Role)] = &[
 const ADVERBS: &[&str] = &["thuong xuyen ", "tiep tuc ", "kip thoi ", "chu dong ", "khan truong ", "co trach nhiem ", "la co quan ", "dinh ky "];
 
 static CRITERION_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(duoi \d|tren \d|tu \d[^;.]{0,30} tro len|cap (i|ii|iii|iv|dac biet)\b|nhom [abc]\b|do cap xa quan ly|tren dia ban (01|mot) xa|tru truong hop|doi voi |theo chuc nang,nhiem vu|trong pham vi|thuoc tham quyen|theo tham quyen|theo phan cap)").expect("criterion regex")
+    Regex::new(r"(?-u:\b)(duoi \d|tren \d|tu \d[^;.]*? tro len|cap (i|ii|iii|iv|dac biet)(?-u:\b)|nhom [abc](?-u:\b)|do cap xa quan ly|tren dia ban (01|mot) xa|tru truong hop|doi voi |theo chuc nang,nhiem vu|trong pham vi|thuoc tham quyen|theo tham quyen|theo phan cap)").expect("criterion regex")
 });
 static PURPOSE_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r" (de|nham|bao dam|dam bao|kip thoi phat hien|trong do|phu hop voi|theo quy dinh)\b").expect("purpose regex"));
+    LazyLock::new(|| Regex::new(r" (de|nham|bao dam|dam bao|kip thoi phat hien|trong do|phu hop voi|theo quy dinh)(?-u:\b)").expect("purpose regex"));
 static NO_TASK_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\(|(?:ke hoach|quyet dinh|nghi quyet|chi thi|de an|chuong trinh|quy che|quy dinh|van ban|thong tu|nghi dinh|luat) nay\b|tren day\b|noi nhan\b)").expect("no-task regex")
+    Regex::new(r"^(?:\(|(?:ke hoach|quyet dinh|nghi quyet|chi thi|de an|chuong trinh|quy che|quy dinh|van ban|thong tu|nghi dinh|luat) nay(?-u:\b)|tren day(?-u:\b)|noi nhan(?-u:\b))").expect("no-task regex")
 });
-static ISSUES_DOC_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^ban hanh (ke hoach|quyet dinh|nghi quyet|chi thi|de an|chuong trinh)\b").expect("issues regex"));
-static MODE_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(phan quyen|phan cap|uy quyen)\b").expect("mode regex"));
+static ISSUES_DOC_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^ban hanh (ke hoach|quyet dinh|nghi quyet|chi thi|de an|chuong trinh|luat|bo luat|phap lenh|nghi dinh|thong tu)(?-u:\b)").expect("issues regex")
+});
+static DESCRIPTOR_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(noi |co tru so|truong hop|ma |duoc giao|duoc phan cong|quan ly truc tiep|cung cap)").expect("descriptor regex"));
+static DUTY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(co trach nhiem|co nhiem vu|chiu trach nhiem|chu tri|phoi hop|tham muu)(?-u:\b)").expect("duty regex")
+});
+static MODE_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(phan quyen|phan cap|uy quyen)(?-u:\b)").expect("mode regex"));
 static NEG_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(khong duoc|nghiem cam|khong|cam)( tiep tuc)? $").expect("neg regex"));
 static PROPOSE_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(de xuat|nghien cuu|tham muu|du thao|de nghi|kien nghi|xay dung phuong an)\b").expect("propose regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(de xuat|nghien cuu|tham muu|du thao|de nghi|kien nghi|xay dung phuong an)(?-u:\b)").expect("propose regex"));
 static RECEIVED_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bduoc [^;.]{0,80}?(uy quyen|phan cap) tai (quyet dinh|van ban|nghi quyet|ke hoach)").expect("received regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)duoc [^;.]*?(uy quyen|phan cap) tai (quyet dinh|van ban|nghi quyet|ke hoach)").expect("received regex"));
 static TERM_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(thoi han(?: uy quyen| phan cap)?(?: la| ke tu| den|:)[^;.]*|den het ngay [^;.]*|den ngay \d[^;.]*|ke tu ngay [^;.]{0,40} den [^;.]*|trong (?:khoang )?thoi gian \d[^;.]*|trong (?:khoang )?thoi gian (?:tu|ke tu)[^;.]*)").expect("term regex")
+    Regex::new(r"(?-u:\b)(thoi han(?: uy quyen| phan cap)?(?: la| ke tu| den|:)[^;.]*|den het ngay [^;.]*|den ngay \d[^;.]*|ke tu ngay [^;.]*? den [^;.]*|trong (?:khoang )?thoi gian \d[^;.]*|trong (?:khoang )?thoi gian (?:tu|ke tu)[^;.]*)").expect("term regex")
 });
 
 /// Clauses split at `;` and sentence ends; the flag says the segment ends a sentence.
@@ -293,7 +299,15 @@ pub(crate) fn analyze_clause(inp: &ClauseInput) -> ClauseOut {
                 }
             }
         }
-        let rest_start = strip_adverbs(s, q, sb);
+        let mut rest_start = strip_adverbs(s, q, sb);
+        // "UBND cấp xã nơi người đó cư trú có trách nhiệm …": skip the descriptive clause to the duty;
+        // without a duty word it only names a body ("Sở Tư pháp nơi Tòa án … có trụ sở").
+        if !subjects.is_empty() && DESCRIPTOR_RE.is_match(&s[rest_start..sb]) {
+            match DUTY_RE.find(&s[rest_start..sb]) {
+                Some(m) => rest_start = strip_adverbs(s, rest_start + m.start(), sb),
+                None => continue,
+            }
+        }
         // "UBND tỉnh ban hành Kế hoạch …" states the issuer; it is not a task.
         if !subjects.is_empty() && ISSUES_DOC_RE.is_match(&s[rest_start..sb]) {
             continue;
@@ -404,7 +418,7 @@ fn reports_and_delegations(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[
 }
 
 static REPORT_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(bao cao|gui bao cao|gui ket qua|gui ve|gui)\b ?(?:ve )?").expect("report regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(bao cao|gui bao cao|gui ket qua|gui ve|gui)(?-u:\b) ?(?:ve )?").expect("report regex"));
 
 fn reports(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[AgencyMention], ctx: Context, out: &mut ClauseOut) {
     let s = inp.n.s.as_str();

@@ -14,6 +14,7 @@ pub const ANALYZER_VERSION: u32 = 1;
 pub const FOLD: &str = "vn_fold";
 pub const EXACT: &str = "vn_exact";
 pub const BIGRAM: &str = "vn_bigram";
+pub const BIGRAM_EXACT: &str = "vn_bigram_exact";
 
 /// Register every rasoat analyzer on `index`.
 pub fn register(index: &Index) {
@@ -21,6 +22,7 @@ pub fn register(index: &Index) {
     m.register(FOLD, fold_analyzer());
     m.register(EXACT, exact_analyzer());
     m.register(BIGRAM, TextAnalyzer::builder(BigramTokenizer::default()).build());
+    m.register(BIGRAM_EXACT, TextAnalyzer::builder(BigramTokenizer::exact()).build());
 }
 
 pub fn fold_analyzer() -> TextAnalyzer {
@@ -137,27 +139,68 @@ pub struct VnNorm {
 #[derive(Clone)]
 pub struct VnNormWrapper<T> {
     inner: T,
-    buf: String,
+    cache: TokenCache,
     fold: bool,
 }
 
 pub struct VnNormStream<'a, S> {
     tail: S,
-    buf: &'a mut String,
+    cache: &'a mut TokenCache,
     fold: bool,
+}
+
+/// FNV-1a hasher: token keys are short, SipHash would dominate the lookup.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf29ce484222325 } else { self.0 };
+        for b in bytes {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Memo of non-ASCII token → normalised form. Vietnamese has a few thousand syllables, so
+/// folding/tone-normalising each distinct token once makes indexing several times faster.
+#[derive(Clone, Default)]
+pub struct TokenCache {
+    map: std::collections::HashMap<String, String, std::hash::BuildHasherDefault<Fnv>>,
+}
+
+impl TokenCache {
+    /// Replace `text` by its normalised form.
+    fn apply(&mut self, text: &mut String, fold: bool) {
+        if let Some(v) = self.map.get(text.as_str()) {
+            text.clear();
+            text.push_str(v);
+            return;
+        }
+        let mut out = String::new();
+        if fold { fold_token(text, &mut out) } else { exact_token(text, &mut out) }
+        if self.map.len() > 200_000 {
+            self.map.clear();
+        }
+        self.map.insert(std::mem::replace(text, out.clone()), out);
+    }
 }
 
 impl TokenFilter for VnNorm {
     type Tokenizer<T: Tokenizer> = VnNormWrapper<T>;
     fn transform<T: Tokenizer>(self, t: T) -> VnNormWrapper<T> {
-        VnNormWrapper { inner: t, buf: String::new(), fold: self.fold }
+        VnNormWrapper { inner: t, cache: TokenCache::default(), fold: self.fold }
     }
 }
 
 impl<T: Tokenizer> Tokenizer for VnNormWrapper<T> {
     type TokenStream<'a> = VnNormStream<'a, T::TokenStream<'a>>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        VnNormStream { tail: self.inner.token_stream(text), buf: &mut self.buf, fold: self.fold }
+        VnNormStream { tail: self.inner.token_stream(text), cache: &mut self.cache, fold: self.fold }
     }
 }
 
@@ -170,12 +213,7 @@ impl<S: TokenStream> TokenStream for VnNormStream<'_, S> {
         if t.text.is_ascii() {
             t.text.make_ascii_lowercase();
         } else {
-            if self.fold {
-                fold_token(&t.text, self.buf);
-            } else {
-                exact_token(&t.text, self.buf);
-            }
-            std::mem::swap(&mut t.text, self.buf);
+            self.cache.apply(&mut t.text, self.fold);
         }
         true
     }
@@ -194,6 +232,15 @@ impl<S: TokenStream> TokenStream for VnNormStream<'_, S> {
 pub struct BigramTokenizer {
     token: Token,
     words: Vec<(String, usize, usize)>,
+    cache: TokenCache,
+    /// Keep diacritics (exact bigrams) instead of folding.
+    exact: bool,
+}
+
+impl BigramTokenizer {
+    pub fn exact() -> Self {
+        BigramTokenizer { exact: true, ..Default::default() }
+    }
 }
 
 pub struct BigramStream<'a> {
@@ -214,11 +261,15 @@ impl Tokenizer for BigramTokenizer {
         self.words.clear();
         let mut wt = VnWordTokenizer::default();
         let mut ts = wt.token_stream(text);
-        let mut buf = String::new();
         while ts.advance() {
-            let t = ts.token();
-            fold_token(&t.text, &mut buf);
-            self.words.push((buf.clone(), t.offset_from, t.offset_to));
+            let t = ts.token_mut();
+            let mut w = std::mem::take(&mut t.text);
+            if w.is_ascii() {
+                w.make_ascii_lowercase();
+            } else {
+                self.cache.apply(&mut w, !self.exact);
+            }
+            self.words.push((w, t.offset_from, t.offset_to));
         }
         BigramStream { words: &self.words, text, i: 0, token: &mut self.token }
     }
@@ -252,9 +303,17 @@ impl TokenStream for BigramStream<'_> {
     }
 }
 
+/// Exact (diacritic-keeping) bigrams of a query.
+pub fn exact_bigram_tokens(text: &str) -> Vec<String> {
+    bigrams_with(BigramTokenizer::exact(), text)
+}
+
 /// Folded bigrams of a query, with the same pair-breaking rule as the index.
 pub fn bigram_tokens(text: &str) -> Vec<String> {
-    let mut t = BigramTokenizer::default();
+    bigrams_with(BigramTokenizer::default(), text)
+}
+
+fn bigrams_with(mut t: BigramTokenizer, text: &str) -> Vec<String> {
     let mut ts = t.token_stream(text);
     let mut out = Vec::new();
     while ts.advance() {
@@ -322,9 +381,10 @@ pub fn query_as_number(q: &str) -> Option<String> {
     let rest_start = ["van ban so ", "so "].iter().find(|p| folded.starts_with(**p)).map(|p| p.len()).unwrap_or(0);
     // Map the folded offset back: "số " and "văn bản số " fold length-preserving in chars.
     let skip_chars = folded[..rest_start].chars().count();
-    let body: String = q.chars().skip(skip_chars).collect();
-    let m = number_re().find(body.trim())?;
+    // Users type symbols in lower case (`28/nq-hdnd`); the pattern expects capitals.
+    let body: String = q.chars().skip(skip_chars).collect::<String>().to_uppercase();
     let body = body.trim();
+    let m = number_re().find(body)?;
     if m.start() == 0 && body[m.end()..].trim().is_empty() { Some(number_key(m.as_str())) } else { None }
 }
 
@@ -366,5 +426,6 @@ mod tests {
         assert_eq!(query_as_number("72/2025/QH15"), Some("72/2025/qh15".into()));
         assert_eq!(query_as_number("phân cấp 72/2025/QH15"), None);
         assert_eq!(query_as_number("phân cấp"), None);
+        assert_eq!(query_as_number("số 28/nq-hdnd"), Some("28/nq-hdnd".into()));
     }
 }

@@ -6,7 +6,7 @@
 //! says so. `"quoted phrases"` must match in order; `-word` / `-"phrase"` exclude. A query
 //! that is a document number returns that document and the provisions citing it.
 
-use crate::analysis::{bigram_tokens, exact_tokens, fold_tokens, query_as_number};
+use crate::analysis::{bigram_tokens, exact_bigram_tokens, exact_tokens, fold_tokens, query_as_number};
 use crate::writer::{agency_key, type_key};
 use crate::{IndexError, SearchIndex};
 use serde::Serialize;
@@ -18,15 +18,58 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Score, TantivyDocument, Term};
 
-/// Ranking weights (tuned on the data sets' training questions only, see bench/retrieval).
+/// Ranking weights, tuned on the data sets' training questions only (bench/retrieval).
+/// Short queries (AND) and long questions (ranked over any term) weigh differently: for
+/// questions the exact-spelling bigrams carry the signal, for short queries the exact
+/// syllable boost puts a diacritic-typed query's exact matches first.
 pub struct Weights {
+    /// Short queries: exact (diacritics kept) syllable boost, folded-bigram boost.
+    pub exact_short: f32,
+    pub bigram_short: f32,
+    /// Long questions: exact syllable boost, folded-bigram boost.
     pub exact: f32,
-    pub head: f32,
     pub bigram: f32,
+    /// Heading/title field (Điều title, ancestor headings).
+    pub head: f32,
+    /// Long questions: rank article-level units only (1) or any record, best per unit (0).
+    pub units_only: f32,
+    /// Long questions: bigram boost (exact bigrams if the query has diacritics, else folded).
+    pub exact_bigram: f32,
+    /// Long questions: a unit scores best record + `second` × its second-best record.
+    pub second: f32,
+    /// Long questions: drop terms found in more than this share of records (0 = keep all).
+    pub df_cut: f32,
     pub phrase_exact: f32,
 }
 
-pub const WEIGHTS: Weights = Weights { exact: 0.6, head: 0.5, bigram: 0.7, phrase_exact: 1.0 };
+pub const WEIGHTS: Weights = Weights {
+    exact_short: 0.6,
+    bigram_short: 0.7,
+    exact: 0.0,
+    bigram: 0.0,
+    head: 1.0,
+    units_only: 0.0,
+    exact_bigram: 1.0,
+    second: 0.0,
+    df_cut: 0.3,
+    phrase_exact: 1.0,
+};
+
+/// The weights in use: [`WEIGHTS`], or `RASOAT_SEARCH_WEIGHTS=exact,head,bigram,units_only,
+/// exact_bigram,second,df_cut` for the long-question weights (a tuning knob for bench/retrieval).
+fn weights() -> &'static Weights {
+    static W: std::sync::OnceLock<Weights> = std::sync::OnceLock::new();
+    W.get_or_init(|| {
+        let mut w = Weights { ..WEIGHTS };
+        if let Ok(v) = std::env::var("RASOAT_SEARCH_WEIGHTS") {
+            let n: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+            if let [e, h, b, u, eb, sc, dc, ..] = n[..] {
+                (w.exact, w.head, w.bigram, w.units_only, w.exact_bigram, w.second, w.df_cut) = (e, h, b, u, eb, sc, dc);
+            }
+        }
+        w
+    })
+}
 
 /// More terms than this (after stop words) make a query a natural-language question.
 const LONG_QUERY_TERMS: usize = 6;
@@ -344,14 +387,17 @@ impl SearchIndex {
         }
 
         let use_exact = has_diacritics(&pq.plain);
+        let searcher = self.reader.searcher();
+        let n_docs = searcher.num_docs().max(1) as f32;
         // Per-term clause: folded body OR exact body (boosted) OR headings.
         let term_clause = |fold_t: &str, exact_t: Option<&str>| -> Box<dyn Query> {
             let mut sub: Vec<(Occur, Box<dyn Query>)> = vec![
                 (Occur::Should, term_q(Term::from_field_text(fl.text, fold_t), 1.0)),
-                (Occur::Should, term_q(Term::from_field_text(fl.head, fold_t), WEIGHTS.head)),
+                (Occur::Should, term_q(Term::from_field_text(fl.head, fold_t), weights().head)),
             ];
-            if let Some(e) = exact_t.filter(|e| has_diacritics(e)) {
-                sub.push((Occur::Should, term_q(Term::from_field_text(fl.text_exact, e), WEIGHTS.exact)));
+            let we = if long { weights().exact } else { weights().exact_short };
+            if let Some(e) = exact_t.filter(|e| has_diacritics(e) && we > 0.0) {
+                sub.push((Occur::Should, term_q(Term::from_field_text(fl.text_exact, e), we)));
             }
             Box::new(BooleanQuery::new(sub))
         };
@@ -369,18 +415,27 @@ impl SearchIndex {
                 if any && is_stop(f) {
                     continue;
                 }
+                if any && long && weights().df_cut > 0.0 {
+                    let df = searcher.doc_freq(&Term::from_field_text(fl.text, f)).unwrap_or(0) as f32;
+                    if df > weights().df_cut * n_docs {
+                        continue;
+                    }
+                }
                 if !seen.insert((f.clone(), e.clone())) {
                     continue;
                 }
                 clauses.push((if any { Occur::Should } else { Occur::Must }, term_clause(f, e.as_deref())));
             }
+            let wb = if long { weights().bigram } else { weights().bigram_short };
+            // Long questions typed without marks use folded bigrams at the exact-bigram weight.
+            let wb = if long && !use_exact { wb.max(weights().exact_bigram) } else { wb };
             let mut seen_bi = HashSet::new();
             for b in bigram_tokens(&pq.plain) {
                 let both_stop = b.split('_').all(is_stop);
-                if both_stop || !seen_bi.insert(b.clone()) {
+                if wb <= 0.0 || both_stop || !seen_bi.insert(b.clone()) {
                     continue;
                 }
-                clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_bigram, &b), WEIGHTS.bigram)));
+                clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_bigram, &b), wb)));
             }
             for p in &pq.phrases {
                 let toks = fold_tokens(p);
@@ -391,7 +446,7 @@ impl SearchIndex {
                     let et = exact_tokens(p);
                     // Exact field has no positions: reward each exact syllable instead.
                     for e in et.iter().filter(|e| has_diacritics(e)) {
-                        clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_exact, e), WEIGHTS.phrase_exact)));
+                        clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_exact, e), weights().phrase_exact)));
                     }
                 }
             }
@@ -400,7 +455,16 @@ impl SearchIndex {
                     clauses.push((Occur::MustNot, nq));
                 }
             }
-            if any && long {
+            if long && use_exact && weights().exact_bigram > 0.0 {
+                let mut seen_eb = HashSet::new();
+                for b in exact_bigram_tokens(&pq.plain) {
+                    if !seen_eb.insert(b.clone()) {
+                        continue;
+                    }
+                    clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_bigram_exact, &b), weights().exact_bigram)));
+                }
+            }
+            if any && long && weights().units_only > 0.5 {
                 // Questions are answered by articles: rank article-level units only.
                 clauses.push(filter_q(term_q(Term::from_field_text(fl.unit, "y"), 1.0)));
             }
@@ -413,7 +477,11 @@ impl SearchIndex {
 
         if long {
             let query = build(true)?;
-            let hits = self.collect(&query, limit, &mut HashSet::new(), true)?;
+            let hits = if weights().second > 0.0 {
+                self.collect_aggregated(&query, limit, weights().second)?
+            } else {
+                self.collect(&query, limit, &mut HashSet::new(), true)?
+            };
             return Ok(SearchResult { query: q.to_string(), mode: SearchMode::Any, fallback: false, hits: rank(hits), took_us: 0 });
         }
         let query = build(false)?;
@@ -426,78 +494,128 @@ impl SearchIndex {
         Ok(SearchResult { query: q.to_string(), mode: SearchMode::Any, fallback: true, hits: rank(hits), took_us: 0 })
     }
 
+    /// Rank units by best record + `second` × second-best record (an article whose text and one
+    /// of its clauses both match beats one matching once), then show each unit's best record.
+    fn collect_aggregated(&self, query: &dyn Query, limit: usize, second: f32) -> Result<Vec<Hit>, IndexError> {
+        let fl = &self.fields;
+        let searcher = self.reader.searcher();
+        let top: Vec<(Score, DocAddress)> = searcher
+            .search(query, &TopDocs::with_limit((limit * 10).max(100)).order_by_score())
+            .map_err(|e| IndexError::Other(e.to_string()))?;
+        let mut units: Vec<(u64, Vec<(Score, DocAddress)>)> = Vec::new();
+        let mut pos: std::collections::HashMap<u64, usize> = Default::default();
+        for (sc, addr) in top {
+            let unit = self.unit_of(&searcher, addr);
+            let i = *pos.entry(unit).or_insert_with(|| {
+                units.push((unit, Vec::new()));
+                units.len() - 1
+            });
+            units[i].1.push((sc, addr));
+        }
+        let mut ranked: Vec<(Score, DocAddress)> = units
+            .iter()
+            .map(|(_, v)| (v[0].0 + second * v.get(1).map(|x| x.0).unwrap_or(0.0), v[0].1))
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.truncate(limit);
+        let mut g = SnippetGenerator::create(&searcher, query, fl.text).map_err(|e| IndexError::Other(e.to_string()))?;
+        g.set_max_num_chars(220);
+        let mut hits = Vec::new();
+        for (sc, addr) in ranked {
+            hits.push(self.hit(&searcher, addr, sc, Some(&mut g))?);
+        }
+        Ok(hits)
+    }
+
+    /// Unit key of a record from the `unit_hash` fast column (no stored-document read).
+    fn unit_of(&self, searcher: &tantivy::Searcher, addr: DocAddress) -> u64 {
+        searcher
+            .segment_reader(addr.segment_ord)
+            .fast_fields()
+            .u64("unit_hash")
+            .ok()
+            .and_then(|c| c.first(addr.doc_id))
+            .unwrap_or(addr.doc_id as u64 ^ ((addr.segment_ord as u64) << 40))
+    }
+
+    /// Build the displayed hit of one record.
+    fn hit(&self, searcher: &tantivy::Searcher, addr: DocAddress, score: Score, snip: Option<&mut SnippetGenerator>) -> Result<Hit, IndexError> {
+        let fl = &self.fields;
+        let d: TantivyDocument =
+            searcher.doc(addr).map_err(|e| IndexError::Corrupt { dir: self.dir.display().to_string(), reason: e.to_string() })?;
+        let s = |f| d.get_first(f).and_then(|v| v.as_str()).map(String::from);
+        let text = s(fl.text).unwrap_or_default();
+        let snippet = match snip {
+            Some(g) => {
+                let mut sn = g.snippet(&text);
+                sn.set_snippet_prefix_postfix("**", "**");
+                let html = sn.to_html();
+                if sn.is_empty() { first_chars(&text, 220) } else { unescape_html(&html) }
+            }
+            None => first_chars(&text, 220),
+        };
+        let doc_key = s(fl.doc_key);
+        let date = d.get_first(fl.date).and_then(|v| v.as_u64()).map(|n| format!("{:04}-{:02}-{:02}", n / 10000, (n / 100) % 100, n % 100));
+        Ok(Hit {
+            rank: 0,
+            score,
+            kind: s(fl.kind).unwrap_or_default(),
+            document: s(fl.doc).unwrap_or_default(),
+            title: s(fl.title),
+            doc_type: s(fl.doc_type),
+            issuer: s(fl.issuer),
+            date,
+            effect: doc_key.as_ref().and_then(|k| self.effects.get(k).cloned()),
+            provision: s(fl.pid),
+            label: s(fl.label),
+            heading: s(fl.heading),
+            file: s(fl.file).unwrap_or_default(),
+            line: d.get_first(fl.line).and_then(|v| v.as_u64()).unwrap_or(0),
+            end_line: d.get_first(fl.end_line).and_then(|v| v.as_u64()),
+            snippet,
+            agencies: d.get_all(fl.agency_name).filter_map(|v| v.as_str().map(String::from)).collect(),
+            roles: d.get_all(fl.role).filter_map(|v| v.as_str().map(String::from)).filter(|r| !r.contains('@')).collect(),
+            law_id: s(fl.law_id),
+            article_id: s(fl.article_id),
+            matched: None,
+        })
+    }
+
     /// Execute, keep the best hit per unit (an article and its clauses are one result), build hits.
-    fn collect(&self, query: &dyn Query, limit: usize, seen_units: &mut HashSet<String>, snippets: bool) -> Result<Vec<Hit>, IndexError> {
+    fn collect(&self, query: &dyn Query, limit: usize, seen_units: &mut HashSet<u64>, snippets: bool) -> Result<Vec<Hit>, IndexError> {
         if limit == 0 {
             return Ok(Vec::new());
         }
         let fl = &self.fields;
         let searcher = self.reader.searcher();
         let mut fetch = limit * 3 + 10;
-        let mut snip = if snippets {
-            let mut g = SnippetGenerator::create(&searcher, query, fl.text).map_err(|e| IndexError::Other(e.to_string()))?;
-            g.set_max_num_chars(220);
-            Some(g)
-        } else {
-            None
-        };
         loop {
             let top: Vec<(Score, DocAddress)> =
                 searcher.search(query, &TopDocs::with_limit(fetch).order_by_score()).map_err(|e| IndexError::Other(e.to_string()))?;
             let exhausted = top.len() < fetch;
-            let mut hits = Vec::new();
+            let mut chosen = Vec::new();
             let mut local_seen = seen_units.clone();
             for (score, addr) in &top {
-                let d: TantivyDocument = searcher.doc(*addr).map_err(|e| IndexError::Corrupt {
-                    dir: self.dir.display().to_string(),
-                    reason: e.to_string(),
-                })?;
-                let s = |f| d.get_first(f).and_then(|v| v.as_str()).map(String::from);
-                let unit = s(fl.unit_id).unwrap_or_default();
-                if !local_seen.insert(unit) {
-                    continue;
-                }
-                let text = s(fl.text).unwrap_or_default();
-                let snippet = match snip.as_mut() {
-                    Some(g) => {
-                        let mut sn = g.snippet(&text);
-                        sn.set_snippet_prefix_postfix("**", "**");
-                        let html = sn.to_html();
-                        if sn.is_empty() { first_chars(&text, 220) } else { unescape_html(&html) }
+                if local_seen.insert(self.unit_of(&searcher, *addr)) {
+                    chosen.push((*score, *addr));
+                    if chosen.len() >= limit {
+                        break;
                     }
-                    None => first_chars(&text, 220),
-                };
-                let doc_key = s(fl.doc_key);
-                let date = d.get_first(fl.date).and_then(|v| v.as_u64()).map(|n| format!("{:04}-{:02}-{:02}", n / 10000, (n / 100) % 100, n % 100));
-                hits.push(Hit {
-                    rank: 0,
-                    score: *score,
-                    kind: s(fl.kind).unwrap_or_default(),
-                    document: s(fl.doc).unwrap_or_default(),
-                    title: s(fl.title),
-                    doc_type: s(fl.doc_type),
-                    issuer: s(fl.issuer),
-                    date,
-                    effect: doc_key.as_ref().and_then(|k| self.effects.get(k).cloned()),
-                    provision: s(fl.pid),
-                    label: s(fl.label),
-                    heading: s(fl.heading),
-                    file: s(fl.file).unwrap_or_default(),
-                    line: d.get_first(fl.line).and_then(|v| v.as_u64()).unwrap_or(0),
-                    end_line: d.get_first(fl.end_line).and_then(|v| v.as_u64()),
-                    snippet,
-                    agencies: d.get_all(fl.agency_name).filter_map(|v| v.as_str().map(String::from)).collect(),
-                    roles: d.get_all(fl.role).filter_map(|v| v.as_str().map(String::from)).filter(|r| !r.contains('@')).collect(),
-                    law_id: s(fl.law_id),
-                    article_id: s(fl.article_id),
-                    matched: None,
-                });
-                if hits.len() >= limit {
-                    break;
                 }
             }
-            if hits.len() >= limit || exhausted || fetch > 5000 {
+            if chosen.len() >= limit || exhausted || fetch > 5000 {
                 *seen_units = local_seen;
+                let mut snip = if snippets {
+                    let mut g = SnippetGenerator::create(&searcher, query, fl.text).map_err(|e| IndexError::Other(e.to_string()))?;
+                    g.set_max_num_chars(220);
+                    Some(g)
+                } else {
+                    None
+                };
+                let mut hits = Vec::new();
+                for (score, addr) in chosen {
+                    hits.push(self.hit(&searcher, addr, score, snip.as_mut())?);
+                }
                 return Ok(hits);
             }
             fetch *= 4;

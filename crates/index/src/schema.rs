@@ -1,12 +1,12 @@
 //! Index schema: one record per provision plus one per document.
 
-use crate::analysis::{BIGRAM, EXACT, FOLD};
+use crate::analysis::{BIGRAM, BIGRAM_EXACT, EXACT, FOLD};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 /// Bump when fields or their meaning change: an index built with another value is stale.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
@@ -16,6 +16,8 @@ pub struct Fields {
     pub unit: Field,
     /// Results are grouped per unit: `file#doc-index#unit-id`.
     pub unit_id: Field,
+    /// FNV-64 of `unit_id`, as a fast column for grouping hits without reading stored docs.
+    pub unit_hash: Field,
     pub file: Field,
     pub doc: Field,
     pub doc_key: Field,
@@ -38,6 +40,7 @@ pub struct Fields {
     pub text: Field,
     pub text_exact: Field,
     pub text_bigram: Field,
+    pub text_bigram_exact: Field,
     /// Heading + title, folded (boosted).
     pub head: Field,
     /// Keys of number-symbols cited in the body.
@@ -54,6 +57,7 @@ pub fn build_schema() -> Schema {
     b.add_text_field("kind", STRING | STORED);
     b.add_text_field("unit", STRING);
     b.add_text_field("unit_id", STRING | STORED);
+    b.add_u64_field("unit_hash", FAST);
     b.add_text_field("file", STRING | STORED);
     b.add_text_field("doc", STORED);
     b.add_text_field("doc_key", STRING | STORED);
@@ -75,6 +79,7 @@ pub fn build_schema() -> Schema {
     b.add_text_field("text", text_opts(FOLD, IndexRecordOption::WithFreqsAndPositions, true));
     b.add_text_field("text_exact", text_opts(EXACT, IndexRecordOption::WithFreqs, false));
     b.add_text_field("text_bigram", text_opts(BIGRAM, IndexRecordOption::WithFreqs, false));
+    b.add_text_field("text_bigram_exact", text_opts(BIGRAM_EXACT, IndexRecordOption::WithFreqs, false));
     b.add_text_field("head", text_opts(FOLD, IndexRecordOption::WithFreqsAndPositions, false));
     b.add_text_field("nums", STRING);
     b.build()
@@ -87,6 +92,7 @@ impl Fields {
             kind: s.get_field("kind")?,
             unit: s.get_field("unit")?,
             unit_id: s.get_field("unit_id")?,
+            unit_hash: s.get_field("unit_hash")?,
             file: s.get_field("file")?,
             doc: s.get_field("doc")?,
             doc_key: s.get_field("doc_key")?,
@@ -108,6 +114,7 @@ impl Fields {
             text: s.get_field("text")?,
             text_exact: s.get_field("text_exact")?,
             text_bigram: s.get_field("text_bigram")?,
+            text_bigram_exact: s.get_field("text_bigram_exact")?,
             head: s.get_field("head")?,
             nums: s.get_field("nums")?,
         })

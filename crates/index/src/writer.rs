@@ -54,6 +54,16 @@ impl Default for UpdateOptions<'_> {
     }
 }
 
+/// Grouping key of a unit id (FNV-1a 64; collisions between units are negligible).
+pub fn unit_hash(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
 fn file_digest(bytes: &[u8]) -> String {
     // FNV-1a 64: content identity only, not security.
     let mut h: u64 = 0xcbf29ce484222325;
@@ -345,7 +355,9 @@ fn document_records(d: &Document, doc_index: usize, file: &str, fx: Option<&DocF
     let mut td = TantivyDocument::new();
     common(&mut td);
     td.add_text(f.kind, "document");
-    td.add_text(f.unit_id, format!("{file}#{doc_index}"));
+    let uid = format!("{file}#{doc_index}");
+    td.add_u64(f.unit_hash, unit_hash(&uid));
+    td.add_text(f.unit_id, uid);
     let mut head = String::new();
     for s in [&d.meta.type_name, &d.meta.number, &d.meta.title, &d.meta.law_id].into_iter().flatten() {
         head.push_str(s);
@@ -391,6 +403,7 @@ fn document_records(d: &Document, doc_index: usize, file: &str, fx: Option<&DocF
             Some(u) => format!("{file}#{doc_index}#{}", u.id),
             None => format!("{file}#{doc_index}#{}", p.id),
         };
+        td.add_u64(f.unit_hash, unit_hash(&uid));
         td.add_text(f.unit_id, uid);
         td.add_text(f.pid, &p.id);
         td.add_text(f.label, &p.label);
@@ -419,6 +432,7 @@ fn document_records(d: &Document, doc_index: usize, file: &str, fx: Option<&DocF
         td.add_text(f.head, &head);
         td.add_text(f.text_exact, &body);
         td.add_text(f.text_bigram, &body);
+        td.add_text(f.text_bigram_exact, &body);
         for k in number_keys_in(&body) {
             td.add_text(f.nums, k);
         }

@@ -246,11 +246,10 @@ fn doc_for(path: &str, bytes: &[u8], law_id: &str, dataset: String, digest_src: 
         parsed,
     );
     let m = &mut doc.meta;
-    if m.number.is_none() {
-        if let Some(n) = NUMBER.find(law_id).filter(|n| n.start() == 0) {
+    if m.number.is_none()
+        && let Some(n) = NUMBER.find(law_id).filter(|n| n.start() == 0) {
             m.number = Some(n.as_str().to_string());
         }
-    }
     if m.type_name.is_none() {
         for t in ["Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị định", "Thông tư", "Nghị quyết"] {
             if law_id.starts_with(t) {
@@ -287,9 +286,20 @@ fn alqac(path: &str, bytes: &[u8], file: &str, src: &SrcText, law: &RawLaw) -> R
         let te = t[lead..].find('\n').map(|k| lead + k).unwrap_or(t.len());
         let k = arts.ids.len();
         arts.ids.push(id.clone());
-        lines.push(dieu_line(&id, Some((&body, lead, te)), body.start, k));
-        let rest = JStr { text: t[te..].to_string(), map: submap(&body.map, t.len(), te, t.len()), start: body.start, end: body.end };
-        str_lines(&rest, Allow::NoDieu, &mut lines);
+        // Some articles (Hiến pháp in ALQAC) have no title: the first line is already body
+        // ("1. …", or a sentence ending with a full stop).
+        let first = t[lead..te].trim();
+        let titled = !first.is_empty()
+            && crate::markers::detect(first, 0, false).is_none()
+            && !first.ends_with(['.', ';', ':', ',']);
+        if titled {
+            lines.push(dieu_line(&id, Some((&body, lead, te)), body.start, k));
+            let rest = JStr { text: t[te..].to_string(), map: submap(&body.map, t.len(), te, t.len()), start: body.start, end: body.end };
+            str_lines(&rest, Allow::NoDieu, &mut lines);
+        } else {
+            lines.push(dieu_line(&id, None, body.start, k));
+            str_lines(&body, Allow::NoDieu, &mut lines);
+        }
     }
     let parsed = structure::build(&lines, src, false, &arts);
     Ok(doc_for(path, bytes, &law_id, dataset_name(path, "alqac"), &dig, parsed))

@@ -62,7 +62,7 @@ fn utf8(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
 }
 
 fn utf16(bytes: &[u8], be: bool) -> Result<String, String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err("invalid UTF-16: odd number of bytes".into());
     }
     let units = bytes.chunks_exact(2).map(|c| if be { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) });

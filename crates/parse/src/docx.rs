@@ -3,8 +3,9 @@
 //! `word/numbering.xml` (`Điều %1.`, `%1.`, `%2)` with decimal / letter / Roman formats)
 //! so auto-numbered Điều / khoản / điểm are recognised.
 //!
-//! Not supported: numbering attached through paragraph styles only (`w:pStyle` → style's
-//! `w:numPr`), `w:lvlRestart`, legal-style numbering, tracked-change deletions are dropped,
+//! Numbering attached through a paragraph style (`w:pStyle` whose style in `styles.xml` has a
+//! `w:numPr`) is followed too (one level: no `w:basedOn` chains).
+//! Not supported: `w:lvlRestart`, legal-style numbering; tracked-change deletions are dropped,
 //! text boxes, footnotes and headers/footers are not read. Word's `lowerLetter` produces
 //! Latin letters (a b c d e f …), not the Vietnamese `đ`.
 //!
@@ -194,13 +195,43 @@ fn general_ref(name: &str) -> Option<char> {
     }
 }
 
+/// Paragraph styles that carry numbering: styleId → (numId, ilvl).
+fn parse_styles(xml: &str) -> Result<HashMap<String, (String, usize)>, String> {
+    let mut out = HashMap::new();
+    let mut r = Reader::from_str(xml);
+    let mut style: Option<String> = None;
+    let mut num: (Option<String>, usize) = (None, 0);
+    loop {
+        match r.read_event().map_err(|e| format!("corrupt .docx: styles.xml: {e}"))? {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                "w:style" => {
+                    style = attr(&e, "w:styleId");
+                    num = (None, 0);
+                }
+                "w:numId" if style.is_some() => num.0 = attr(&e, "w:val"),
+                "w:ilvl" if style.is_some() => num.1 = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0),
+                _ => {}
+            },
+            Event::End(e) if e.name().as_ref() == "w:style" => {
+                if let (Some(st), Some(n)) = (style.take(), num.0.take()) {
+                    out.insert(st, (n, num.1));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
 /// The paragraphs of `word/document.xml`, numbering labels prepended.
-fn paragraphs(xml: &str, numbering: &Numbering) -> Result<Vec<String>, String> {
+fn paragraphs(xml: &str, numbering: &Numbering, styles: &HashMap<String, (String, usize)>) -> Result<Vec<String>, String> {
     let mut r = Reader::from_str(xml);
     let mut out = Vec::new();
     let mut cur: Option<String> = None;
     let mut in_t = false;
     let mut num: (Option<String>, usize) = (None, 0);
+    let mut pstyle: Option<String> = None;
     let mut counters = Counters { numbering, state: HashMap::new() };
     loop {
         let ev = r.read_event().map_err(|e| format!("corrupt .docx: word/document.xml: {e}"))?;
@@ -213,6 +244,7 @@ fn paragraphs(xml: &str, numbering: &Numbering) -> Result<Vec<String>, String> {
                             out.push(p); // unclosed paragraph (nested)
                         }
                         num = (None, 0);
+                        pstyle = None;
                         if empty {
                             out.push(String::new());
                         } else {
@@ -231,6 +263,7 @@ fn paragraphs(xml: &str, numbering: &Numbering) -> Result<Vec<String>, String> {
                         }
                     }
                     "w:numId" => num.0 = attr(e, "w:val"),
+                    "w:pStyle" => pstyle = attr(e, "w:val"),
                     "w:ilvl" => num.1 = attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0),
                     _ => {}
                 }
@@ -249,11 +282,16 @@ fn paragraphs(xml: &str, numbering: &Numbering) -> Result<Vec<String>, String> {
                 "w:t" => in_t = false,
                 "w:p" => {
                     let mut p = cur.take().unwrap_or_default();
-                    if let Some(id) = num.0.take().filter(|id| id != "0") {
-                        if let Some(label) = counters.next(&id, num.1).filter(|l| !l.is_empty()) {
-                            p = format!("{label} {p}");
+                    if num.0.is_none() {
+                        // Numbering inherited from the paragraph style.
+                        if let Some((id, lvl)) = pstyle.take().and_then(|st| styles.get(&st)) {
+                            num = (Some(id.clone()), *lvl);
                         }
                     }
+                    if let Some(id) = num.0.take().filter(|id| id != "0")
+                        && let Some(label) = counters.next(&id, num.1).filter(|l| !l.is_empty()) {
+                            p = format!("{label} {p}");
+                        }
                     // Newlines inside a paragraph would break the one-line-per-paragraph map.
                     out.push(p.replace(['\n', '\r'], " "));
                 }
@@ -279,7 +317,11 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
         Some(x) => parse_numbering(&x)?,
         None => Numbering::default(),
     };
-    let paras = paragraphs(&doc, &numbering)?;
+    let styles = match read_part(&mut zip, "word/styles.xml")? {
+        Some(x) => parse_styles(&x)?,
+        None => HashMap::new(),
+    };
+    let paras = paragraphs(&doc, &numbering, &styles)?;
     if paras.iter().all(|p| p.trim().is_empty()) {
         return Err("empty document (no text in word/document.xml)".into());
     }
@@ -353,5 +395,14 @@ pub(crate) mod tests {
         assert_eq!(d.find("dieu-1.khoan-2.diem-b").unwrap().text, "UBND cấp xã.");
         assert_eq!(d.find("dieu-2.khoan-1").unwrap().span.line, 9);
         assert!(parse("bad.docx", b"PK\x03\x04garbage").unwrap_err().contains("corrupt .docx"));
+    }
+
+    #[test]
+    fn numbering_through_paragraph_style() {
+        let styles = r#"<w:styles xmlns:w="x"><w:style w:type="paragraph" w:styleId="Dieu"><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style></w:styles>"#;
+        let n = parse_numbering(NUMBERING).unwrap();
+        let st = parse_styles(styles).unwrap();
+        let doc = r#"<w:document xmlns:w="x"><w:body><w:p><w:pPr><w:pStyle w:val="Dieu"/></w:pPr><w:r><w:t>Phạm vi</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="Dieu"/></w:pPr><w:r><w:t>Đối tượng</w:t></w:r></w:p></w:body></w:document>"#;
+        assert_eq!(paragraphs(doc, &n, &st).unwrap(), ["Điều 1. Phạm vi", "Điều 2. Đối tượng"]);
     }
 }

@@ -93,8 +93,14 @@ pub(crate) fn detect(lines: &[Line]) -> (Header, usize) {
         let mut rest = t.to_string();
         let mut known = false;
         if DRAFT.is_match(&rest) && rest.chars().count() < 40 {
+            // "DỰ THẢO", "(Dự thảo lần 2)": the whole short line is the draft mark.
             h.draft = true;
-            rest = DRAFT.replace(&rest, "").into_owned();
+            rest.clear();
+            known = true;
+        } else if let Some(m) = DRAFT.find(&rest).filter(|m| m.as_str().starts_with("DỰ")) {
+            // Draft mark printed on the same line as another header column.
+            h.draft = true;
+            rest = format!("{} {}", &rest[..m.start()], &rest[m.end()..]);
             known = true;
         }
         let f = fold(&rest);
@@ -246,54 +252,6 @@ pub(crate) fn signature_line(t: &str) -> bool {
     (SIGN.is_match(t) && t.chars().count() < 80 && markers::is_upper_title(t)) || (POSITION.is_match(t) && t.chars().count() < 60)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::lines::split_plain;
-
-    #[test]
-    fn reads_full_header() {
-        let src = "ỦY BAN NHÂN DÂN\nTỈNH ĐẮK LẮK\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nSố: 12/2026/QĐ-UBND\nĐắk Lắk, ngày 05 tháng 01 năm 2026\n\nQUYẾT ĐỊNH\nBan hành Quy định phân cấp\n\nCăn cứ Luật";
-        let lines = split_plain(src, 0, true);
-        let (h, n) = detect(&lines);
-        assert_eq!(h.number.as_deref(), Some("12/2026/QĐ-UBND"));
-        assert_eq!(h.issuer.as_deref(), Some("Ủy ban nhân dân tỉnh Đắk Lắk"));
-        assert_eq!(h.place.as_deref(), Some("Đắk Lắk"));
-        assert_eq!(h.date, Date::new(2026, 1, 5).ok());
-        assert_eq!(h.type_name.as_deref(), Some("Quyết định"));
-        assert_eq!(h.title.as_deref(), Some("Ban hành Quy định phân cấp"));
-        assert!(!h.draft);
-        assert_eq!(lines[n].trimmed(), "Căn cứ Luật");
-    }
-
-    #[test]
-    fn interleaved_columns_and_draft() {
-        let src = "DỰ THẢO\nỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH ĐẮK LẮK Độc lập - Tự do - Hạnh phúc\nSố:      /2026/QĐ-UBND Đắk Lắk, ngày    tháng    năm 2026\n\nQUYẾT ĐỊNH\nVề việc phân cấp\n\nCăn cứ";
-        let (h, _) = detect(&split_plain(src, 0, true));
-        assert!(h.draft);
-        assert_eq!(h.number, None);
-        assert_eq!(h.partial_symbol.as_deref(), Some("/2026/QĐ-UBND"));
-        assert_eq!(h.date, None);
-        assert_eq!(h.place.as_deref(), Some("Đắk Lắk"));
-        assert_eq!(h.issuer.as_deref(), Some("Ủy ban nhân dân tỉnh Đắk Lắk"));
-        assert_eq!(h.title.as_deref(), Some("Về việc phân cấp"));
-    }
-
-    #[test]
-    fn org_names() {
-        assert_eq!(org_case("BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH"), "Bộ Văn hóa, Thể thao và Du lịch");
-        assert_eq!(org_case("HỘI ĐỒNG NHÂN DÂN TỈNH GIA LAI"), "Hội đồng nhân dân tỉnh Gia Lai");
-    }
-
-    #[test]
-    fn trailers() {
-        assert!(trailer_start("KT. CHỦ TỊCH"));
-        assert!(trailer_start("PHÓ CHỦ TỊCH"));
-        assert!(trailer_start("Nơi nhận:"));
-        assert!(!trailer_start("Chủ tịch UBND tỉnh chỉ đạo"));
-    }
-}
-
 /// Fill `DocMeta` from a header (number → type code, normative).
 pub(crate) fn to_meta(h: Header) -> DocMeta {
     let sym_src = h.number.clone().or(h.partial_symbol.clone());
@@ -332,4 +290,52 @@ pub(crate) fn classify(number: Option<&str>, type_name: Option<&str>) -> (Option
     let code = code.or(by_name);
     let always = matches!(code.as_deref(), Some("HP" | "BLUAT" | "LUAT" | "PL" | "NĐ" | "TT" | "TTLT"));
     (code, year || always)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lines::split_plain;
+
+    #[test]
+    fn reads_full_header() {
+        let src = "ỦY BAN NHÂN DÂN\nTỈNH ĐẮK LẮK\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nSố: 12/2026/QĐ-UBND\nĐắk Lắk, ngày 05 tháng 01 năm 2026\n\nQUYẾT ĐỊNH\nBan hành Quy định phân cấp\n\nCăn cứ Luật";
+        let lines = split_plain(src, 0, true);
+        let (h, n) = detect(&lines);
+        assert_eq!(h.number.as_deref(), Some("12/2026/QĐ-UBND"));
+        assert_eq!(h.issuer.as_deref(), Some("Ủy ban nhân dân tỉnh Đắk Lắk"));
+        assert_eq!(h.place.as_deref(), Some("Đắk Lắk"));
+        assert_eq!(h.date, Date::new(2026, 1, 5).ok());
+        assert_eq!(h.type_name.as_deref(), Some("Quyết định"));
+        assert_eq!(h.title.as_deref(), Some("Ban hành Quy định phân cấp"));
+        assert!(!h.draft);
+        assert_eq!(lines[n].trimmed(), "Căn cứ Luật");
+    }
+
+    #[test]
+    fn interleaved_columns_and_draft() {
+        let src = "(Dự thảo lần 2)\nỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH ĐẮK LẮK Độc lập - Tự do - Hạnh phúc\nSố:      /2026/QĐ-UBND Đắk Lắk, ngày    tháng    năm 2026\n\nQUYẾT ĐỊNH\nVề việc phân cấp\n\nCăn cứ";
+        let (h, _) = detect(&split_plain(src, 0, true));
+        assert!(h.draft);
+        assert_eq!(h.number, None);
+        assert_eq!(h.partial_symbol.as_deref(), Some("/2026/QĐ-UBND"));
+        assert_eq!(h.date, None);
+        assert_eq!(h.place.as_deref(), Some("Đắk Lắk"));
+        assert_eq!(h.issuer.as_deref(), Some("Ủy ban nhân dân tỉnh Đắk Lắk"));
+        assert_eq!(h.title.as_deref(), Some("Về việc phân cấp"));
+    }
+
+    #[test]
+    fn org_names() {
+        assert_eq!(org_case("BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH"), "Bộ Văn hóa, Thể thao và Du lịch");
+        assert_eq!(org_case("HỘI ĐỒNG NHÂN DÂN TỈNH GIA LAI"), "Hội đồng nhân dân tỉnh Gia Lai");
+    }
+
+    #[test]
+    fn trailers() {
+        assert!(trailer_start("KT. CHỦ TỊCH"));
+        assert!(trailer_start("PHÓ CHỦ TỊCH"));
+        assert!(trailer_start("Nơi nhận:"));
+        assert!(!trailer_start("Chủ tịch UBND tỉnh chỉ đạo"));
+    }
 }

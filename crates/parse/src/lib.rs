@@ -199,3 +199,98 @@ mod tests {
         assert_eq!(digest(b"abc").len(), 16);
     }
 }
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_crlf() {
+        let src = "\u{feff}KẾ HOẠCH\r\nVề việc thử\r\n\r\nI. MỤC ĐÍCH\r\n1. Sở Tư pháp\r\n\r\nChủ trì.\r\n";
+        let d = parse_bytes("x.txt", src.as_bytes()).unwrap().remove(0);
+        assert_eq!(d.meta.title.as_deref(), Some("Về việc thử"));
+        let p = d.find("I.1").unwrap();
+        assert_eq!(p.heading.as_deref(), Some("Sở Tư pháp"));
+        assert_eq!(p.text, "Chủ trì.");
+        assert_eq!(p.span.line, 5);
+        // Offsets count the BOM: the text maps back to the original bytes.
+        let s = p.map.to_source(0);
+        assert!(src[s..].starts_with("Chủ trì."));
+    }
+
+    #[test]
+    fn collect_skips_hidden_and_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join(".hidden")).unwrap();
+        std::fs::create_dir_all(d.join("b")).unwrap();
+        for f in ["b/z.txt", "a.md", "SOURCES.md", "README.md", ".hidden/x.txt", "notes.pdf", "law.json"] {
+            std::fs::write(d.join(f), "x").unwrap();
+        }
+        let (files, errs) = collect_inputs(&[d.to_path_buf(), d.join("missing")]);
+        let names: Vec<String> = files.iter().map(|f| f.strip_prefix(d).unwrap().display().to_string()).collect();
+        assert_eq!(names, ["a.md", "b/z.txt", "law.json"]);
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].path.ends_with("missing"));
+    }
+}
+
+#[cfg(test)]
+mod fuzz_tests {
+    use super::*;
+
+    /// Random documents built from markers, Vietnamese words, odd spaces and NFD marks:
+    /// parsing never panics and every span and map stays inside the file.
+    #[test]
+    fn random_inputs_never_panic() {
+        let pool = [
+            "Điều 5.", "Điều 5a.", "1.", "2a.", "a)", "đ)", "a1)", "- ", "+ ", "I.", "II.", "Chương II", "Mục 1", "Tiểu mục 2",
+            "Phần thứ nhất", "PHỤ LỤC I", "Phụ lục", "Nơi nhận:", "KT. CHỦ TỊCH", "Trên đây là", "KẾ HOẠCH", "QUYẾT ĐỊNH",
+            "Số: 12/2026/QĐ-UBND", "Số:   /2026/QĐ-UBND", "Đắk Lắk, ngày 05 tháng 01 năm 2026", "DỰ THẢO", "608/QĐ-",
+            "TTg", "Sở Tư pháp", "chủ trì", "phối hợp;", "\u{0301}", "\u{00a0}", "  ", "\t", "\r", "\n", "\n\n", "5",
+            "**", "#", "`", "“", "”", "(", ")", "…", "\u{feff}", "x", "UBND", ".", "/.", "[", "{", "\"",
+        ];
+        let mut seed: u64 = 0x2545F4914F6CDD1D;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut json_ok = 0;
+        for round in 0..1500 {
+            let n = (next() % 60) as usize;
+            let mut s = String::new();
+            for _ in 0..n {
+                s.push_str(pool[(next() % pool.len() as u64) as usize]);
+                if next() % 3 == 0 {
+                    s.push(' ');
+                }
+            }
+            let name = ["a.txt", "a.md", "a.json"][round % 3];
+            if round % 3 == 2 {
+                // A well-formed data-set file whose article text is the random string.
+                let body = serde_json::to_string(&s).unwrap_or_default();
+                s = match round % 2 {
+                    0 => format!("[{{\"id\": \"L\", \"articles\": [{{\"id\": \"1\", \"text\": {body}}}, {{\"id\": \"2\", \"text\": {body}}}]}}]"),
+                    _ => format!("[{{\"id\": 1, \"law_id\": \"1/2020/QH14\", \"content\": [{{\"aid\": 7, \"content_Article\": {body}}}]}}]"),
+                };
+            }
+            if let Ok(docs) = parse_bytes(name, s.as_bytes()) {
+                json_ok += (round % 3 == 2) as usize;
+                for d in &docs {
+                    d.walk(&mut |p, _| {
+                        assert!(p.span.start <= p.span.end && p.span.end <= s.len(), "{s:?}");
+                        for off in [0, p.text.len() / 2, p.text.len()] {
+                            assert!(p.map.to_source(off) <= s.len(), "{s:?}");
+                        }
+                    });
+                    for b in &d.blocks {
+                        assert!(b.span.end <= s.len());
+                    }
+                }
+            }
+        }
+        assert!(json_ok > 400, "data-set files parsed: {json_ok}");
+    }
+}

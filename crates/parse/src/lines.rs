@@ -104,11 +104,31 @@ pub(crate) fn fast_is_nfc(s: &str) -> bool {
     if s.is_ascii() {
         return true;
     }
-    let simple = s.chars().all(|c| {
-        let u = c as u32;
-        u < 0x300 || (0x1E00..=0x1EFF).contains(&u) || (0x2002..=0x206F).contains(&u)
-    });
-    simple || rasoat_text::is_nfc(s)
+    // Byte-level: lead bytes below 0xCC encode chars below U+0300 (continuation bytes are
+    // 0x80..0xBF); E1 B8..BB is U+1E00..U+1EFF; E2 80 82.. / E2 81 is U+2002..U+207F.
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0xCC {
+            i += 1;
+            continue;
+        }
+        let ok = match c {
+            0xE1 => b.get(i + 1).is_some_and(|&x| (0xB8..=0xBB).contains(&x)),
+            0xE2 => match b.get(i + 1) {
+                Some(0x80) => b.get(i + 2).is_some_and(|&x| x >= 0x82),
+                Some(0x81) => true,
+                _ => false,
+            },
+            _ => false,
+        };
+        if !ok {
+            return rasoat_text::is_nfc(s);
+        }
+        i += 3;
+    }
+    true
 }
 
 /// Map a text offset through pieces (like `SourceMap::to_source`).
@@ -309,6 +329,11 @@ impl Reflow {
                 i += 1;
                 continue;
             }
+            // A lone ASCII space between words needs no new map piece: keep copying.
+            if w == 1 && bytes[i] == b' ' && i + 1 < b && ws_len(bytes, i + 1) == 0 {
+                i += 1;
+                continue;
+            }
             // A run of white space: flush the word before it, then one space.
             let run_start = i;
             let single_space = bytes[i] == b' ';
@@ -384,6 +409,9 @@ impl Reflow {
 /// Reflow `(line index, start offset)` parts of `lines` into one text.
 pub(crate) fn reflow(lines: &[Line], parts: &[(usize, usize)]) -> Reflow {
     let mut r = Reflow::default();
+    let total: usize = parts.iter().map(|&(l, o)| lines[l].text.len().saturating_sub(o) + 1).sum();
+    r.text.reserve(total);
+    r.pieces.reserve(parts.len() + 1);
     for &(li, off) in parts {
         r.push_line(&lines[li], off);
     }

@@ -26,11 +26,10 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn flush(&mut self, next: Brk) {
-        if let Some(c) = self.cur.take() {
-            if !c.text.trim().is_empty() {
+        if let Some(c) = self.cur.take()
+            && !c.text.trim().is_empty() {
                 self.lines.push(Line::owned(c.text, c.map, c.start, c.end.max(c.start), c.brk));
             }
-        }
         self.brk = next;
     }
 
@@ -76,12 +75,11 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
                     b.marker = Some((m.to_string(), r.start + lead, 1));
                 }
             }
-            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) | Tag::CodeBlock(_) | Tag::List(_)) => {
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) | Tag::CodeBlock(_) | Tag::List(_))
                 // A paragraph inside a list item continues the item's line.
-                if b.marker.is_none() {
+                if b.marker.is_none() => {
                     b.flush(Brk::Para);
                 }
-            }
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::CodeBlock | TagEnd::List(_)) => {
                 b.flush(Brk::Para);
             }

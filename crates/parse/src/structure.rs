@@ -83,6 +83,8 @@ pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Art
     let mut preamble: Vec<(usize, usize)> = Vec::new();
     let mut trailer: Vec<usize> = Vec::new();
     let mut in_trailer = false;
+    let mut in_closing = false;
+    let mut closing: Vec<(usize, usize)> = Vec::new();
     let mut after_signature = false;
 
     for (i, line) in lines.iter().enumerate().skip(h) {
@@ -123,11 +125,28 @@ pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Art
             }
         } else if line.allow != Allow::None && line.article.is_none() && line.brk != Brk::Wrap && header::trailer_start(t) && (!nodes.is_empty() || !preamble.is_empty()) {
             in_trailer = true;
+            in_closing = false;
             after_signature = header::signature_line(t);
             trailer.push(i);
             continue;
         }
-        let accepted = marker.and_then(|m| accept(m, line, &nodes, &roots, &stack, &mut warnings));
+        // "Trên đây là Kế hoạch …": the closing paragraph belongs to no numbered unit.
+        if line.brk != Brk::Wrap && line.article.is_none() && t.starts_with("Trên đây là") && !nodes.is_empty() {
+            if stack.first().is_some_and(|&r| nodes[r].mk == Mk::PhuLuc) {
+                // Inside an appendix or attached document: its closing stays with it.
+                stack.truncate(1);
+            } else {
+                in_closing = true;
+                stack.clear();
+            }
+        }
+        let accepted = marker.and_then(|m| accept(m, line, src, &nodes, &roots, &stack, &mut warnings));
+        if accepted.is_some() {
+            in_closing = false;
+        } else if in_closing {
+            closing.push((i, indent));
+            continue;
+        }
         match accepted {
             Some(m) => {
                 let rank = m.kind.rank();
@@ -160,16 +179,16 @@ pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Art
     }
     flush_trailer(lines, src, &mut trailer, &mut blocks);
 
-    let mut provisions = Vec::with_capacity(roots.len() + 1);
-    if !preamble.is_empty() {
-        let r = reflow(lines, &preamble);
-        let start = lines[preamble[0].0].src(preamble[0].1);
-        let end = preamble.iter().map(|&(l, _)| lines[l].src_trim_end()).max().unwrap_or(start);
+    let mut provisions = Vec::with_capacity(roots.len() + 2);
+    let loose = |parts: &[(usize, usize)], id: &str, label: &str, kind: ProvisionKind| {
+        let r = reflow(lines, parts);
+        let start = lines[parts[0].0].src(parts[0].1);
+        let end = parts.iter().map(|&(l, _)| lines[l].src_trim_end()).max().unwrap_or(start);
         let (text, map) = r.into_map();
-        provisions.push(Provision {
-            id: "preamble".into(),
-            label: "phần mở đầu".into(),
-            kind: ProvisionKind::Preamble,
+        Provision {
+            id: id.into(),
+            label: label.into(),
+            kind,
             number: String::new(),
             heading: None,
             text,
@@ -178,11 +197,21 @@ pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Art
             law_id: None,
             article_id: None,
             children: vec![],
-        });
+        }
+    };
+    if !preamble.is_empty() {
+        provisions.push(loose(&preamble, "preamble", "phần mở đầu", ProvisionKind::Preamble));
     }
     let mut ctx = Ctx { lines, src, nodes: &nodes, arts, used: HashSet::new() };
+    ctx.used.insert("preamble".into());
+    ctx.used.insert("closing".into());
     for &r in &roots {
         provisions.push(ctx.provision(r, None, None));
+    }
+    if !closing.is_empty() {
+        // Keep document order: the closing comes before any appendix that follows the signature.
+        let at = provisions.iter().position(|p| p.span.start > lines[closing[0].0].src_start).unwrap_or(provisions.len());
+        provisions.insert(at, loose(&closing, "closing", "phần kết thúc", ProvisionKind::Paragraph));
     }
     Parsed { header: hdr, provisions, blocks, warnings }
 }
@@ -195,7 +224,8 @@ fn dieu_number(id: &str) -> String {
 
 /// Decide whether a detected marker really opens a unit here. Hard-wrapped lines
 /// must continue the numbering (so "… tại\n2. …" mid-sentence is not a khoản).
-fn accept(m: Marker, line: &Line, nodes: &[Node], roots: &[usize], stack: &[usize], warnings: &mut Vec<String>) -> Option<Marker> {
+#[allow(clippy::too_many_arguments)]
+fn accept(m: Marker, line: &Line, src: &SrcText, nodes: &[Node], roots: &[usize], stack: &[usize], warnings: &mut Vec<String>) -> Option<Marker> {
     if line.article.is_some() {
         return Some(m);
     }
@@ -225,7 +255,7 @@ fn accept(m: Marker, line: &Line, nodes: &[Node], roots: &[usize], stack: &[usiz
                 return None;
             }
             if !ok && m.kind == Mk::Dieu && prev.is_some() {
-                warnings.push(format!("line {}: Điều {} does not follow Điều {}", line_no_hint(line), m.number, prev.unwrap_or("")));
+                warnings.push(format!("line {}: Điều {} does not follow Điều {}", src.idx.line(line.src_start), m.number, prev.unwrap_or("")));
             }
         }
         Mk::Phan | Mk::Chuong | Mk::Muc | Mk::TieuMuc | Mk::PhuLuc => {
@@ -237,37 +267,51 @@ fn accept(m: Marker, line: &Line, nodes: &[Node], roots: &[usize], stack: &[usiz
     Some(m)
 }
 
-fn line_no_hint(line: &Line) -> String {
-    format!("@{}", line.src_start)
-}
-
 fn flush_trailer(lines: &[Line], src: &SrcText, trailer: &mut Vec<usize>, blocks: &mut Vec<Block>) {
     if trailer.is_empty() {
         return;
     }
     // Nơi nhận: its line and the "-" list under it; everything else is the signature.
-    let mut cur: Option<BlockKind> = None;
-    let mut group: Vec<usize> = Vec::new();
+    // PDF text often prints both columns on one line ("Nơi nhận:      TM. ỦY BAN NHÂN DÂN"):
+    // a gap of 3+ spaces splits a line into its left (Nơi nhận) and right (signature) column.
+    let mut noi: Vec<(usize, usize, usize)> = Vec::new();
+    let mut sig: Vec<(usize, usize, usize)> = Vec::new();
+    let mut in_noi = false;
     for &i in trailer.iter() {
-        let t = lines[i].trimmed();
-        let kind = if t.starts_with("Nơi nhận") {
-            BlockKind::NoiNhan
-        } else if cur == Some(BlockKind::NoiNhan)
-            && (t.starts_with('-') || t.starts_with('+') || t.starts_with('•') || (lines[i].brk == Brk::Wrap && !header::signature_line(t)))
-        {
-            BlockKind::NoiNhan
-        } else {
-            BlockKind::Signature
+        let l = &lines[i];
+        let text: &str = &l.text;
+        let a = l.indent();
+        let e = text.trim_end().len();
+        let (left, right) = match text[a..e].find("   ") {
+            Some(g) => {
+                let rs = a + g + (text[a + g..e].len() - text[a + g..e].trim_start().len());
+                ((a, a + g), Some((rs, e)))
+            }
+            None => ((a, e), None),
         };
-        if cur.is_some_and(|c| c != kind) {
-            blocks.push(block(lines, src, cur.unwrap_or(kind), &group));
-            group.clear();
+        let lt = text[left.0..left.1].trim();
+        if lt.starts_with("Nơi nhận") {
+            in_noi = true;
+        } else if in_noi && !(lt.starts_with('-') || lt.starts_with('+') || lt.starts_with('•') || (l.brk == Brk::Wrap && !header::signature_line(lt))) {
+            in_noi = false;
         }
-        cur = Some(kind);
-        group.push(i);
+        if in_noi {
+            noi.push((i, left.0, left.1));
+            if let Some(r) = right {
+                sig.push((i, r.0, r.1));
+            }
+        } else {
+            sig.push((i, a, e));
+        }
     }
-    if let Some(c) = cur {
-        blocks.push(block(lines, src, c, &group));
+    for (kind, segs) in [(BlockKind::NoiNhan, noi), (BlockKind::Signature, sig)] {
+        if segs.is_empty() {
+            continue;
+        }
+        let text = segs.iter().map(|&(i, a, b)| rasoat_text::collapse_spaces(&lines[i].text[a..b])).collect::<Vec<_>>().join("\n");
+        let start = segs.iter().map(|&(i, a, _)| lines[i].src(a)).min().unwrap_or(0);
+        let end = segs.iter().map(|&(i, _, b)| lines[i].src(b)).max().unwrap_or(start);
+        blocks.push(Block { kind, text, span: src.span(start, end) });
     }
     trailer.clear();
 }
@@ -278,6 +322,8 @@ fn block(lines: &[Line], src: &SrcText, kind: BlockKind, idx: &[usize]) -> Block
     let end = idx.iter().map(|&i| lines[i].src_trim_end()).max().unwrap_or(start);
     Block { kind, text, span: src.span(start, end) }
 }
+
+type Parts = Vec<(usize, usize)>;
 
 struct Ctx<'a, 'l> {
     lines: &'a [Line<'l>],
@@ -298,7 +344,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Split own parts into heading parts and text parts according to the unit kind.
-    fn split_heading(&self, n: &Node) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    fn split_heading(&self, n: &Node) -> (Parts, Parts) {
         let parts: Vec<(usize, usize)> = n.parts.iter().copied().filter(|&p| !self.part_text(p).is_empty()).collect();
         let first_is_marker = parts.first().is_some_and(|p| p.0 == n.line);
         let mut k = 0; // number of heading parts
@@ -326,8 +372,8 @@ impl Ctx<'_, '_> {
                     }
                 }
             }
-            Mk::Dieu => {
-                if first_is_marker {
+            Mk::Dieu
+                if first_is_marker => {
                     k = 1;
                     while k < parts.len() {
                         let prev = self.part_text(parts[k - 1]);
@@ -337,8 +383,11 @@ impl Ctx<'_, '_> {
                             && !ends_terminal(prev);
                         if cont { k += 1 } else { break }
                     }
+                    // "Điều 2. Quyết định này có hiệu lực …./." is a sentence, not a title.
+                    if ends_terminal(self.part_text(parts[k - 1])) && n.article.is_none() {
+                        k = 0;
+                    }
                 }
-            }
             Mk::Num if first_is_marker => {
                 // First paragraph is a heading when it does not end like a sentence and
                 // something follows it ("1. Sở Tư pháp" + body; "2. Yêu cầu" + points).
@@ -386,9 +435,7 @@ impl Ctx<'_, '_> {
         // mục III ← 6 ← c, Chương ← Mục ← Tiểu mục).
         let chain = |word: String| -> String {
             match parent {
-                Some((_, pl, pk, _)) if !matches!(pk, Mk::PhuLuc | Mk::Phan) && !(pk == Mk::Chuong && !matches!(n.mk, Mk::Muc)) && !(pk == Mk::Muc && !matches!(n.mk, Mk::TieuMuc)) && !(pk == Mk::TieuMuc) => {
-                    format!("{word} {pl}")
-                }
+                Some((_, pl, pk, _)) if cited_with(pk, n.mk) => format!("{word} {pl}"),
                 _ => format!("{word}{app_suffix}"),
             }
         };
@@ -530,6 +577,17 @@ impl Ctx<'_, '_> {
     }
 }
 
+/// Is a unit of kind `child` cited together with its parent of kind `parent`
+/// ("khoản 2 Điều 5", "Mục 1 Chương II"), or on its own ("Điều 5", not "Điều 5 Chương II")?
+fn cited_with(parent: Mk, child: Mk) -> bool {
+    match parent {
+        Mk::PhuLuc | Mk::Phan | Mk::TieuMuc => false,
+        Mk::Chuong => child == Mk::Muc,
+        Mk::Muc => child == Mk::TieuMuc,
+        _ => true,
+    }
+}
+
 fn fill_ids(ps: &mut [Provision], law: &Option<String>, art: &Option<String>) {
     for p in ps {
         p.law_id = law.clone();
@@ -549,4 +607,52 @@ fn slug(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lines::split_plain;
+
+    fn parse(src: &str) -> Parsed {
+        let lines = split_plain(src, 0, true);
+        build(&lines, &SrcText::new(src), true, &Articles::default())
+    }
+
+    fn find<'a>(ps: &'a [Provision], id: &str) -> Option<&'a Provision> {
+        for p in ps {
+            if p.id == id {
+                return Some(p);
+            }
+            if let Some(f) = find(&p.children, id) {
+                return Some(f);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn normative_levels_ids_and_labels() {
+        let src = "LUẬT\nTỔ CHỨC THỬ NGHIỆM\n\nPhần thứ nhất\nNHỮNG QUY ĐỊNH CHUNG\n\nChương II\nTỔ CHỨC\n\nMục 1\nCẤP TỈNH\n\nTiểu mục 1\nHỘI ĐỒNG\n\nĐiều 5. Nhiệm vụ\n1. Quyết định theo quy định tại khoản\n5. Điều này và khoản 3.\n2. Trình dự thảo.\n2a. Khoản bổ sung:\na) điểm một;\nb) hai;\nc) ba;\nd) bốn;\nđ) điểm đ;\nĐiều 5a. Điều bổ sung\nNội dung.\n";
+        let p = parse(src);
+        let ps = &p.provisions;
+        assert_eq!(p.header.type_name.as_deref(), Some("Luật"));
+        assert_eq!(find(ps, "phan-thu-nhat").unwrap().heading.as_deref(), Some("NHỮNG QUY ĐỊNH CHUNG"));
+        let muc = find(ps, "chuong-II.muc-1").unwrap();
+        assert_eq!(muc.label, "Mục 1 Chương II");
+        let tm = find(ps, "chuong-II.muc-1.tieu-muc-1").unwrap();
+        assert_eq!(tm.label, "Tiểu mục 1 Mục 1 Chương II");
+        let k1 = find(ps, "dieu-5.khoan-1").unwrap();
+        // "khoản\n5. Điều này": a hard wrap that does not continue the numbering is text.
+        assert_eq!(k1.text, "Quyết định theo quy định tại khoản 5. Điều này và khoản 3.");
+        assert_eq!(find(ps, "dieu-5.khoan-2").unwrap().text, "Trình dự thảo.");
+        let d = find(ps, "dieu-5.khoan-2a.diem-đ").unwrap();
+        assert_eq!(d.label, "điểm đ khoản 2a Điều 5");
+        assert_eq!(d.kind, ProvisionKind::Diem);
+        assert_eq!(find(ps, "dieu-5a").unwrap().heading.as_deref(), Some("Điều bổ sung"));
+        assert_eq!(d.span.line, 25);
+        // A wrapped line that skips letters (a → đ) is not a new điểm.
+        let p2 = parse("Điều 1. X\n1. Y:\na) một;\nđ) hai;\n");
+        assert_eq!(find(&p2.provisions, "dieu-1.khoan-1.diem-a").unwrap().text, "một; đ) hai;");
+    }
 }

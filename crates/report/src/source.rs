@@ -94,10 +94,8 @@ pub fn shown_lines(file: &SourceFile, loc: &Location, max_lines: usize) -> Vec<S
         let b0 = to_byte(loc.line, loc.column.max(1));
         let mut b1 = to_byte(end_line, loc.end_column.max(1));
         // end_column is inclusive: step over that char.
-        if let Some(c) = text[b1..].chars().next() {
-            if c != '\n' {
-                b1 += c.len_utf8();
-            }
+        if let Some(c) = text[b1..].chars().next().filter(|&c| c != '\n') {
+            b1 += c.len_utf8();
         }
         (b0, b1.max(b0))
     };

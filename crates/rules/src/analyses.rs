@@ -342,6 +342,7 @@ struct Lead {
     agency: String,
     name: String,
     key: String,
+    task: String,
 }
 
 impl Analysis {
@@ -358,7 +359,7 @@ impl Analysis {
                         if a.role != Role::ChuTri || a.collective || a.context != Context::Operative || a.task_key.split_whitespace().count() < 2 {
                             continue;
                         }
-                        v.push(Lead { doc: d.idx, clause: ci, range: (a.range.start, a.range.end), agency: a.agency.clone(), name: a.agency_name.clone(), key: a.task_key.clone() });
+                        v.push(Lead { doc: d.idx, clause: ci, range: (a.range.start, a.range.end), agency: a.agency.clone(), name: a.agency_name.clone(), key: a.task_key.clone(), task: a.task_text.trim().trim_end_matches(['.', ';', ',']).to_string() });
                     }
                 }
                 v
@@ -385,6 +386,7 @@ impl Analysis {
                     let hit = Hit {
                         evidence: vec![
                             ("task_key".into(), b.key.clone()),
+                            ("task".into(), b.task.clone()),
                             ("agency".into(), b.name.clone()),
                             ("other".into(), a.name.clone()),
                             ("other_document".into(), ctxs[a.doc].name.clone()),
@@ -396,6 +398,7 @@ impl Analysis {
                         if r.doc == a.doc && r.clause == a.clause && r.hit.range == a.range {
                             r.hit.evidence = vec![
                                 ("task_key".into(), a.key.clone()),
+                                ("task".into(), a.task.clone()),
                                 ("agency".into(), a.name.clone()),
                                 ("other".into(), b.name.clone()),
                                 ("other_document".into(), ctxs[b.doc].name.clone()),
@@ -425,6 +428,7 @@ impl Analysis {
             prov: bool,
             name: String,
             key: String,
+            task: String,
         }
         let items: Vec<Item> = ctxs
             .par_iter()
@@ -449,7 +453,8 @@ impl Analysis {
                             continue;
                         }
                         let ag_end = m.name("ag").unwrap().end();
-                        v.push(Item { doc: d.idx, clause: ci, range: (all.start(), ag_end.max(all.start())), prov, name: m["ag"].to_string(), key });
+                        let task = format!("{} {}", &m["v"], m["obj"].trim());
+                        v.push(Item { doc: d.idx, clause: ci, range: (all.start(), ag_end.max(all.start())), prov, name: m["ag"].to_string(), key, task });
                     }
                     // Extraction's decision assignments (role quyết định) join the same groups.
                     if let Some(f) = c.facts {
@@ -461,7 +466,7 @@ impl Analysis {
                             if key.split_whitespace().count() < 2 || v.iter().any(|x: &Item| x.clause == ci && x.key == key) {
                                 continue;
                             }
-                            v.push(Item { doc: d.idx, clause: ci, range: (a.range.start, a.range.end), prov: a.level == Level::Province, name: a.agency_name.clone(), key });
+                            v.push(Item { doc: d.idx, clause: ci, range: (a.range.start, a.range.end), prov: a.level == Level::Province, name: a.agency_name.clone(), key, task: a.task_text.clone() });
                         }
                     }
                 }
@@ -482,7 +487,7 @@ impl Analysis {
                 let both_normative = ctxs[c.doc].normative && ctxs[p.doc].normative;
                 let hit = Hit {
                     severity: if both_normative { Some(Severity::Error) } else { None },
-                    evidence: vec![("task_key".into(), key.to_string()), ("agency".into(), c.name.clone()), ("other".into(), p.name.clone()), ("other_document".into(), ctxs[p.doc].name.clone())],
+                    evidence: vec![("task_key".into(), key.to_string()), ("task".into(), c.task.trim_end_matches(['.', ';', ',']).to_string()), ("agency".into(), c.name.clone()), ("other".into(), p.name.clone()), ("other_document".into(), ctxs[p.doc].name.clone())],
                     ..Default::default()
                 };
                 if let Some(r) = pair_raw(ri, ctxs, (p.doc, p.clause, p.range), (c.doc, c.clause, c.range), hit) {
@@ -500,19 +505,21 @@ impl Analysis {
         let reg = self.registry.clone().unwrap_or_default();
         let skip_national = p_bool(&self.params, "skip_pre_reform_national", true);
         let history = self.cues("history_cues");
-        // Replacements declared inside the corpus: target key → (by, date).
-        let mut corpus: HashMap<String, (String, Option<Date>)> = HashMap::new();
+        // Replacements declared inside the corpus: target key → (by, date, where it is said).
+        type Loc = (usize, usize, (usize, usize));
+        let mut corpus: HashMap<String, (String, Option<Date>, Option<Loc>)> = HashMap::new();
         for d in ctxs {
             for e in &d.a.facts.edges {
                 if matches!(e.kind, rasoat_extract::EdgeKind::ThayThe | rasoat_extract::EdgeKind::BaiBo) {
-                    corpus.entry(norm_key(&e.target)).or_insert((d.name.clone(), d.date));
+                    let ci = d.clauses.iter().position(|c| !c.heading && c.p.id == e.provision);
+                    corpus.entry(norm_key(&e.target)).or_insert((d.name.clone(), d.date, ci.map(|ci| (d.idx, ci, (e.range.start, e.range.end)))));
                 }
             }
             // Fallback: "… thay thế / bãi bỏ <Doc>" found by the citation scanner.
-            for c in &d.clauses {
+            for (ci, c) in d.clauses.iter().enumerate() {
                 for x in cites(c) {
                     if matches!(x.role, CitationRole::Replaces | CitationRole::Repeals) {
-                        corpus.entry(x.key.clone()).or_insert((d.name.clone(), d.date));
+                        corpus.entry(x.key.clone()).or_insert((d.name.clone(), d.date, Some((d.idx, ci, x.range))));
                     }
                 }
             }
@@ -542,7 +549,7 @@ impl Analysis {
                                 let y = x.year?;
                                 reg.by_name.get(&(n, y)).map(|(num, by, on)| (num.clone(), by.clone(), Some(*on)))
                             })
-                            .or_else(|| corpus.get(&x.key).filter(|(by, _)| *by != d.name).map(|(by, on)| (x.number.clone().unwrap_or_default(), by.clone(), *on)))
+                            .or_else(|| corpus.get(&x.key).filter(|(by, _, _)| *by != d.name).map(|(by, on, _)| (x.number.clone().unwrap_or_default(), by.clone(), *on)))
                             .or_else(|| {
                                 // The extraction graph: bundled registry (rules/data) + corpus edges.
                                 let g = graph?;
@@ -591,7 +598,9 @@ impl Analysis {
                             }
                             _ => {}
                         }
-                        v.push(Raw { rule: ri, doc: d.idx, clause: ci, hit, related: vec![] });
+                        // The other side: where the corpus says the cited document was replaced.
+                        let related = corpus.get(&x.key).and_then(|c| c.2).filter(|l| l.0 != d.idx).into_iter().collect();
+                        v.push(Raw { rule: ri, doc: d.idx, clause: ci, hit, related });
                     }
                 }
                 v
@@ -902,6 +911,7 @@ impl Analysis {
             Regex::new(r"(?:truoc|cham nhat(?: la)?|khong muon hon|han chot)\s+(?:ngay\s+)?(\d{1,2})(?:\s+thang\s+|\s*/\s*)(\d{1,2})\b").unwrap()
         });
         static RE_VIA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(qua\s+([^)]{3,60})\)").unwrap());
+        static RE_VIA_ORIG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(qua\s+([^)]{3,60})\)").unwrap());
         // Recipient on the original text: capitals tell "Sở" from "số" (both fold to "so").
         static RE_TO: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(r"(?:[Bb]áo cáo|[Gg]ửi)[^,;.()]{0,80}?\s(?:về\s+|đến\s+|cho\s+|lên\s+)?(?P<to>(?:Ủy ban nhân dân|UBND|Chủ tịch UBND|Sở|Bộ|Văn phòng)\s[\p{L} ]{2,40}?)(?:\s*\(|\s+(?:trước|chậm nhất|để|định kỳ|hằng|hàng|theo|qua|kết quả|tình hình|về|tổng hợp)\b|[,;.]|$)").unwrap()
@@ -913,6 +923,7 @@ impl Analysis {
             clause: usize,
             range: (usize, usize),
             to: String,
+            shown: String,
             period: String,
             value: String,
             text: String,
@@ -946,8 +957,10 @@ impl Analysis {
                         if !(1..=31).contains(&dd) || !(1..=12).contains(&mm) {
                             continue;
                         }
-                        let to = RE_VIA.captures(sent).map(|x| x[1].to_string()).or_else(|| RE_TO.captures(osent).map(|x| rasoat_text::fold(&x["to"])));
-                        let Some(to) = to else { continue };
+                        let _ = &*RE_VIA;
+                        let to = RE_VIA_ORIG.captures(osent).map(|x| x[1].trim().to_string()).or_else(|| RE_TO.captures(osent).map(|x| x["to"].trim().to_string()));
+                        let Some(to_shown) = to else { continue };
+                        let to = rasoat_text::fold(&to_shown);
                         let period = RE_PERIOD
                             .captures(sent)
                             .map(|x| {
@@ -961,7 +974,7 @@ impl Analysis {
                         if c.context_at(range.0).is_some() {
                             continue;
                         }
-                        v.push(Item { doc: d.idx, clause: ci, range, to: canon(&to), period, value: format!("{mm:02}-{dd:02}"), text: c.text[range.0..range.1].to_string() });
+                        v.push(Item { doc: d.idx, clause: ci, range, to: canon(&to), shown: to_shown, period, value: format!("{mm:02}-{dd:02}"), text: c.text[range.0..range.1].to_string() });
                     }
                 }
                 v
@@ -982,8 +995,16 @@ impl Analysis {
                 if it.value == first.value || (it.doc == first.doc && it.clause == first.clause) {
                     continue;
                 }
+                let period_vi = match period.as_str() {
+                    "nam" => "năm",
+                    "6m" => "6 tháng",
+                    "quy" => "quý",
+                    "thang" => "tháng",
+                    p => p,
+                };
+                let _ = &to;
                 let hit = Hit {
-                    evidence: vec![("recipient".into(), to.clone()), ("period".into(), period.clone()), ("deadline".into(), it.text.clone()), ("other".into(), first.text.clone()), ("other_document".into(), ctxs[first.doc].name.clone())],
+                    evidence: vec![("recipient".into(), it.shown.clone()), ("period".into(), period_vi.to_string()), ("deadline".into(), it.text.clone()), ("other".into(), first.text.clone()), ("other_document".into(), ctxs[first.doc].name.clone())],
                     ..Default::default()
                 };
                 if let Some(r) = pair_raw(ri, ctxs, (first.doc, first.clause, first.range), (it.doc, it.clause, it.range), hit) {
@@ -1202,7 +1223,7 @@ fn strip_law_word(s: &str) -> String {
 
 /// Text right after a part reference that names another document ("… của Luật Đất đai").
 static RE_EXTERNAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:cua|tai|theo)?\s*(?:bo luat|luat|nghi dinh|thong tu|nghi quyet|quyet dinh|phap lenh|hien phap)\b(?:\s+nay\b)?").unwrap()
+    Regex::new(r"^\s*(?:cua|tai|theo)?\s*(?:bo luat|luat|nghi dinh|thong tu|nghi quyet|quyet dinh|phap lenh|hien phap)\b").unwrap()
 });
 
 fn has_year_num(n: &str) -> bool {

@@ -393,7 +393,13 @@ pub fn run(engine: &Engine, docs: &[(&Analyzed, bool)], opts: &ReviewOptions, _i
         let pairs: Vec<(&Document, &DocFacts)> = docs.iter().map(|(a, _)| (&a.doc, &a.facts)).collect();
         ex.graph(&pairs)
     });
+    let timing = std::env::var_os("RASOAT_TIMING").is_some();
+    let t0 = std::time::Instant::now();
     let ctxs = build(docs, opts, engine, graph.as_ref());
+    if timing {
+        eprintln!("timing:   graph + contexts {:.2}s", t0.elapsed().as_secs_f64());
+    }
+    let t0 = std::time::Instant::now();
     // Clause rules: rayon over documents.
     let mut raws: Vec<Raw> = ctxs
         .par_iter()
@@ -417,13 +423,23 @@ pub fn run(engine: &Engine, docs: &[(&Analyzed, bool)], opts: &ReviewOptions, _i
             out
         })
         .collect();
+    if timing {
+        eprintln!("timing:   clause rules {:.2}s", t0.elapsed().as_secs_f64());
+    }
     // Analyses: each groups by its own keys internally.
     let analysis_raws: Vec<Raw> = engine
         .rules
         .par_iter()
         .enumerate()
         .flat_map_iter(|(ri, r)| match &r.matcher {
-            Matcher::Analysis(a) => a.run(ri, &ctxs, opts, graph.as_ref()),
+            Matcher::Analysis(a) => {
+                let t = std::time::Instant::now();
+                let v = a.run(ri, &ctxs, opts, graph.as_ref());
+                if timing {
+                    eprintln!("timing:   {} {:.2}s", r.spec.code, t.elapsed().as_secs_f64());
+                }
+                v
+            }
             _ => vec![],
         })
         .collect();

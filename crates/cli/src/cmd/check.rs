@@ -115,6 +115,10 @@ pub struct Args {
     /// Do not read or write the corpus cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Hand every corpus document to the rules, including national data-set laws the drafts
+    /// do not cite (slower; the default leaves those out, they cannot affect a draft).
+    #[arg(long)]
+    pub full_corpus: bool,
     /// Colours in text output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Color,
@@ -130,12 +134,11 @@ fn parse_date(s: &str) -> anyhow::Result<jiff::civil::Date> {
         return Ok(d);
     }
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
-    if let [d, m, y] = parts.as_slice() {
-        if let (Ok(d), Ok(m), Ok(y)) = (d.parse::<i8>(), m.parse::<i8>(), y.parse::<i16>()) {
-            if let Ok(date) = jiff::civil::Date::new(y, m, d) {
-                return Ok(date);
-            }
-        }
+    if let [d, m, y] = parts.as_slice()
+        && let (Ok(d), Ok(m), Ok(y)) = (d.parse::<i8>(), m.parse::<i8>(), y.parse::<i16>())
+        && let Ok(date) = jiff::civil::Date::new(y, m, d)
+    {
+        return Ok(date);
     }
     bail!("--as-of {s:?}: expected a date as YYYY-MM-DD or DD/MM/YYYY")
 }
@@ -186,7 +189,7 @@ fn parse_draft(path: &Path, tmp: &Path) -> anyhow::Result<(Draft, Vec<rasoat_mod
         directives = suppress::scan(&text);
         if !directives.is_empty() {
             let name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-            let dir = tmp.join(format!("{}", cache::digest(shown.as_bytes())));
+            let dir = tmp.join(cache::digest(shown.as_bytes()));
             std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
             parse_from = dir.join(name);
             std::fs::write(&parse_from, suppress::blank(&text, &directives)).with_context(|| format!("cannot write {}", parse_from.display()))?;
@@ -241,6 +244,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for e in &broken {
         eprintln!("rasoat: warning: rule file skipped: {e}");
     }
+    let t_engine = t0.elapsed();
 
     // Drafts.
     let mut drafts_paths = draft_files(&args.files)?;
@@ -257,6 +261,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         drafts.push(d);
         draft_docs.extend(docs);
     }
+    let documents = draft_docs.len();
+    let provisions: usize = draft_docs.iter().map(|d| d.flat().len()).sum();
+    let drafts_corpus = Corpus { docs: engine.analyze(draft_docs), parse_errors: vec![] };
+    let query = if args.full_corpus { None } else { Some(draft_query(&drafts_corpus)) };
     let t_drafts = t0.elapsed();
 
     // Corpus (cached).
@@ -271,15 +279,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         bail!("corpus folder {} not found (pass --corpus DIR)", corpus_dir.display());
     };
     let (corpus, stats) = if args.no_cache {
-        cache::load_uncached(&engine, files.as_deref().unwrap_or_default())
+        cache::load_uncached(&engine, files.as_deref().unwrap_or_default(), query.as_ref())
     } else {
         let dir = args.index.clone().unwrap_or_else(|| cache::default_dir(&cfg.root, &corpus_dir));
         let id = cache::engine_key(rules_dir.as_deref());
-        match cache::load(&engine, &dir, &corpus_dir, files.as_deref(), &id) {
+        match cache::load(&engine, &dir, &corpus_dir, files.as_deref(), &id, query.as_ref()) {
             Ok(r) => r,
             Err(e) if files.is_some() => {
                 eprintln!("rasoat: warning: corpus cache not used: {e:#}");
-                cache::load_uncached(&engine, files.as_deref().unwrap_or_default())
+                cache::load_uncached(&engine, files.as_deref().unwrap_or_default(), query.as_ref())
             }
             Err(e) => return Err(e),
         }
@@ -290,10 +298,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let t_corpus = t0.elapsed();
 
     // Check.
-    let documents = draft_docs.len();
-    let provisions: usize = draft_docs.iter().map(|d| d.flat().len()).sum();
-    let drafts_corpus = Corpus { docs: engine.analyze(draft_docs), parse_errors: vec![] };
-    let found = engine.check(&corpus, &drafts_corpus, &ReviewOptions { as_of, min_severity: Severity::Info });
+    let mut found = engine.check(&corpus, &drafts_corpus, &ReviewOptions { as_of, min_severity: Severity::Info });
+    add_replacing_clause(&mut found, &corpus);
     drop(corpus);
     let t_check = t0.elapsed();
 
@@ -342,16 +348,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let _ = so.flush();
         }
     }
-    if format != OutputFormat::Text && args.output.is_some() || args.verbose {
+    if (format != OutputFormat::Text && args.output.is_some()) || args.verbose {
         eprintln!("rasoat: {}", rasoat_report::summary_line(&report));
     }
     if args.verbose {
         eprintln!(
-            "rasoat: timings: drafts {:?}, corpus {:?} ({} files, {} docs, {} re-parsed, cache {}), check {:?}, total {:?}",
-            t_drafts,
+            "rasoat: timings: rules {:?}, drafts {:?}, corpus {:?} ({} files, {} docs, {} selected, {} re-parsed, cache {}), check {:?}, total {:?}",
+            t_engine,
+            t_drafts - t_engine,
             t_corpus - t_drafts,
             stats.files,
             stats.docs,
+            stats.selected,
             stats.reparsed,
             if stats.cached { "on" } else { "off" },
             t_check - t_corpus,
@@ -382,6 +390,82 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Every document the drafts cite, normalised: extraction's citation keys plus anything in the
+/// text shaped like a number-symbol (so a citation extraction missed still selects its law).
+fn draft_query(drafts: &Corpus) -> std::collections::HashSet<String> {
+    let mut q = std::collections::HashSet::new();
+    for a in &drafts.docs {
+        q.extend([a.facts.key.as_deref(), a.doc.meta.number.as_deref()].into_iter().flatten().map(cache::norm));
+        for pf in &a.facts.provisions {
+            for c in &pf.citations {
+                q.insert(cache::norm(&c.key));
+                q.extend(c.number.as_deref().map(cache::norm));
+                q.extend(c.registry_key.as_deref().map(cache::norm));
+            }
+        }
+        a.doc.walk(&mut |p, _| {
+            for t in p.full_text().split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | ':' | '“' | '”' | '"')) {
+                let t = t.trim_end_matches('.');
+                if t.contains('/') && t.starts_with(|c: char| c.is_ascii_digit()) {
+                    q.insert(cache::norm(t));
+                }
+            }
+        });
+    }
+    q
+}
+
+/// Loose identity of a document number for matching (`89/KH-UBND` = `89/kh-ubnd` = `89 / KH-UBND`).
+fn number_key(s: &str) -> String {
+    rasoat_text::fold(s).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A replaced-citation finding whose replacement is declared in the corpus ("Kế hoạch này thay
+/// thế Kế hoạch số 89/KH-UBND") gets that clause as its related location when the rule did not
+/// give one, so the reviewer sees both sides.
+fn add_replacing_clause(found: &mut [Finding], corpus: &Corpus) {
+    use rasoat_extract::{CitationRole, EdgeKind};
+    for f in found.iter_mut().filter(|f| f.related.is_empty() && f.rule == "expired-or-replaced-citation") {
+        let Some(cited) = f.evidence.iter().find(|(k, _)| k == "cited").map(|(_, v)| number_key(v)) else { continue };
+        if cited.is_empty() {
+            continue;
+        }
+        let hit = corpus.docs.iter().find_map(|a| {
+            let edge = a.facts.edges.iter().find(|e| {
+                matches!(e.kind, EdgeKind::ThayThe | EdgeKind::BaiBo) && (number_key(&e.target) == cited || number_key(&e.target_label).contains(&cited))
+            });
+            let (prov, range) = match edge {
+                Some(e) => (e.provision.clone(), e.range),
+                None => a.facts.provisions.iter().find_map(|pf| {
+                    pf.citations
+                        .iter()
+                        .find(|c| matches!(c.role, CitationRole::Replaces | CitationRole::Repeals) && c.number.as_deref().is_some_and(|n| number_key(n) == cited))
+                        .map(|c| (pf.provision.clone(), c.range))
+                })?,
+            };
+            let p = a.doc.find(&prov)?;
+            Some((a, p, range))
+        });
+        if let Some((a, p, range)) = hit {
+            let (b0, b1) = (p.map.to_source(range.start), p.map.to_source(range.end));
+            f.related.push(rasoat_model::Location {
+                file: a.doc.source.path.clone(),
+                byte_start: b0,
+                byte_end: b1.max(b0),
+                provision: Some(p.id.clone()),
+                label: Some(p.label.clone()),
+                document: Some(a.doc.display_name()),
+                snippet: p.text.get(range.start..range.end).map(str::to_string),
+                // The provision's position, refined from the bytes when the file can be read.
+                line: p.span.line,
+                column: p.span.col,
+                end_line: p.span.line,
+                end_column: p.span.col,
+            });
+        }
     }
 }
 

@@ -98,7 +98,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     }
     use rayon::prelude::*;
-    let facts: Vec<DocFacts> = docs.par_iter().map(|d| ex.extract(d)).collect();
+    let mut facts: Vec<DocFacts> = docs.par_iter().map(|d| ex.extract(d)).collect();
+    let doc_refs: Vec<&Document> = docs.iter().collect();
+    ex.resolve_cross_refs(&doc_refs, &mut facts);
     let pairs: Vec<(&Document, &DocFacts)> = docs.iter().zip(facts.iter()).collect();
     let graph = ex.graph(&pairs);
     let stdout = std::io::stdout();

@@ -6,23 +6,30 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Parse documents and print their structure.
-///
-/// Inputs: plain text extracted from PDF (.txt), Markdown (.md), Word (.docx) and JSON data
-/// sets (.json: ALQAC/VLSP, DRiLL, vbpl; one document per law). Directories are walked
-/// recursively (hidden entries, README.md and SOURCES.md are skipped).
-///
-/// --format text: one block per document, each provision as an indented line
-/// `L<line>-<end_line>  <id>  <label>  <heading>`.
-/// --format json: JSON Lines, one object per document:
-/// {"document": {path, format, number, doc_type, type_name, issuer, place, date, title,
-/// normative, draft, law_id, dataset}, "provisions": [{id, label, kind, heading, text, line,
-/// end_line, children}], "blocks": [{kind, text, line, end_line}], "warnings": [...]}.
-///
-/// A file that cannot be parsed is reported on stderr as `<file>: <reason>`; the other
-/// files are still printed. Exit code 1 if any file failed, 2 for usage errors.
+const AFTER_HELP: &str = "\
+Inputs: plain text extracted from PDF (.txt), Markdown (.md), Word (.docx), and JSON data sets
+(.json: ALQAC/VLSP, DRiLL, vbpl crawls; one document per law, keeping the data set's law id and
+article id). Directories are walked recursively in sorted order; hidden entries, README.md and
+SOURCES.md are skipped, and only .txt/.md/.docx/.json files are taken from them.
+
+--format text: per document a header (type, số ký hiệu, date, issuer, title), then one line per
+provision, indented by level:  L<line>-<end_line>  <id>  [<label>]  — <heading>  | <text…>
+and the header / Nơi nhận / signature blocks with their lines.
+
+--format json: JSON Lines, one object per document (a data-set file gives one per law):
+  {\"document\": {path, format, number, doc_type, type_name, issuer, place, date, title,
+                normative, draft, law_id, dataset},
+   \"provisions\": [{id, label, kind, heading, text, line, end_line, children: [...],
+                    law_id?, article_id?}],
+   \"blocks\": [{kind, text, line, end_line}], \"warnings\": [...]}
+Lines are 1-based lines of the original file (for .docx: paragraph numbers).
+
+A file that cannot be read or parsed is reported on stderr as `rasoat: error: <file>: <reason>`;
+the other files are still printed. Exit status: 0 all parsed, 1 some file failed, 2 usage error.";
+
+/// Parse documents and print their structure (details in `--help`).
 #[derive(clap::Args)]
-#[command(verbatim_doc_comment)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Files or directories to parse.
     #[arg(required = true, value_name = "FILE")]

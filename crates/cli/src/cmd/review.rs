@@ -100,8 +100,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Err(e) => parse_errors.push(e),
         }
     }
+    // RASOAT_TIMING=1 prints the time of each phase (for bench/review.sh).
+    let timing = std::env::var_os("RASOAT_TIMING").is_some();
+    let t = Instant::now();
+    if timing {
+        eprintln!("timing: parse {:.2}s", started.elapsed().as_secs_f64());
+    }
     pb.set_message("extracting");
     let analyzed = engine.analyze(docs);
+    if timing {
+        eprintln!("timing: extract {:.2}s", t.elapsed().as_secs_f64());
+    }
+    let t = Instant::now();
     let provisions: usize = analyzed.iter().map(|a| a.doc.flat().len()).sum();
     let documents = analyzed.len();
     pb.set_message("reviewing");
@@ -109,6 +119,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opts = ReviewOptions { as_of: args.as_of.unwrap_or_else(today), min_severity: args.min_severity };
     let findings = engine.review(&corpus, &opts);
     pb.finish_and_clear();
+    if timing {
+        eprintln!("timing: review {:.2}s", t.elapsed().as_secs_f64());
+    }
 
     let report = Report::new(findings, engine.rule_infos(), documents, provisions, 0, opts.as_of.to_string());
     let out = rasoat_report::render(&report, args.format);

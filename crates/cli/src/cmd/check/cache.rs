@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize, Default)]
 struct Manifest {
@@ -38,7 +38,20 @@ struct Entry {
     digest: String,
     /// Why the file could not be parsed (kept so a broken file is not re-parsed every run).
     error: Option<String>,
-    blobs: Vec<String>,
+    blobs: Vec<BlobRef>,
+}
+
+/// One cached document and what the corpus selection needs to know without reading it.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+struct BlobRef {
+    name: String,
+    /// A law from a national data set (ALQAC, VLSP, …): it can only matter to a draft through
+    /// citations (see [`select`]).
+    national: bool,
+    /// Normalised identities of the document (number, law id, extraction key).
+    keys: Vec<String>,
+    /// Normalised documents it replaces, repeals, amends or declares expired.
+    links: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -53,6 +66,8 @@ pub struct Stats {
     pub files: usize,
     pub reparsed: usize,
     pub docs: usize,
+    /// Documents handed to the rules (after the selection).
+    pub selected: usize,
     pub cached: bool,
 }
 
@@ -139,8 +154,8 @@ fn parse_file(path: &Path) -> Result<Vec<Document>, ParseError> {
     rasoat_parse::parse_path(path)
 }
 
-/// Parse + analyse files without any cache.
-pub fn load_uncached(engine: &Engine, files: &[PathBuf]) -> (Corpus, Stats) {
+/// Parse + analyse files without any cache (same selection as the cached path).
+pub fn load_uncached(engine: &Engine, files: &[PathBuf], query: Option<&HashSet<String>>) -> (Corpus, Stats) {
     let parsed: Vec<Result<Vec<Document>, ParseError>> = files.par_iter().map(|f| parse_file(f)).collect();
     let mut docs = Vec::new();
     let mut errors = Vec::new();
@@ -150,14 +165,31 @@ pub fn load_uncached(engine: &Engine, files: &[PathBuf]) -> (Corpus, Stats) {
             Err(e) => errors.push(e),
         }
     }
-    let analyzed = engine.analyze(docs);
-    let stats = Stats { files: files.len(), reparsed: files.len(), docs: analyzed.len(), cached: false };
+    let mut analyzed = engine.analyze(docs);
+    let total = analyzed.len();
+    if let Some(q) = query {
+        let refs: Vec<BlobRef> = analyzed.iter().enumerate().map(|(i, a)| blob_ref(i.to_string(), a)).collect();
+        let keep = select(&refs.iter().collect::<Vec<_>>(), q);
+        let mut i = 0;
+        analyzed.retain(|_| {
+            i += 1;
+            keep.contains(&(i - 1).to_string())
+        });
+    }
+    let stats = Stats { files: files.len(), reparsed: files.len(), docs: total, selected: analyzed.len(), cached: false };
     (Corpus { docs: analyzed, parse_errors: errors }, stats)
 }
 
 /// Load the corpus through the cache in `dir`, refreshing what changed. `files = None` means the
 /// corpus folder is gone: use the index as it was built.
-pub fn load(engine: &Engine, dir: &Path, corpus_dir: &Path, files: Option<&[PathBuf]>, engine_id: &str) -> anyhow::Result<(Corpus, Stats)> {
+pub fn load(
+    engine: &Engine,
+    dir: &Path,
+    corpus_dir: &Path,
+    files: Option<&[PathBuf]>,
+    engine_id: &str,
+    query: Option<&HashSet<String>>,
+) -> anyhow::Result<(Corpus, Stats)> {
     let docs_dir = dir.join("docs");
     let manifest_path = dir.join("manifest.json");
     let old: Manifest = std::fs::read(&manifest_path)
@@ -169,8 +201,7 @@ pub fn load(engine: &Engine, dir: &Path, corpus_dir: &Path, files: Option<&[Path
         if old.entries.is_empty() {
             anyhow::bail!("corpus folder {} not found and no usable index in {}", corpus_dir.display(), dir.display());
         }
-        let entries = old.entries.clone();
-        return read_blobs(&docs_dir, &entries, 0);
+        return read_selected(&docs_dir, &old.entries, 0, query);
     };
     let by_path: HashMap<&str, &Entry> = old.entries.iter().map(|e| (e.path.as_str(), e)).collect();
     let racy_from = old.written_ns.saturating_sub(2_000_000_000);
@@ -228,7 +259,7 @@ pub fn load(engine: &Engine, dir: &Path, corpus_dir: &Path, files: Option<&[Path
         let mut named = Vec::with_capacity(analyzed.len());
         for (a, &i) in analyzed.into_iter().zip(&owner) {
             let name = blob_name(&entries[i].path, &entries[i].digest, entries[i].blobs.len());
-            entries[i].blobs.push(name.clone());
+            entries[i].blobs.push(blob_ref(name.clone(), &a));
             named.push((name, a));
         }
         named.into_par_iter().try_for_each(|(name, a)| -> anyhow::Result<()> {
@@ -243,7 +274,7 @@ pub fn load(engine: &Engine, dir: &Path, corpus_dir: &Path, files: Option<&[Path
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create cache folder {}", dir.display()))?;
         write_atomic(&manifest_path, &serde_json::to_vec(&m)?).with_context(|| format!("cannot write {}", manifest_path.display()))?;
         // Drop blobs no entry refers to any more (changed or removed files).
-        let live: HashSet<String> = entries.iter().flat_map(|e| e.blobs.iter().map(|b| format!("{b}.json"))).collect();
+        let live: HashSet<String> = entries.iter().flat_map(|e| e.blobs.iter().map(|b| format!("{}.json", b.name))).collect();
         if let Ok(rd) = std::fs::read_dir(&docs_dir) {
             for f in rd.flatten() {
                 if !live.contains(f.file_name().to_string_lossy().as_ref()) {
@@ -252,11 +283,76 @@ pub fn load(engine: &Engine, dir: &Path, corpus_dir: &Path, files: Option<&[Path
             }
         }
     }
-    read_blobs(&docs_dir, &entries, todo.len())
+    read_selected(&docs_dir, &entries, todo.len(), query)
 }
 
-fn read_blobs(docs_dir: &Path, entries: &[Entry], reparsed: usize) -> anyhow::Result<(Corpus, Stats)> {
-    let names: Vec<&String> = entries.iter().flat_map(|e| &e.blobs).collect();
+/// Loose identity of a document number or key, the same on the citing and the cited side
+/// (`89/KH-UBND` = `89 / kh-ubnd`; `luat:dat dai` = `LUAT:DATDAI`).
+pub fn norm(s: &str) -> String {
+    let t: String = rasoat_text::fold(s).to_uppercase().chars().filter(|c| !c.is_whitespace()).map(|c| if c == '–' || c == '—' { '-' } else { c }).collect();
+    let t = t.trim_start_matches('0');
+    if t.is_empty() { "0".into() } else { t.to_string() }
+}
+
+fn blob_ref(name: String, a: &Analyzed) -> BlobRef {
+    use rasoat_extract::CitationRole;
+    let mut keys: Vec<String> = [a.facts.key.as_deref(), a.doc.meta.number.as_deref(), a.doc.meta.law_id.as_deref()].into_iter().flatten().map(norm).collect();
+    keys.sort();
+    keys.dedup();
+    let mut links: Vec<String> = a.facts.edges.iter().map(|e| norm(&e.target)).collect();
+    for pf in &a.facts.provisions {
+        for c in &pf.citations {
+            if matches!(c.role, CitationRole::Replaces | CitationRole::Repeals | CitationRole::Amends | CitationRole::DeclaresExpired) {
+                links.push(norm(&c.key));
+                links.extend(c.number.as_deref().map(norm));
+                links.extend(c.registry_key.as_deref().map(norm));
+            }
+        }
+    }
+    links.sort();
+    links.dedup();
+    BlobRef { name, national: a.doc.meta.dataset.is_some(), keys, links }
+}
+
+/// Which cached documents a check needs. Every document that is not a national data-set law is
+/// kept: the cross-document rules (lead agency, overlap, deadlines …) compare local documents.
+/// A national law can only reach a draft through citations, so it is kept when the draft cites
+/// it, when it replaces/repeals/amends something the draft cites, and so on transitively
+/// (a replacement of a replacement). `query` holds the draft's normalised citation keys.
+fn select(refs: &[&BlobRef], query: &HashSet<String>) -> HashSet<String> {
+    let mut q = query.clone();
+    let mut keep: HashSet<String> = HashSet::new();
+    for b in refs.iter().filter(|b| !b.national) {
+        keep.insert(b.name.clone());
+    }
+    // Fixpoint over the citation links; each round only adds, so it ends.
+    loop {
+        let mut grew = false;
+        for b in refs.iter().filter(|b| b.national) {
+            if !keep.contains(&b.name) && b.keys.iter().chain(&b.links).any(|k| q.contains(k)) {
+                keep.insert(b.name.clone());
+                q.extend(b.keys.iter().cloned());
+                q.extend(b.links.iter().cloned());
+                grew = true;
+            }
+        }
+        if !grew {
+            return keep;
+        }
+    }
+}
+
+/// Read the cached documents; with `query`, only those [`select`] keeps.
+fn read_selected(docs_dir: &Path, entries: &[Entry], reparsed: usize, query: Option<&HashSet<String>>) -> anyhow::Result<(Corpus, Stats)> {
+    let refs: Vec<&BlobRef> = entries.iter().flat_map(|e| &e.blobs).collect();
+    let chosen = query.map(|q| select(&refs, q));
+    let names: Vec<&String> = entries
+        .iter()
+        .flat_map(|e| &e.blobs)
+        .map(|b| &b.name)
+        .filter(|n| chosen.as_ref().is_none_or(|c| c.contains(*n)))
+        .collect();
+    let total: usize = entries.iter().map(|e| e.blobs.len()).sum();
     let docs: Vec<anyhow::Result<Analyzed>> = names
         .par_iter()
         .map(|n| {
@@ -268,6 +364,37 @@ fn read_blobs(docs_dir: &Path, entries: &[Entry], reparsed: usize) -> anyhow::Re
         .collect();
     let docs = docs.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
     let parse_errors = entries.iter().filter_map(|e| e.error.as_ref().map(|r| ParseError::new(e.path.clone(), r.clone()))).collect();
-    let stats = Stats { files: entries.len(), reparsed, docs: docs.len(), cached: true };
+    let stats = Stats { files: entries.len(), reparsed, docs: total, selected: docs.len(), cached: true };
     Ok((Corpus { docs, parse_errors }, stats))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(name: &str, national: bool, keys: &[&str], links: &[&str]) -> BlobRef {
+        BlobRef { name: name.into(), national, keys: keys.iter().map(|k| norm(k)).collect(), links: links.iter().map(|k| norm(k)).collect() }
+    }
+
+    #[test]
+    fn selection_keeps_local_docs_and_cited_laws_transitively() {
+        let refs = [
+            r("local", false, &["45/KH-UBND"], &[]),
+            r("cited", true, &["72/2025/QH15"], &[]),
+            r("replaces-cited", true, &["80/2026/QH15"], &["72/2025/QH15"]),
+            r("replaces-that", true, &["90/2027/QH15"], &["80/2026/QH15"]),
+            r("unrelated", true, &["45/2019/QH14"], &["10/2012/QH13"]),
+        ];
+        let q: HashSet<String> = [norm("72 / 2025 / qh15")].into_iter().collect();
+        let keep = select(&refs.iter().collect::<Vec<_>>(), &q);
+        let mut k: Vec<&str> = keep.iter().map(|s| s.as_str()).collect();
+        k.sort();
+        assert_eq!(k, ["cited", "local", "replaces-cited", "replaces-that"]);
+    }
+
+    #[test]
+    fn norm_matches_spellings() {
+        assert_eq!(norm("89/KH-UBND"), norm(" 89 / kh-ubnd"));
+        assert_eq!(norm("08/2026/QĐ-UBND"), norm("8/2026/qd-ubnd"));
+    }
 }

@@ -180,10 +180,11 @@ impl Config {
             };
             suppress.push(Suppression { fingerprint: s.fingerprint.trim().to_string(), reason: s.reason.clone(), rule: s.rule.clone(), path });
         }
-        if let Some(f) = &raw.check.fail_on {
-            if f != "never" && Severity::parse(f).is_none() {
-                bail!("{}: [check] fail-on = \"{f}\": expected error, warning, info or never", file.display());
-            }
+        if let Some(f) = &raw.check.fail_on
+            && f != "never"
+            && Severity::parse(f).is_none()
+        {
+            bail!("{}: [check] fail-on = \"{f}\": expected error, warning, info or never", file.display());
         }
         let overrides = raw
             .overrides

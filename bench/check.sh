@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Warm latency of `rasoat check` on one draft, for the pre-commit use case.
+#
+#   bench/check.sh                 # real corpus: corpus/ + ../shared/corpus-ext
+#   SCALE=8 bench/check.sh         # also a scaled corpus: SCALE renamed copies of the real one
+#   RUNS=20 bench/check.sh
+#
+# Each corpus is checked once cold (parse + analyse + write the cache), then RUNS times warm
+# (cache hit: stat every corpus file, read the cached documents, run the rules). Prints
+# min / median / max wall time of the warm runs, and the cache size.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-10}
+SCALE=${SCALE:-0}
+WORK=${WORK:-/tmp/rasoat-bench-check}
+BIN=$PWD/target/release/rasoat
+DRAFT=$PWD/tests/fixtures/check/drafts/conflict.md
+
+cargo build --release --bin rasoat >/dev/null 2>&1 || cargo build --release --bin rasoat
+
+rm -rf "$WORK" && mkdir -p "$WORK/real"
+cp -r corpus "$WORK/real/corpus"
+if [ -d ../shared/corpus-ext ]; then
+  cp -r ../shared/corpus-ext "$WORK/real/corpus/ext"
+fi
+
+ms() { echo $(( ($2 - $1) / 1000000 )); }
+
+measure() {
+  local label=$1 dir=$2
+  local size files
+  size=$(du -sh "$dir/corpus" | cut -f1)
+  files=$(find "$dir/corpus" -type f | wc -l)
+  cd "$dir"
+  local t0 t1
+  t0=$(date +%s%N)
+  "$BIN" check -v --as-of 2026-11-28 --fail-on never --format json "$DRAFT" >/dev/null 2>"$dir/cold.log" || true
+  t1=$(date +%s%N)
+  local cold; cold=$(ms "$t0" "$t1")
+  local times=()
+  for _ in $(seq "$RUNS"); do
+    t0=$(date +%s%N)
+    "$BIN" check -v --as-of 2026-11-28 --fail-on never --format json "$DRAFT" >/dev/null 2>"$dir/warm.log" || true
+    t1=$(date +%s%N)
+    times+=("$(ms "$t0" "$t1")")
+  done
+  local sorted; sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+  local min med max
+  min=$(echo "$sorted" | head -1); max=$(echo "$sorted" | tail -1)
+  med=$(echo "$sorted" | sed -n "$(( (RUNS + 1) / 2 ))p")
+  local cache; cache=$(du -sh "$dir/.rasoat/check-cache" | cut -f1)
+  echo "$label: corpus $size in $files files; cold ${cold} ms; warm min ${min} / median ${med} / max ${max} ms over $RUNS runs; cache $cache"
+  grep -h "timings" "$dir/warm.log" | sed 's/^/    last warm run: /'
+  cd - >/dev/null
+}
+
+measure "real corpus" "$WORK/real"
+
+if [ "$SCALE" -gt 0 ]; then
+  mkdir -p "$WORK/scaled/corpus"
+  for i in $(seq "$SCALE"); do
+    cp -r "$WORK/real/corpus" "$WORK/scaled/corpus/copy-$i"
+  done
+  measure "scaled corpus (x$SCALE)" "$WORK/scaled"
+fi
