@@ -2,7 +2,8 @@
 # Warm latency of `rasoat check` on one draft, for the pre-commit use case.
 #
 #   bench/check.sh                 # real corpus: corpus/ + ../shared/corpus-ext
-#   SCALE=8 bench/check.sh         # also a scaled corpus: SCALE renamed copies of the real one
+#   SCALE=85 bench/check.sh        # also a scaled corpus (~1 GB): SCALE distinct copies of the real
+#                                  # one made by bench/scale_corpus.py (other number-symbols / law ids)
 #   RUNS=20 bench/check.sh
 #
 # Each corpus is checked once cold (parse + analyse + write the cache), then RUNS times warm
@@ -13,12 +14,13 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-10}
 SCALE=${SCALE:-0}
 WORK=${WORK:-/tmp/rasoat-bench-check}
-BIN=$PWD/target/release/rasoat
+BIN=$WORK/rasoat   # a private copy: a rebuild of target/ must not invalidate the cache mid-run
 DRAFT=$PWD/tests/fixtures/check/drafts/conflict.md
 
 cargo build --release --bin rasoat >/dev/null 2>&1 || cargo build --release --bin rasoat
 
 rm -rf "$WORK" && mkdir -p "$WORK/real"
+cp target/release/rasoat "$BIN"
 cp -r corpus "$WORK/real/corpus"
 if [ -d ../shared/corpus-ext ]; then
   cp -r ../shared/corpus-ext "$WORK/real/corpus/ext"
@@ -37,6 +39,7 @@ measure() {
   "$BIN" check -v --as-of 2026-11-28 --fail-on never --format json "$DRAFT" >/dev/null 2>"$dir/cold.log" || true
   t1=$(date +%s%N)
   local cold; cold=$(ms "$t0" "$t1")
+  grep -h "timings" "$dir/cold.log" | sed 's/^/    first run: /'
   local times=()
   for _ in $(seq "$RUNS"); do
     t0=$(date +%s%N)
@@ -58,8 +61,11 @@ measure "real corpus" "$WORK/real"
 
 if [ "$SCALE" -gt 0 ]; then
   mkdir -p "$WORK/scaled/corpus"
-  for i in $(seq "$SCALE"); do
-    cp -r "$WORK/real/corpus" "$WORK/scaled/corpus/copy-$i"
-  done
+  python3 bench/scale_corpus.py ../shared/corpus-ext corpus "$WORK/scaled/corpus" "$SCALE"
+  # A second draft for the scaled run: cites national laws, so some data-set laws are selected.
+  DRAFT2=$PWD/bench/check-drafts/national.md
   measure "scaled corpus (x$SCALE)" "$WORK/scaled"
+  DRAFT=$DRAFT2
+  RUNS=$(( RUNS < 5 ? RUNS : 5 ))
+  measure "scaled corpus (x$SCALE), draft citing national laws" "$WORK/scaled"
 fi

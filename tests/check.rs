@@ -497,3 +497,18 @@ fn pre_commit_hook_refuses_bad_draft_and_accepts_clean_one() {
     let o = git(&["commit", "-q", "-m", "clean draft"]);
     assert!(o.status.success(), "clean draft accepted: {}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn a_new_draft_giving_a_task_to_a_district_body_is_an_error() {
+    let d = scratch();
+    let src = std::fs::read_to_string(d.path().join("drafts/clean.md")).unwrap();
+    let bad = src.replacen("Điều 3. Hiệu lực thi hành", "UBND huyện chủ trì kiểm tra việc số hóa hồ sơ trên địa bàn.\n\nĐiều 3. Hiệu lực thi hành", 1);
+    std::fs::write(d.path().join("drafts/district.md"), bad).unwrap();
+    let o = check(d.path(), &["--format", "json", "drafts/district.md"]);
+    let v = json(&o);
+    let f = findings(&v, "abolished-district-assignee");
+    assert!(!f.is_empty(), "{v}");
+    assert_eq!(f[0]["severity"], "error", "judged as issued on the review date: {v}");
+    assert_eq!(f[0]["location"]["line"], line_of(d.path(), "drafts/district.md", "UBND huyện chủ trì"));
+    assert_eq!(code(&o), 1);
+}

@@ -25,7 +25,7 @@ fn indexed() -> (tempfile::TempDir, PathBuf) {
     std::fs::create_dir_all(&src).unwrap();
     for e in std::fs::read_dir(fixtures()).unwrap() {
         let e = e.unwrap();
-        if e.file_name() != "questions.txt" {
+        if e.file_name() != "questions.lst" {
             std::fs::copy(e.path(), src.join(e.file_name())).unwrap();
         }
     }
@@ -108,7 +108,7 @@ fn document_number_finds_document_and_citers() {
 #[test]
 fn batch_jsonl_keeps_order_and_dataset_ids() {
     let (t, idx) = indexed();
-    let q = fixtures().join("questions.txt");
+    let q = fixtures().join("questions.lst");
     let o = rasoat(&["search", "--index", idx.to_str().unwrap(), "--queries", q.to_str().unwrap(), "--format", "jsonl", "--limit", "10"], t.path());
     let out = String::from_utf8(o.stdout).unwrap();
     let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();

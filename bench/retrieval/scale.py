@@ -5,8 +5,9 @@
 How the corpus is generated: every article of the four real corpora (ALQAC 2024, ALQAC 2022,
 VLSP 2023, DRiLL subset) is split into sentences/lines; each synthetic article keeps a real
 article's title line and length, with its body lines drawn at random (seeded) from the whole
-pool of real lines. Synthetic laws (ALQAC JSON format, 300 articles each) are written to
-files of ~25 MB under --out (default /tmp/rasoat-scale, never committed). Vocabulary, line
+pool of real lines. Synthetic laws (ALQAC JSON format, 300 articles, ~0.4 MB each) are written one
+law per file under --out (default /tmp/rasoat-scale, never committed); one law per file because
+rasoat-parse's data-set importer is slow on files holding many laws (1.6 s for 7 laws/2.5 MB). Vocabulary, line
 lengths and term statistics are the real ones; the text is shuffled, so postings are realistic.
 
 Usage: bench/retrieval/scale.py [--mb 1024] [--bin target/release/rasoat] [--fts5]
@@ -58,7 +59,7 @@ def generate(data, out, mb):
     while total < target:
         laws = []
         size = 0
-        while size < 25_000_000 and total + size < target:
+        while not laws and total + size < target:
             law_no = len(laws)
             arts = []
             for i in range(300):

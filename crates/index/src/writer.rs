@@ -34,6 +34,10 @@ pub struct UpdateStats {
     pub documents: usize,
     pub records: usize,
     pub bytes_read: u64,
+    /// Thread-seconds spent parsing, extracting facts and building records (summed over threads;
+    /// the rest of the wall time is tantivy's analysis and indexing).
+    pub parse_s: f64,
+    pub extract_s: f64,
     /// Per failed file: "path: reason".
     pub errors: Vec<String>,
     pub rebuilt_reason: Option<String>,
@@ -201,7 +205,9 @@ pub fn update(dir: &Path, files: &[PathBuf], opts: &UpdateOptions<'_>) -> Result
             .collect();
         for (key, size, mtime, r) in results {
             match r {
-                Ok((digest, tdocs, entries)) => {
+                Ok((digest, tdocs, entries, ps, es)) => {
+                    stats.parse_s += ps;
+                    stats.extract_s += es;
                     if let Some(old) = manifest.files.get(&key) {
                         if old.digest == digest {
                             // Touched but not changed: keep the indexed records.
@@ -241,24 +247,29 @@ pub fn update(dir: &Path, files: &[PathBuf], opts: &UpdateOptions<'_>) -> Result
     Ok(stats)
 }
 
-type ReadResult = Result<(String, Vec<TantivyDocument>, Vec<DocEntry>), String>;
+type ReadResult = Result<(String, Vec<TantivyDocument>, Vec<DocEntry>, f64, f64), String>;
 
 fn read_one(path: &Path, key: &str, facts: Option<&FactsFn>, parse: Option<&ParseFn>, f: &Fields) -> ReadResult {
     let bytes = std::fs::read(path).map_err(|e| format!("{key}: {e}"))?;
     let digest = file_digest(&bytes);
     drop(bytes);
+    let t0 = std::time::Instant::now();
     let docs = match parse {
         Some(p) => p(path)?,
         None => rasoat_parse::parse_path(path).map_err(|e| e.to_string())?,
     };
+    let parse_s = t0.elapsed().as_secs_f64();
+    let mut extract_s = 0.0;
     let mut out = Vec::new();
     let mut entries = Vec::new();
     for (i, d) in docs.iter().enumerate() {
+        let t1 = std::time::Instant::now();
         let fx = facts.and_then(|ff| ff(d));
+        extract_s += t1.elapsed().as_secs_f64();
         let entry = document_records(d, i, key, fx.as_ref(), f, &mut out);
         entries.push(entry);
     }
-    Ok((digest, out, entries))
+    Ok((digest, out, entries, parse_s, extract_s))
 }
 
 /// Type key used by `--type`: folded, no spaces (`QĐ` → `qd`).

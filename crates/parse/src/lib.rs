@@ -167,7 +167,8 @@ fn source(path: &str, format: Format, bytes: &[u8]) -> Source {
 fn parse_text(path: &str, bytes: &[u8]) -> Result<Document, String> {
     let d = decode::decode_text(bytes)?;
     // Spans are computed against the original file when it is UTF-8 (BOM included).
-    let orig: &str = if d.utf16 { &d.text } else { std::str::from_utf8(bytes).unwrap_or(&d.text) };
+    // (Only a file with a UTF-8 BOM needs a second look at the original bytes.)
+    let orig: &str = if d.utf16 || d.base == 0 { &d.text } else { std::str::from_utf8(bytes).unwrap_or(&d.text) };
     let base = if d.utf16 { 0 } else { d.base };
     let lines = lines::split_plain(&d.text, base, true);
     let src = structure::SrcText::new(orig);

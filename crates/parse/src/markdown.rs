@@ -52,7 +52,8 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
     let d = crate::decode::decode_text(bytes)?;
     let text: &str = &d.text;
     // Offsets from pulldown-cmark are relative to `text`; shift by the BOM when the file had one.
-    let orig: &str = if d.utf16 { text } else { std::str::from_utf8(bytes).unwrap_or(text) };
+    // (Only a file with a UTF-8 BOM needs a second look at the original bytes.)
+    let orig: &str = if d.utf16 || d.base == 0 { text } else { std::str::from_utf8(bytes).unwrap_or(text) };
     let base = if d.utf16 { 0 } else { d.base };
     let mut b = Builder { lines: Vec::new(), cur: None, brk: Brk::Para, marker: None };
     for (ev, r) in Parser::new_ext(text, Options::empty()).into_offset_iter() {

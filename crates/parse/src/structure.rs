@@ -202,7 +202,7 @@ pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Art
     if !preamble.is_empty() {
         provisions.push(loose(&preamble, "preamble", "phần mở đầu", ProvisionKind::Preamble));
     }
-    let mut ctx = Ctx { lines, src, nodes: &nodes, arts, used: HashSet::new() };
+    let mut ctx = Ctx { lines, src, nodes: &nodes, arts, used: HashSet::default(), next_suffix: Default::default() };
     ctx.used.insert("preamble".into());
     ctx.used.insert("closing".into());
     for &r in &roots {
@@ -330,8 +330,28 @@ struct Ctx<'a, 'l> {
     src: &'a SrcText<'a>,
     nodes: &'a [Node],
     arts: &'a Articles,
-    used: HashSet<String>,
+    used: HashSet<String, FxBuild>,
+    next_suffix: std::collections::HashMap<String, usize, FxBuild>,
 }
+
+/// A small multiplicative hasher (FxHash) for the id set: ids are short and trusted.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+}
+
+type FxBuild = std::hash::BuildHasherDefault<Fx>;
 
 fn ends_terminal(s: &str) -> bool {
     s.trim_end().chars().next_back().is_some_and(|c| matches!(c, '.' | ';' | ':' | '!' | '?' | '…' | ','))
@@ -413,13 +433,14 @@ impl Ctx<'_, '_> {
         if self.used.insert(id.clone()) {
             return id;
         }
-        let mut k = 2;
+        // Remember the next free suffix per id, so many repeats stay linear.
+        let k = self.next_suffix.entry(id.clone()).or_insert(2);
         loop {
             let c = format!("{id}~{k}");
+            *k += 1;
             if self.used.insert(c.clone()) {
                 return c;
             }
-            k += 1;
         }
     }
 

@@ -22,7 +22,7 @@ pub fn render(report: &Report) -> String {
             Severity::Info => "notice",
         };
         let l = &f.location;
-        let mut props = vec![format!("file={}", esc_prop(l.file.split('#').next().unwrap_or(&l.file)))];
+        let mut props = vec![format!("file={}", esc_prop(&crate::ci_path(&l.file)))];
         if l.line > 0 {
             let end_line = l.end_line.max(l.line);
             props.push(format!("line={}", l.line));

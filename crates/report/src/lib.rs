@@ -118,6 +118,20 @@ pub(crate) fn place(loc: &rasoat_model::Location) -> String {
     if loc.line == 0 { loc.file.clone() } else { format!("{}:{}:{}", loc.file, loc.line, loc.column.max(1)) }
 }
 
+/// A path as CI systems want it: relative to the current folder (the checkout) when it lies
+/// inside it, `/` separators, no leading `./`; a data-set suffix `#law-id` is dropped.
+pub fn ci_path(path: &str) -> String {
+    let p = path.split('#').next().unwrap_or(path);
+    let pb = std::path::Path::new(p);
+    let rel = if pb.is_absolute() {
+        std::env::current_dir().ok().and_then(|cwd| pb.strip_prefix(&cwd).ok().map(|r| r.to_string_lossy().into_owned())).unwrap_or_else(|| p.to_string())
+    } else {
+        p.to_string()
+    };
+    let rel = rel.replace('\\', "/");
+    rel.trim_start_matches("./").to_string()
+}
+
 /// `document, label` description of a location.
 pub(crate) fn describe(loc: &rasoat_model::Location) -> String {
     let mut parts = Vec::new();

@@ -20,8 +20,8 @@ fn level(s: Severity) -> &'static str {
 /// A relative path as a URI reference: `/` separators, no `./`, percent-encoded outside the
 /// unreserved set (Vietnamese file names become UTF-8 percent escapes). Absolute paths become `file://` URIs.
 pub fn uri(path: &str) -> String {
-    let p = path.split('#').next().unwrap_or(path).replace('\\', "/");
-    let p = p.trim_start_matches("./");
+    let p = crate::ci_path(path);
+    let p = p.as_str();
     let mut o = String::new();
     for b in p.bytes() {
         match b {
@@ -235,5 +235,8 @@ mod tests {
         assert_eq!(super::uri("./dự thảo/a.md"), "d%E1%BB%B1%20th%E1%BA%A3o/a.md");
         assert_eq!(super::uri("/tmp/a.md"), "file:///tmp/a.md");
         assert_eq!(super::uri("data/x.json#law-1"), "data/x.json");
+        // Inside the checkout: relative, as code scanning needs.
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(super::uri(&cwd.join("drafts/a.md").to_string_lossy()), "drafts/a.md");
     }
 }

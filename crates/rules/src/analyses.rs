@@ -1019,7 +1019,8 @@ impl Analysis {
     // R16 wrong-issuer-for-doc-type
 
     fn wrong_issuer(&self, ri: usize, ctxs: &[DocCtx]) -> Vec<Raw> {
-        static RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,5})/((?:19|20)\d{2})/([A-ZĐ]{2,4})-([A-ZĐa-zđ]+)\b").unwrap());
+        // ASCII word boundaries keep the fast DFA on Vietnamese text.
+        static RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(\d{1,5})/((?:19|20)\d{2})/([A-ZĐ]{2,4})-([A-ZĐa-zđ]+)").unwrap());
         let pairs: Vec<(String, Option<Regex>, Option<Regex>, Option<Date>, Option<Severity>, String)> = self
             .params
             .get("pairs")
@@ -1088,6 +1089,9 @@ impl Analysis {
                     }
                 }
                 for (ci, c) in d.clauses.iter().enumerate() {
+                    if !c.text.contains("/20") && !c.text.contains("/19") {
+                        continue;
+                    }
                     for m in RE.find_iter(&c.text) {
                         if d.a.doc.meta.number.as_deref().is_some_and(|n| norm_key(n) == norm_key(m.as_str())) {
                             continue;
@@ -1143,10 +1147,28 @@ impl Analysis {
             .filter(|d| d.target && judged(d))
             .flat_map_iter(|d| {
                 let ids: BTreeSet<&str> = d.clauses.iter().map(|c| c.p.id.as_str()).collect();
+                // Every id and each of its dotted suffixes ("chuong-1.dieu-5.khoan-2" →
+                // "dieu-5.khoan-2", "khoan-2"), and the articles that have khoản children: hash
+                // lookups instead of scanning all ids per reference.
+                let mut suffixes: std::collections::HashSet<&str> = std::collections::HashSet::new();
+                let mut with_khoan: std::collections::HashSet<&str> = std::collections::HashSet::new();
+                for id in &ids {
+                    suffixes.insert(id);
+                    for (i, _) in id.match_indices('.') {
+                        suffixes.insert(&id[i + 1..]);
+                    }
+                    if let Some(k) = id.find(".khoan-") {
+                        let art = &id[..k];
+                        with_khoan.insert(art);
+                        for (i, _) in art.match_indices('.') {
+                            with_khoan.insert(&art[i + 1..]);
+                        }
+                    }
+                }
                 let has_annex = d.clauses.iter().any(|c| c.p.kind == rasoat_model::ProvisionKind::PhuLuc)
                     || d.clauses.iter().any(|c| c.p.heading.as_deref().map(rasoat_text::fold).is_some_and(|h| h.trim_start().starts_with("phu luc")));
                 let has_dieu = ids.iter().any(|i| i.rsplit('.').next().is_some_and(|l| l.starts_with("dieu-")));
-                let exists = |suffix: &str| ids.iter().any(|i| *i == suffix || i.ends_with(&format!(".{suffix}")));
+                let exists = |suffix: &str| suffixes.contains(suffix);
                 let mut v = Vec::new();
                 for (ci, c) in d.clauses.iter().enumerate() {
                     if !has_annex {
@@ -1162,12 +1184,15 @@ impl Analysis {
                     }
                     if has_dieu {
                         for m in RE_ART.captures_iter(&c.text) {
+                            if in_quote(&c.text, m.get(0).unwrap().start()) {
+                                continue;
+                            }
                             let dieu = format!("dieu-{}", &m[2]);
                             let target = match m.get(1) {
                                 Some(k) => format!("{dieu}.khoan-{}", k.as_str()),
                                 None => dieu.clone(),
                             };
-                            let ok = exists(&target) || (m.get(1).is_some() && !ids.iter().any(|i| i.contains(&format!("{dieu}.khoan-"))) && exists(&dieu));
+                            let ok = exists(&target) || (m.get(1).is_some() && !with_khoan.contains(dieu.as_str()) && exists(&dieu));
                             if !ok {
                                 let all = m.get(0).unwrap();
                                 v.push(Raw { rule: ri, doc: d.idx, clause: ci, hit: Hit { range: (all.start(), all.end()), evidence: vec![("target".into(), all.as_str().to_string())], ..Default::default() }, related: vec![] });
@@ -1178,7 +1203,7 @@ impl Analysis {
                     // against the provision ids (a reference naming another document is skipped).
                     if let Some(f) = c.facts {
                         for pr in &f.part_refs {
-                            if pr.internal && !pr.appendix && pr.document_key.is_none() && !pr.targets.is_empty() && has_dieu {
+                            if pr.internal && !pr.appendix && pr.document_key.is_none() && !pr.targets.is_empty() && has_dieu && !in_quote(&c.text, pr.range.start) {
                                 let fe = c.to_folded(pr.range.end.min(c.text.len()));
                                 let after: String = c.folded[fe..].chars().take(40).collect();
                                 let external = RE_EXTERNAL.find(&after).is_some_and(|m| !after[m.end()..].trim_start().starts_with("nay"));
@@ -1189,7 +1214,7 @@ impl Analysis {
                                 // article exists (the parser may not split every khoản/điểm).
                                 let missing = pr.targets.iter().any(|t| {
                                     let art = t.split('.').take_while(|x| !x.starts_with("khoan-")).collect::<Vec<_>>().join(".");
-                                    !exists(t) && !(exists(&art) && !ids.iter().any(|i| i.contains(&format!("{art}.khoan-"))))
+                                    !exists(t) && !(exists(&art) && !with_khoan.contains(art.as_str()))
                                 });
                                 if !missing {
                                     continue;
@@ -1225,6 +1250,13 @@ fn strip_law_word(s: &str) -> String {
 static RE_EXTERNAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:cua|tai|theo)?\s*(?:bo luat|luat|nghi dinh|thong tu|nghi quyet|quyet dinh|phap lenh|hien phap)\b").unwrap()
 });
+
+/// Inside a quotation (“…”): amending laws quote the new text of another law, whose "Điều n
+/// của Bộ luật này" refers to that other law.
+fn in_quote(text: &str, off: usize) -> bool {
+    let before = &text[..floor(text, off.min(text.len()))];
+    before.matches('“').count() > before.matches('”').count()
+}
 
 fn has_year_num(n: &str) -> bool {
     crate::ctx::has_year(n)

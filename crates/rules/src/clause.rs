@@ -20,6 +20,8 @@ pub struct ClauseRx {
     skip_headings: Vec<Regex>,
     strong: Vec<Regex>,
     lookup: Vec<(Regex, String)>,
+    heading_subject: Vec<Regex>,
+    heading_subject_starts: Vec<Regex>,
 }
 
 /// Compile a list of spanned regexes; errors point at the line of the offending string.
@@ -53,6 +55,8 @@ impl ClauseRx {
             exclude_subject: compile_list(file, text, &c.exclude_subject, &lex, true)?,
             skip_headings: compile_list(file, text, &c.skip_headings, &lex, true)?,
             strong: compile_list(file, text, &c.strong_cues, &lex, false)?,
+            heading_subject: compile_list(file, text, &c.heading_subject, &lex, true)?,
+            heading_subject_starts: compile_list(file, text, &c.heading_subject_starts, &lex, true)?,
             lookup: c
                 .lookup
                 .iter()
@@ -109,6 +113,22 @@ impl ClauseRx {
                 }
             }
         }
+        let mut hits = Vec::new();
+        // Heading-implied subject ("3. Ủy ban MTTQ Việt Nam tỉnh" then "Chủ trì …").
+        if !self.heading_subject.is_empty() && !c.heading {
+            let own = c.p.heading.as_deref().map(rasoat_text::fold);
+            let subject = [own.as_deref(), c.parent_heading.as_deref()]
+                .into_iter()
+                .flatten()
+                .find(|h| self.heading_subject.iter().any(|r| r.is_match(h.trim())));
+            if let Some(subj) = subject {
+                if let Some(m) = self.heading_subject_starts.iter().find_map(|r| r.find(&c.folded)) {
+                    let range = (c.fmap[m.start()] as usize, c.fmap[m.end()] as usize);
+                    let heading = c.p.heading.clone().filter(|_| own.as_deref() == Some(subj)).unwrap_or_else(|| subj.to_string());
+                    hits.push(Hit { range, message: self.spec.heading_subject_message.clone(), evidence: vec![("subject".into(), heading)], ..Default::default() });
+                }
+            }
+        }
         cand.sort();
         // Merge overlaps (an original cue and its folded twin hit the same words).
         let mut merged: Vec<(usize, usize)> = Vec::new();
@@ -121,7 +141,6 @@ impl ClauseRx {
             }
             merged.push((s, e));
         }
-        let mut hits = Vec::new();
         for (s, e) in merged {
             let nonop = c.context_at(s);
             let mut severity = None;

@@ -47,7 +47,7 @@ pub struct Clause<'a> {
     pub nonop: Vec<(usize, usize, Context)>,
     /// Folded headings of this provision and its ancestors (for `skip_headings`).
     pub headings: String,
-    /// Heading-implied subject (folded) if the clause sits under "1. Sở Tư pháp".
+    /// Folded heading of the parent provision (a heading-implied subject such as "1. Sở Tư pháp").
     pub parent_heading: Option<String>,
 }
 
@@ -202,13 +202,30 @@ pub fn build<'a>(docs: &[(&'a Analyzed, bool)], opts: &ReviewOptions, engine: &E
     // Deterministic canonical order: by source path, drafts after corpus.
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by(|&a, &b| (docs[a].1, &docs[a].0.doc.source.path).cmp(&(docs[b].1, &docs[b].0.doc.source.path)));
+    // Text digest over all provision texts: the same law from two data sets (other file bytes,
+    // other law ids) is the same document.
+    let text_digest: Vec<String> = docs
+        .par_iter()
+        .map(|(a, _)| {
+            let mut parts: Vec<&str> = Vec::new();
+            a.doc.walk(&mut |p, _| parts.push(p.text.as_str()));
+            if parts.iter().map(|t| t.len()).sum::<usize>() < 200 {
+                // Too little text to call two documents the same.
+                return String::new();
+            }
+            fingerprint(&parts)
+        })
+        .collect();
     let mut by_id: HashMap<String, usize> = HashMap::new();
     let mut canon: Vec<(usize, Vec<String>)> = Vec::new();
     for &i in &order {
         let (a, draft) = docs[i];
         let mut ids = Vec::new();
-        if !a.doc.source.digest.is_empty() {
+        if !a.doc.source.digest.is_empty() && !a.doc.source.path.contains('#') {
             ids.push(format!("digest:{}", a.doc.source.digest));
+        }
+        if !text_digest[i].is_empty() {
+            ids.push(format!("text:{}|{}", text_digest[i], draft));
         }
         let num = a.doc.meta.number.clone().or_else(|| a.doc.meta.law_id.clone());
         if let Some(n) = num {

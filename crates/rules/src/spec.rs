@@ -189,6 +189,15 @@ pub struct ClauseSpec {
     pub strong_cues: Vec<Spanned<String>>,
     #[serde(default)]
     pub strong_severity: Option<Severity>,
+    /// Heading-implied subject: when the clause's own or parent heading matches one of these
+    /// (folded) and the clause starts with one of `heading_subject_starts` (folded, use `^`),
+    /// the start is a hit; `{subject}` in `heading_subject_message` is the heading.
+    #[serde(default)]
+    pub heading_subject: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub heading_subject_starts: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub heading_subject_message: Option<String>,
     /// `{lookup}` in the message: the value of the first entry whose folded regex matches the hit.
     #[serde(default)]
     pub lookup: Vec<LookupSpec>,

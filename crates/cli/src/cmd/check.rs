@@ -30,7 +30,7 @@ const AFTER_HELP: &str = "Exit codes:
      a missing corpus folder, a bad rasoat.toml, baseline or rules folder
 
 Suppressions:
-  In a Markdown draft:   <!-- rasoat-disable-next-line R01, stale-citation -->
+  In a Markdown draft:   <!-- rasoat-disable-next-line R01, expired-or-replaced-citation -->
   In a plain-text draft: a line `rasoat: bỏ qua R01` (alone on its line; `#`/`//` prefix allowed)
   Both silence the named rules (id or code; none = all) on the next non-blank line.
   rasoat.toml at the repository root (found by walking up, or --config): `ignore = [globs]`,
@@ -116,7 +116,8 @@ pub struct Args {
     #[arg(long)]
     pub no_cache: bool,
     /// Hand every corpus document to the rules, including national data-set laws the drafts
-    /// do not cite (slower; the default leaves those out, they cannot affect a draft).
+    /// do not cite, directly or through a chain of replacements (slower; by default those are
+    /// left out, since such laws reach a draft only through citations).
     #[arg(long)]
     pub full_corpus: bool,
     /// Colours in text output.

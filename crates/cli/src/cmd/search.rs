@@ -166,7 +166,7 @@ fn emit(out: &mut impl Write, r: &SearchResult, format: OutFormat, color: bool) 
             }
             for h in &r.hits {
                 let mut head = format!("{:>2}. {}", h.rank, h.document);
-                if let Some(t) = &h.title {
+                if let Some(t) = h.title.as_ref().filter(|t| **t != h.document) {
                     head.push_str(" — ");
                     head.push_str(t);
                 }
