@@ -360,3 +360,26 @@ fn review_date_governs_reform_rules() {
     let fs = findings(&serde_json::from_slice(&o.stdout).unwrap());
     assert!(!fs.iter().any(|f| f["code"] == "R05"), "{fs:#?}");
 }
+
+/// A document replaced inside the corpus (KH 30/KH-UBND, replaced by KH 45/KH-UBND of
+/// 10/10/2025) is not judged on its content once the replacement applies; before that it is.
+#[test]
+fn replaced_documents_are_not_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["kh-45-2025-ra-soat.txt", "qd-1250-2025-giao-nhiem-vu.txt"] {
+        std::fs::copy(fixture(&format!("planted/{f}")), dir.path().join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("kh-30-2024.txt"),
+        "ỦY BAN NHÂN DÂN\nTỈNH ĐẮK LẮK\n\nSố: 30/KH-UBND\n\nĐắk Lắk, ngày 15 tháng 3 năm 2024\n\nKẾ HOẠCH\nThực hiện phân cấp năm 2024\n\nI. NHIỆM VỤ\n\n1. Giao UBND các huyện, thị xã, thành phố tổ chức thực hiện phân cấp quản lý chợ.\n",
+    )
+    .unwrap();
+    let judged = |as_of: &str| {
+        let o = run(&["review", dir.path().to_str().unwrap(), "--format", "json", "--as-of", as_of]);
+        let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+        findings(&r).into_iter().filter(|f| file_name(&f["location"]) == "kh-30-2024.txt").collect::<Vec<_>>()
+    };
+    assert!(judged("2026-01-15").is_empty(), "replaced on 10/10/2025: not judged");
+    let before = judged("2025-08-01");
+    assert!(before.iter().any(|f| f["code"] == "R05" && f["severity"] == "warning"), "{before:#?}");
+}

@@ -9,7 +9,7 @@ use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, Token, TokenFilter, Tok
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
 /// Bump when any analyzer's output changes: an index built with another value is stale.
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
 
 pub const FOLD: &str = "vn_fold";
 pub const EXACT: &str = "vn_exact";
@@ -339,30 +339,12 @@ fn number_re() -> &'static regex::Regex {
     })
 }
 
-/// The one normalisation of a document number-symbol used by rasoat-index: folded (Đ → D,
-/// marks dropped), lower case, spaces removed, en dash → hyphen, leading zeros of the running
-/// number dropped. `28/NQ-HĐND`, `28/NQ-HDND`, `28 / NQ - HĐND` → `28/nq-hdnd`.
+/// Key of a document number-symbol: rasoat_extract's `normalize_number` (the one normalisation
+/// citations use: folded, lower case, no spaces, dashes unified, leading zeros dropped), with
+/// trailing punctuation trimmed. `28/NQ-HĐND`, `28/NQ-HDND`, `28 / NQ - HĐND` → `28/nq-hdnd`.
 pub fn number_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_whitespace() {
-            continue;
-        }
-        if c == '–' {
-            out.push('-');
-            continue;
-        }
-        fold_char_into(c, &mut out);
-    }
-    let out = out.trim_end_matches(|c: char| !c.is_alphanumeric()).to_string();
-    // Leading zeros: `043/2025/QĐ-UBND` and `43/2025/QĐ-UBND` are one document.
-    let digits = out.chars().take_while(|c| c.is_ascii_digit()).count();
-    if digits > 1 && out.starts_with('0') {
-        let trimmed = out[..digits].trim_start_matches('0');
-        let trimmed = if trimmed.is_empty() { "0" } else { trimmed };
-        return format!("{trimmed}{}", &out[digits..]);
-    }
-    out
+    let k = rasoat_extract::norm::normalize_number(s.trim());
+    k.trim_end_matches(|c: char| !c.is_alphanumeric()).to_string()
 }
 
 /// Every number-symbol written in `text`, as keys.

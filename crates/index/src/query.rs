@@ -424,7 +424,17 @@ impl SearchIndex {
                 if !seen.insert((f.clone(), e.clone())) {
                     continue;
                 }
-                clauses.push((if any { Occur::Should } else { Occur::Must }, term_clause(f, e.as_deref())));
+                if any {
+                    // Flat disjunction of term queries: lets tantivy use block-max WAND for top-k.
+                    clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text, f), 1.0)));
+                    clauses.push((Occur::Should, term_q(Term::from_field_text(fl.head, f), weights().head)));
+                    let we = if long { weights().exact } else { weights().exact_short };
+                    if let Some(e) = e.as_deref().filter(|e| has_diacritics(e) && we > 0.0) {
+                        clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_exact, e), we)));
+                    }
+                } else {
+                    clauses.push((Occur::Must, term_clause(f, e.as_deref())));
+                }
             }
             let wb = if long { weights().bigram } else { weights().bigram_short };
             // Long questions typed without marks use folded bigrams at the exact-bigram weight.

@@ -102,6 +102,14 @@ fn facts(d: &Document) -> Option<DocFacts> {
             }],
             ..Default::default()
         }],
+        // The plan replaces the 2024 decision: --in-force leaves it out.
+        edges: vec![rasoat_extract::DocEdge {
+            kind: rasoat_extract::EdgeKind::ThayThe,
+            target: "12/2024/QĐ-UBND".into(),
+            target_label: "Quyết định số 12/2024/QĐ-UBND".into(),
+            provision: "dieu-1".into(),
+            range: TextRange { start: 0, end: 1 },
+        }],
         ..Default::default()
     })
 }
@@ -193,6 +201,17 @@ fn filters() {
     let f = Filters { to: Some(jiff::civil::date(2024, 12, 31)), ..Default::default() };
     let r = idx.search("xa", &f, 10).unwrap();
     assert_eq!(r.hits.len(), 1);
+}
+
+#[test]
+fn in_force_filter_uses_replacement_edges() {
+    let (_t, idx) = setup();
+    let r = idx.search("chu tich dau tu", &Filters::default(), 10).unwrap();
+    let h = r.hits.iter().find(|h| h.document == "12/2024/QĐ-UBND").expect("decision found");
+    assert_eq!(h.effect.as_deref(), Some("replaced by 45/KH-UBND"));
+    let f = Filters { in_force: true, ..Default::default() };
+    let r = idx.search("chu tich dau tu", &f, 10).unwrap();
+    assert!(r.hits.iter().all(|h| h.document != "12/2024/QĐ-UBND"), "{:?}", labels(&r));
 }
 
 #[test]

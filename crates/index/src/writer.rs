@@ -259,15 +259,26 @@ fn read_one(path: &Path, key: &str, facts: Option<&FactsFn>, parse: Option<&Pars
         None => rasoat_parse::parse_path(path).map_err(|e| e.to_string())?,
     };
     let parse_s = t0.elapsed().as_secs_f64();
+    // Documents of one file (a data set holds many laws) are extracted in parallel.
+    let per_doc: Vec<(Vec<TantivyDocument>, DocEntry, f64)> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let t1 = std::time::Instant::now();
+            let fx = facts.and_then(|ff| ff(d));
+            let es = t1.elapsed().as_secs_f64();
+            let mut out = Vec::new();
+            let entry = document_records(d, i, key, fx.as_ref(), f, &mut out);
+            (out, entry, es)
+        })
+        .collect();
     let mut extract_s = 0.0;
     let mut out = Vec::new();
     let mut entries = Vec::new();
-    for (i, d) in docs.iter().enumerate() {
-        let t1 = std::time::Instant::now();
-        let fx = facts.and_then(|ff| ff(d));
-        extract_s += t1.elapsed().as_secs_f64();
-        let entry = document_records(d, i, key, fx.as_ref(), f, &mut out);
-        entries.push(entry);
+    for (o, e, es) in per_doc {
+        out.extend(o);
+        entries.push(e);
+        extract_s += es;
     }
     Ok((digest, out, entries, parse_s, extract_s))
 }

@@ -28,6 +28,7 @@ pub enum Kind {
     WrongIssuer,
     FirstCitation,
     DanglingReference,
+    Redelegation,
 }
 
 const KINDS: &[(&str, Kind)] = &[
@@ -42,6 +43,7 @@ const KINDS: &[(&str, Kind)] = &[
     ("wrong-issuer", Kind::WrongIssuer),
     ("first-citation", Kind::FirstCitation),
     ("dangling-reference", Kind::DanglingReference),
+    ("redelegation", Kind::Redelegation),
 ];
 
 /// Replaced national documents (R08 registry, also used for "in force on R").
@@ -67,6 +69,8 @@ pub struct Analysis {
     rx: HashMap<String, Vec<Regex>>,
     /// R11 classes: (name, folded regex).
     classes: Vec<(String, Regex)>,
+    /// An embedded clause matcher (`[matcher.params.clause]`), for analyses that also have cues.
+    clause: Option<(crate::clause::ClauseRx, RuleSpec)>,
 }
 
 fn p_f64(t: &toml::Table, k: &str, d: f64) -> f64 {
@@ -118,7 +122,18 @@ impl Analysis {
             }
         }
         let registry = if kind == Kind::ReplacedCitation { Some(parse_registry(file, text, params)?) } else { None };
-        Ok(Analysis { kind, params: params.clone(), registry, rx, classes })
+        let clause = match params.get("clause") {
+            Some(v) => {
+                let c: crate::spec::ClauseSpec = v.clone().try_into().map_err(|e: toml::de::Error| RuleFileError {
+                    file: file.into(),
+                    line: param_line(text, "[matcher.params.clause]"),
+                    reason: format!("[matcher.params.clause]: {}", e.message().trim()),
+                })?;
+                Some((crate::clause::ClauseRx::compile(file, text, spec, &c)?, spec.clone()))
+            }
+            None => None,
+        };
+        Ok(Analysis { kind, params: params.clone(), registry, rx, classes, clause })
     }
 
     pub fn registry(&self) -> Option<Registry> {
@@ -142,6 +157,7 @@ impl Analysis {
             Kind::WrongIssuer => self.wrong_issuer(ri, ctxs),
             Kind::FirstCitation => self.first_citation(ri, ctxs),
             Kind::DanglingReference => self.dangling(ri, ctxs),
+            Kind::Redelegation => self.redelegation(ri, ctxs),
         }
     }
 }
@@ -244,7 +260,8 @@ pub fn cites(c: &Clause) -> Vec<Cite> {
         let all = m.get(0).unwrap();
         let num = m.name("num").unwrap().as_str().to_string();
         let fb = &c.folded[floor(&c.folded, c.to_folded(all.start()).saturating_sub(40))..c.to_folded(all.start())];
-        let year = Regex::new(r"^\d+/((?:19|20)\d{2})/").ok().and_then(|r| r.captures(&num)).and_then(|x| x[1].parse().ok());
+        static RE_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+/((?:19|20)\d{2})/").unwrap());
+        let year = RE_YEAR.captures(&num).and_then(|x| x[1].parse().ok());
         out.push(Cite {
             kind: m["kind"].to_string(),
             key: norm_key(&num),
@@ -1136,6 +1153,115 @@ impl Analysis {
     }
 
     // -----------------------------------------------------------------------------------------
+    // R10 redelegation: explicit cues (embedded clause matcher) + chains across the corpus from
+    // the extraction's delegation acts (A gives P to B; a clause of B gives P to C).
+
+    fn redelegation(&self, ri: usize, ctxs: &[DocCtx]) -> Vec<Raw> {
+        let threshold = p_f64(&self.params, "threshold", 0.8);
+        let mut out: Vec<Raw> = Vec::new();
+        if let Some((cx, spec)) = &self.clause {
+            out = ctxs
+                .par_iter()
+                .filter(|d| d.target && cx.applies(d))
+                .flat_map_iter(|d| {
+                    let mut v = Vec::new();
+                    for (ci, c) in d.clauses.iter().enumerate() {
+                        for hit in cx.run(spec, c) {
+                            v.push(Raw { rule: ri, doc: d.idx, clause: ci, hit, related: vec![] });
+                        }
+                    }
+                    v
+                })
+                .collect();
+        }
+        #[derive(Clone)]
+        struct G {
+            doc: usize,
+            clause: usize,
+            range: (usize, usize),
+            mode: rasoat_extract::DelegationMode,
+            grantor: String,
+            grantee: String,
+            scope: String,
+        }
+        let grants: Vec<G> = ctxs
+            .par_iter()
+            .filter(|d| judged(d) && d.local)
+            .flat_map_iter(|d| {
+                let mut v = Vec::new();
+                for (ci, c) in d.clauses.iter().enumerate() {
+                    let Some(f) = c.facts else { continue };
+                    for g in &f.delegations {
+                        if g.act != rasoat_extract::DelegationAct::Grant || g.context != Context::Operative || g.scope_key.split_whitespace().count() < 2 {
+                            continue;
+                        }
+                        // The grantor is the clause's own subject, else the document's issuer.
+                        let grantor = g.grantor.clone().or_else(|| d.a.facts.issuer.clone());
+                        let (Some(grantor), Some(grantee)) = (grantor, g.grantee.clone()) else { continue };
+                        v.push(G { doc: d.idx, clause: ci, range: (g.range.start, g.range.end), mode: g.mode, grantor, grantee, scope: g.scope_key.clone() });
+                    }
+                }
+                v
+            })
+            .collect();
+        // Group by the scope's first word; within a group, pair "received by Y" with "given by Y".
+        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, g) in grants.iter().enumerate() {
+            groups.entry(g.scope.split_whitespace().next().unwrap_or("")).or_default().push(i);
+        }
+        use rasoat_extract::DelegationMode as M;
+        for idx in groups.values() {
+            for &i in idx {
+                for &j in idx {
+                    let (a, b) = (&grants[i], &grants[j]);
+                    if i == j || a.grantee != b.grantor || a.grantor == b.grantee {
+                        continue;
+                    }
+                    if !(a.scope == b.scope || jaccard(&a.scope, &b.scope) >= threshold) {
+                        continue;
+                    }
+                    // Phân quyền (by law) may be phân cấp / ủy quyền onward.
+                    let severity = match (a.mode, b.mode) {
+                        (M::PhanQuyen, _) | (_, M::PhanQuyen) => continue,
+                        (M::PhanCap, M::UyQuyen) => Some(Severity::Warning),
+                        (M::UyQuyen, M::PhanCap) => None,
+                        _ => None,
+                    };
+                    if !ctxs[b.doc].target {
+                        continue;
+                    }
+                    let name = |m: M| match m {
+                        M::PhanCap => "phân cấp",
+                        M::UyQuyen => "ủy quyền",
+                        M::PhanQuyen => "phân quyền",
+                    };
+                    out.push(Raw {
+                        rule: ri,
+                        doc: b.doc,
+                        clause: b.clause,
+                        hit: Hit {
+                            range: b.range,
+                            severity,
+                            message: Some("{grantor} {mode} tiếp cho {grantee} việc «{scope}» mà chính mình được {first_mode} ({other_document}) — không được phân cấp, ủy quyền tiếp.".into()),
+                            evidence: vec![
+                                ("grantor".into(), b.grantor.clone()),
+                                ("mode".into(), name(b.mode).into()),
+                                ("grantee".into(), b.grantee.clone()),
+                                ("scope".into(), b.scope.clone()),
+                                ("first_mode".into(), name(a.mode).into()),
+                                ("other_document".into(), ctxs[a.doc].name.clone()),
+                            ],
+                            ..Default::default()
+                        },
+                        related: vec![(a.doc, a.clause, a.range)],
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    // -----------------------------------------------------------------------------------------
     // R20 dangling-internal-reference
 
     fn dangling(&self, ri: usize, ctxs: &[DocCtx]) -> Vec<Raw> {
@@ -1263,7 +1389,7 @@ fn has_year_num(n: &str) -> bool {
 }
 
 #[cfg(test)]
-mod dbg_tests {
+mod regex_tests {
     use super::*;
     #[test]
     fn r11_regex() {

@@ -81,6 +81,8 @@ pub struct DocCtx<'a> {
     pub normative: bool,
     pub ubnd: bool,
     pub in_force: bool,
+    /// What replaced / repealed it on R (then `in_force` is false).
+    #[allow(dead_code)]
     pub replaced_by: Option<String>,
     pub key: Option<String>,
     /// Findings located here are reported (all docs in review; drafts in check).
@@ -90,11 +92,6 @@ pub struct DocCtx<'a> {
     pub clauses: Vec<Clause<'a>>,
 }
 
-impl DocCtx<'_> {
-    pub fn doc(&self) -> &Document {
-        &self.a.doc
-    }
-}
 
 /// Normalised number-symbol key: upper case, Đ→D, no spaces, one dash kind, no leading zeros.
 pub fn norm_key(s: &str) -> String {
@@ -682,14 +679,4 @@ pub fn locate_header(d: &DocCtx, number: &str, cache: &SourceCache) -> Location 
         }
     }
     loc
-}
-
-/// Extraction facts helper for analyses: facts of a clause, or empty.
-pub fn facts_of<'a>(c: &'a Clause) -> Option<&'a ProvisionFacts> {
-    c.facts
-}
-
-#[allow(dead_code)]
-pub fn doc_facts<'a>(d: &'a DocCtx) -> &'a DocFacts {
-    &d.a.facts
 }

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(clap::Args)]
+#[command(after_help = "Exit codes: 0 the review ran (whatever it found); 1 some input failed to parse (each such file is also a `parse-error` finding); 2 usage error, broken rule file (without --keep-going) or unwritable output.\nJSON is rasoat_model::Report: {\"version\": 1, \"findings\": [...], \"summary\": {...}, \"rules\": [...]}.")]
 pub struct Args {
     /// Files or folders to review (default: corpus/).
     #[arg(value_name = "PATH")]

@@ -240,34 +240,37 @@ pub fn load(
     let changed = !todo.is_empty() || entries.len() != old.entries.len() || old.corpus.is_empty();
     if !todo.is_empty() {
         std::fs::create_dir_all(&docs_dir).with_context(|| format!("cannot create cache folder {}", docs_dir.display()))?;
-        let parsed: Vec<(usize, Result<Vec<Document>, ParseError>)> =
-            todo.par_iter().map(|&i| (i, parse_file(Path::new(&entries[i].path)))).collect();
-        let mut docs = Vec::new();
-        let mut owner = Vec::new();
-        for (i, r) in parsed {
-            match r {
-                Ok(ds) => {
-                    for d in ds {
-                        owner.push(i);
-                        docs.push(d);
+        // In batches, so a large corpus is never held in memory all at once.
+        for batch in todo.chunks(16) {
+            let parsed: Vec<(usize, Result<Vec<Document>, ParseError>)> =
+                batch.par_iter().map(|&i| (i, parse_file(Path::new(&entries[i].path)))).collect();
+            let mut docs = Vec::new();
+            let mut owner = Vec::new();
+            for (i, r) in parsed {
+                match r {
+                    Ok(ds) => {
+                        for d in ds {
+                            owner.push(i);
+                            docs.push(d);
+                        }
                     }
+                    Err(e) => entries[i].error = Some(e.reason),
                 }
-                Err(e) => entries[i].error = Some(e.reason),
             }
+            let analyzed = engine.analyze(docs);
+            let mut named = Vec::with_capacity(analyzed.len());
+            for (a, &i) in analyzed.into_iter().zip(&owner) {
+                let name = blob_name(&entries[i].path, &entries[i].digest, entries[i].blobs.len());
+                entries[i].blobs.push(blob_ref(name.clone(), &a));
+                named.push((name, a));
+            }
+            named.into_par_iter().try_for_each(|(name, a)| -> anyhow::Result<()> {
+                let blob = Blob { doc: a.doc, facts: a.facts };
+                let bytes = serde_json::to_vec(&blob)?;
+                let p = docs_dir.join(format!("{name}.json"));
+                write_atomic(&p, &bytes).with_context(|| format!("cannot write cache file {}", p.display()))
+            })?;
         }
-        let analyzed = engine.analyze(docs);
-        let mut named = Vec::with_capacity(analyzed.len());
-        for (a, &i) in analyzed.into_iter().zip(&owner) {
-            let name = blob_name(&entries[i].path, &entries[i].digest, entries[i].blobs.len());
-            entries[i].blobs.push(blob_ref(name.clone(), &a));
-            named.push((name, a));
-        }
-        named.into_par_iter().try_for_each(|(name, a)| -> anyhow::Result<()> {
-            let blob = Blob { doc: a.doc, facts: a.facts };
-            let bytes = serde_json::to_vec(&blob)?;
-            let p = docs_dir.join(format!("{name}.json"));
-            write_atomic(&p, &bytes).with_context(|| format!("cannot write cache file {}", p.display()))
-        })?;
     }
     if changed {
         let m = Manifest { version: VERSION, engine: engine_id.to_string(), corpus: corpus_dir.to_string_lossy().to_string(), written_ns: now_ns(), entries: entries.clone() };
