@@ -275,9 +275,33 @@ impl Document {
             return l.clone();
         }
         if let Some(t) = &self.meta.title {
-            return t.chars().take(60).collect();
+            return shorten_at_word(t, 60);
         }
         self.source.path.clone()
+    }
+}
+
+/// Cut `s` to at most `max` chars at a word boundary, with "…" when cut.
+pub fn shorten_at_word(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > 0 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shortens_at_word() {
+        let t = "Quy định phân cấp thẩm quyền quản lý tài chính, tài sản công trong quản lý nhà nước";
+        let s = super::shorten_at_word(t, 60);
+        assert!(s.ends_with('…') && !s.contains("nướ…"), "{s}");
+        assert_eq!(super::shorten_at_word("ngắn", 60), "ngắn");
     }
 }
 

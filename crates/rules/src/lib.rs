@@ -251,6 +251,37 @@ mod tests {
         assert!(bad.is_empty(), "failing rules: {bad:?}");
     }
 
+    /// R08 over the seed plan: a draft citing Kế hoạch 89/KH-UBND gets the seed's replacing
+    /// clause ("Kế hoạch này thay thế Kế hoạch số 89/KH-UBND …") as its related location, once.
+    #[test]
+    fn r08_related_points_at_replacing_clause_in_corpus() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let seed = root.join("corpus/000_2baec7468303b666.txt");
+        let (e, _) = Engine::load(None, false).unwrap();
+        let corpus = Corpus { docs: e.analyze(rasoat_parse::parse_path(&seed).expect("seed parses")), parse_errors: vec![] };
+        let dir = std::env::temp_dir().join(format!("rasoat-r08-related-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let draft = dir.join("draft.txt");
+        std::fs::write(
+            &draft,
+            "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK\nSố: /KH-UBND\n\nKẾ HOẠCH\nTriển khai phân cấp năm 2026\n\n1. Các sở, ngành tiếp tục triển khai Kế hoạch số 89/KH-UBND ngày 09/5/2024 của UBND tỉnh về đẩy mạnh phân cấp.\n",
+        )
+        .unwrap();
+        let drafts = Corpus { docs: e.analyze(rasoat_parse::parse_path(&draft).expect("draft parses")), parse_errors: vec![] };
+        let opts = ReviewOptions { as_of: Date::constant(2026, 6, 1), min_severity: Severity::Info };
+        let found = e.check(&corpus, &drafts, &opts);
+        let _ = std::fs::remove_dir_all(&dir);
+        let f = found.iter().find(|f| f.rule == "expired-or-replaced-citation").unwrap_or_else(|| panic!("no R08: {found:#?}"));
+        assert_eq!(f.related.len(), 1, "{f:#?}");
+        let r = &f.related[0];
+        assert!(r.file.ends_with("000_2baec7468303b666.txt"), "{r:#?}");
+        let text = std::fs::read_to_string(&seed).unwrap();
+        let want = text.lines().position(|l| l.contains("thay  thế  Kế  hoạch  số  89/KH-UBND")).unwrap() + 1;
+        assert_eq!(r.line, want, "{r:#?}");
+        assert!(r.provision.is_some() && r.document.is_some() && r.label.is_some(), "{r:#?}");
+        assert!(r.snippet.as_deref().is_some_and(|s| s.contains("89/KH-UBND")), "{r:#?}");
+    }
+
     #[test]
     fn bad_rule_file_names_file_and_line() {
         let dir = std::env::temp_dir().join(format!("rasoat-badrule-{}", std::process::id()));

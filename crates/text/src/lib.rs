@@ -160,17 +160,35 @@ pub fn collapse_spaces(s: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `block_chars[k]` = number of chars in `text[..k * BLOCK]`, so a column costs at most
+    /// one block scan, not a scan from the line start (one-line JSON files would be quadratic).
+    block_chars: Vec<u32>,
+}
+
+const BLOCK: usize = 256;
+
+/// Chars that start in `bytes` (non-continuation bytes).
+fn count_char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                starts.push(i + 1);
+        let bytes = text.as_bytes();
+        let mut block_chars = Vec::with_capacity(bytes.len() / BLOCK + 2);
+        let mut chars = 0u32;
+        for (k, block) in bytes.chunks(BLOCK).enumerate() {
+            block_chars.push(chars);
+            chars += count_char_starts(block) as u32;
+            for (j, &b) in block.iter().enumerate() {
+                if b == b'\n' {
+                    starts.push(k * BLOCK + j + 1);
+                }
             }
         }
-        LineIndex { starts }
+        block_chars.push(chars);
+        LineIndex { starts, block_chars }
     }
 
     /// 1-based line of a byte offset.
@@ -200,8 +218,17 @@ impl LineIndex {
         while o > start && !text.is_char_boundary(o) {
             o -= 1;
         }
-        let col = text[start..o].chars().count() + 1;
+        let col = self.chars_before(text, o) - self.chars_before(text, start) + 1;
         (line, col)
+    }
+
+    /// Number of chars in `text[..offset]` (offset on a char boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let k = offset / BLOCK;
+        match self.block_chars.get(k) {
+            Some(&c) => c as usize + count_char_starts(&text.as_bytes()[k * BLOCK..offset]),
+            None => text[..offset].chars().count(),
+        }
     }
 }
 
@@ -251,6 +278,17 @@ mod tests {
         let off = t.find('x').unwrap();
         assert_eq!(li.line_col(t, off), (2, 9));
         assert_eq!(li.line_col(t, 0), (1, 1));
+    }
+
+    #[test]
+    fn line_col_on_long_lines_matches_naive_count() {
+        let t = "ầ".repeat(700) + "x" + &"b".repeat(300) + "\nĐắk" + &"ơ".repeat(400) + "y";
+        let li = LineIndex::new(&t);
+        for (off, _) in t.char_indices() {
+            let line_start = t[..off].rfind('\n').map(|i| i + 1).unwrap_or(0);
+            let naive = t[line_start..off].chars().count() + 1;
+            assert_eq!(li.line_col(&t, off).1, naive, "offset {off}");
+        }
     }
 
     #[test]
