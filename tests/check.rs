@@ -82,6 +82,10 @@ fn conflicting_draft_fails_and_points_at_draft_and_seed() {
         let seed = rel.iter().find(|r| r["file"].as_str().unwrap().ends_with("kh-phan-cap-seed.txt"));
         let seed = seed.unwrap_or_else(|| panic!("{rule}: seed is not a related location: {f}"));
         assert_eq!(seed["line"], line_of(d.path(), SEED, seed_text), "{rule}: {f}");
+        // The rules engine gives the replacing clause itself; nothing may add it a second time.
+        let in_seed = rel.iter().filter(|r| r["file"].as_str().unwrap().ends_with("kh-phan-cap-seed.txt")).count();
+        assert_eq!(in_seed, 1, "{rule}: the seed clause must appear once: {f}");
+        assert!(!seed["provision"].is_null() && !seed["document"].is_null(), "{rule}: {f}");
     }
     // Every finding sits in the draft, never in the corpus.
     for f in v["findings"].as_array().unwrap() {

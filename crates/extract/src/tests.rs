@@ -102,6 +102,21 @@ fn citation_law_by_name_and_date() {
     assert!(one("Luật này có hiệu lực từ ngày 01 tháng 7 năm 2025.").citations.is_empty());
 }
 
+/// Commonly cited replaced laws resolve by number and by name + year, and the graph knows
+/// their replacement (Luật Đất đai 2013 → Luật số 31/2024/QH15 from 01/8/2024).
+#[test]
+fn replaced_national_laws_by_number_and_name_year() {
+    let p = one("Căn cứ Luật Đất đai năm 2013; Bộ luật Dân sự năm 2005; Luật Đất đai ngày 18 tháng 01 năm 2024;");
+    let keys: Vec<_> = p.citations.iter().map(|c| c.registry_key.clone()).collect();
+    assert_eq!(keys, vec![Some("45/2013/qh13".to_string()), Some("33/2005/qh11".to_string()), Some("31/2024/qh15".to_string())], "{:#?}", p.citations);
+    let (doc, facts) = run("Căn cứ Luật Đất đai số 45/2013/QH13 ngày 29 tháng 11 năm 2013;\n");
+    let g = X.graph(&[(&doc, &facts)]);
+    assert_eq!(g.replaced_by("45/2013/QH13"), Some(("31/2024/qh15".to_string(), Some(d(2024, 8, 1)))));
+    assert_eq!(g.replaced_by("13/2003/QH11").map(|x| x.0), Some("45/2013/qh13".to_string()));
+    assert_eq!(g.current("13/2003/QH11"), vec!["31/2024/qh15".to_string()]);
+    assert_eq!(g.replaced_by("31/2024/QH15"), None);
+}
+
 #[test]
 fn citation_roles() {
     let p = one("Kế hoạch này thay thế Kế hoạch số 89/KH-UBND ngày 09/05/2024 của UBND tỉnh Đắk Lắk (cũ)./.");

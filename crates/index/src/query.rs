@@ -39,6 +39,9 @@ pub struct Weights {
     pub second: f32,
     /// Long questions: drop terms found in more than this share of records (0 = keep all).
     pub df_cut: f32,
+    /// Long questions: keep only this many rarest syllables and bigrams (0 = all); bounds the
+    /// postings a question walks on a large index.
+    pub max_terms: f32,
     pub phrase_exact: f32,
 }
 
@@ -52,6 +55,7 @@ pub const WEIGHTS: Weights = Weights {
     exact_bigram: 1.0,
     second: 0.0,
     df_cut: 0.3,
+    max_terms: 0.0,
     phrase_exact: 1.0,
 };
 
@@ -65,6 +69,9 @@ fn weights() -> &'static Weights {
             let n: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
             if let [e, h, b, u, eb, sc, dc, ..] = n[..] {
                 (w.exact, w.head, w.bigram, w.units_only, w.exact_bigram, w.second, w.df_cut) = (e, h, b, u, eb, sc, dc);
+            }
+            if let [_, _, _, _, _, _, _, mt, ..] = n[..] {
+                w.max_terms = mt;
             }
         }
         w
@@ -408,11 +415,30 @@ impl SearchIndex {
             .map(|(i, f)| (f.clone(), if use_exact { exact_all.get(i).cloned() } else { None }))
             .collect();
 
+        // Long questions on a big index: only the rarest terms (they carry the ranking anyway).
+        let rarest = |field: tantivy::schema::Field, terms: Vec<String>| -> Option<HashSet<String>> {
+            let k = weights().max_terms as usize;
+            if !long || k == 0 || terms.len() <= k {
+                return None;
+            }
+            let mut v: Vec<(u64, String)> =
+                terms.into_iter().map(|t| (searcher.doc_freq(&Term::from_field_text(field, &t)).unwrap_or(0), t)).collect();
+            v.sort();
+            Some(v.into_iter().take(k).map(|x| x.1).collect())
+        };
+        let keep_uni = rarest(fl.text, content.iter().map(|s| s.to_string()).collect::<HashSet<_>>().into_iter().collect());
+        let keep_bi = rarest(
+            if use_exact { fl.text_bigram_exact } else { fl.text_bigram },
+            (if use_exact { exact_bigram_tokens(&pq.plain) } else { bigram_tokens(&pq.plain) }).into_iter().collect::<HashSet<_>>().into_iter().collect(),
+        );
         let build = |any: bool| -> Result<BooleanQuery, IndexError> {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut seen = HashSet::new();
             for (f, e) in &paired {
                 if any && is_stop(f) {
+                    continue;
+                }
+                if any && keep_uni.as_ref().is_some_and(|k| !k.contains(f)) {
                     continue;
                 }
                 if any && long && weights().df_cut > 0.0 {
@@ -445,6 +471,9 @@ impl SearchIndex {
                 if wb <= 0.0 || both_stop || !seen_bi.insert(b.clone()) {
                     continue;
                 }
+                if any && !use_exact && keep_bi.as_ref().is_some_and(|k| !k.contains(&b)) {
+                    continue;
+                }
                 clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_bigram, &b), wb)));
             }
             for p in &pq.phrases {
@@ -469,6 +498,9 @@ impl SearchIndex {
                 let mut seen_eb = HashSet::new();
                 for b in exact_bigram_tokens(&pq.plain) {
                     if !seen_eb.insert(b.clone()) {
+                        continue;
+                    }
+                    if keep_bi.as_ref().is_some_and(|k| !k.contains(&b)) {
                         continue;
                     }
                     clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_bigram_exact, &b), weights().exact_bigram)));

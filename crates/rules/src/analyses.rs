@@ -522,6 +522,7 @@ impl Analysis {
         let reg = self.registry.clone().unwrap_or_default();
         let skip_national = p_bool(&self.params, "skip_pre_reform_national", true);
         let history = self.cues("history_cues");
+        let transitional = self.cues("transitional_cues");
         // Replacements declared inside the corpus: target key → (by, date, where it is said).
         type Loc = (usize, usize, (usize, usize));
         let mut corpus: HashMap<String, (String, Option<Date>, Option<Loc>)> = HashMap::new();
@@ -529,14 +530,23 @@ impl Analysis {
             for e in &d.a.facts.edges {
                 if matches!(e.kind, rasoat_extract::EdgeKind::ThayThe | rasoat_extract::EdgeKind::BaiBo) {
                     let ci = d.clauses.iter().position(|c| !c.heading && c.p.id == e.provision);
-                    corpus.entry(norm_key(&e.target)).or_insert((d.name.clone(), d.date, ci.map(|ci| (d.idx, ci, (e.range.start, e.range.end)))));
+                    let loc = ci.map(|ci| (d.idx, ci, (e.range.start, e.range.end)));
+                    let slot = corpus.entry(norm_key(&e.target)).or_insert((d.name.clone(), d.date, loc));
+                    // A statement whose clause could not be placed yields to a later placed one,
+                    // so the finding can always show where the replacement is declared.
+                    if slot.2.is_none() && loc.is_some() {
+                        *slot = (d.name.clone(), d.date, loc);
+                    }
                 }
             }
             // Fallback: "… thay thế / bãi bỏ <Doc>" found by the citation scanner.
             for (ci, c) in d.clauses.iter().enumerate() {
                 for x in cites(c) {
                     if matches!(x.role, CitationRole::Replaces | CitationRole::Repeals) {
-                        corpus.entry(x.key.clone()).or_insert((d.name.clone(), d.date, Some((d.idx, ci, x.range))));
+                        let slot = corpus.entry(x.key.clone()).or_insert((d.name.clone(), d.date, Some((d.idx, ci, x.range))));
+                        if slot.2.is_none() {
+                            *slot = (d.name.clone(), d.date, Some((d.idx, ci, x.range)));
+                        }
                     }
                 }
             }
@@ -554,7 +564,7 @@ impl Analysis {
                             continue;
                         }
                         let sent = sentence_folded(c, x.range.0, x.range.1);
-                        if history.iter().any(|r| r.is_match(sent)) {
+                        if history.iter().any(|r| r.is_match(sent)) || transitional.iter().any(|r| r.is_match(&c.headings)) {
                             continue;
                         }
                         let found = reg
@@ -570,8 +580,14 @@ impl Analysis {
                             .or_else(|| {
                                 // The extraction graph: bundled registry (rules/data) + corpus edges.
                                 let g = graph?;
-                                let num = x.number.clone()?;
-                                let (by, on) = g.replaced_by(&num)?;
+                                // A law cited by name + year ("Luật Đất đai năm 2013") carries the
+                                // registry's key instead of a number; the cited text is then shown.
+                                let (num, lookup) = match &x.number {
+                                    Some(n) => (n.clone(), n.clone()),
+                                    None if x.law_name.is_some() && x.key.contains('/') => (String::new(), x.key.clone()),
+                                    None => return None,
+                                };
+                                let (by, on) = g.replaced_by(&lookup)?;
                                 let label = g.node(&by).map(|n| n.label.clone()).filter(|l| !l.is_empty()).unwrap_or(by);
                                 if label == d.name || d.key.as_deref() == Some(norm_key(&label).as_str()) {
                                     return None;

@@ -299,8 +299,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let t_corpus = t0.elapsed();
 
     // Check.
-    let mut found = engine.check(&corpus, &drafts_corpus, &ReviewOptions { as_of, min_severity: Severity::Info });
-    // add_replacing_clause(&mut found, &corpus);
+    let found = engine.check(&corpus, &drafts_corpus, &ReviewOptions { as_of, min_severity: Severity::Info });
     drop(corpus);
     let t_check = t0.elapsed();
 
@@ -417,57 +416,6 @@ fn draft_query(drafts: &Corpus) -> std::collections::HashSet<String> {
         });
     }
     q
-}
-
-/// Loose identity of a document number for matching (`89/KH-UBND` = `89/kh-ubnd` = `89 / KH-UBND`).
-fn number_key(s: &str) -> String {
-    rasoat_text::fold(s).chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// A replaced-citation finding whose replacement is declared in the corpus ("Kế hoạch này thay
-/// thế Kế hoạch số 89/KH-UBND") gets that clause as its related location when the rule did not
-/// give one, so the reviewer sees both sides.
-fn add_replacing_clause(found: &mut [Finding], corpus: &Corpus) {
-    use rasoat_extract::{CitationRole, EdgeKind};
-    for f in found.iter_mut().filter(|f| f.related.is_empty() && f.rule == "expired-or-replaced-citation") {
-        let Some(cited) = f.evidence.iter().find(|(k, _)| k == "cited").map(|(_, v)| number_key(v)) else { continue };
-        if cited.is_empty() {
-            continue;
-        }
-        let hit = corpus.docs.iter().find_map(|a| {
-            let edge = a.facts.edges.iter().find(|e| {
-                matches!(e.kind, EdgeKind::ThayThe | EdgeKind::BaiBo) && (number_key(&e.target) == cited || number_key(&e.target_label).contains(&cited))
-            });
-            let (prov, range) = match edge {
-                Some(e) => (e.provision.clone(), e.range),
-                None => a.facts.provisions.iter().find_map(|pf| {
-                    pf.citations
-                        .iter()
-                        .find(|c| matches!(c.role, CitationRole::Replaces | CitationRole::Repeals) && c.number.as_deref().is_some_and(|n| number_key(n) == cited))
-                        .map(|c| (pf.provision.clone(), c.range))
-                })?,
-            };
-            let p = a.doc.find(&prov)?;
-            Some((a, p, range))
-        });
-        if let Some((a, p, range)) = hit {
-            let (b0, b1) = (p.map.to_source(range.start), p.map.to_source(range.end));
-            f.related.push(rasoat_model::Location {
-                file: a.doc.source.path.clone(),
-                byte_start: b0,
-                byte_end: b1.max(b0),
-                provision: Some(p.id.clone()),
-                label: Some(p.label.clone()),
-                document: Some(a.doc.display_name()),
-                snippet: p.text.get(range.start..range.end).map(str::to_string),
-                // The provision's position, refined from the bytes when the file can be read.
-                line: p.span.line,
-                column: p.span.col,
-                end_line: p.span.line,
-                end_column: p.span.col,
-            });
-        }
-    }
 }
 
 /// Apply rasoat.toml rule settings, in-draft comments and `[[suppress]]` fingerprints.
