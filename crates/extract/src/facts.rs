@@ -50,6 +50,21 @@ pub enum CitationRole {
     DeclaresExpired,
 }
 
+impl CitationRole {
+    /// The document-graph edge this role creates (`None` for plain mentions and
+    /// "hết hiệu lực" declarations, which mark the target rather than link to it).
+    pub fn edge_kind(self) -> Option<EdgeKind> {
+        match self {
+            CitationRole::Replaces => Some(EdgeKind::ThayThe),
+            CitationRole::Repeals => Some(EdgeKind::BaiBo),
+            CitationRole::Amends => Some(EdgeKind::SuaDoi),
+            CitationRole::CanCu => Some(EdgeKind::CanCu),
+            CitationRole::Implements => Some(EdgeKind::ThucHien),
+            CitationRole::Mention | CitationRole::DeclaresExpired => None,
+        }
+    }
+}
+
 /// A citation of another document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Citation {

@@ -122,21 +122,14 @@ impl Graph {
                     if c.context == crate::facts::Context::CitedTitle {
                         continue;
                     }
-                    let kind = match c.role {
-                        CitationRole::Replaces => EdgeKind::ThayThe,
-                        CitationRole::Repeals => EdgeKind::BaiBo,
-                        CitationRole::Amends => EdgeKind::SuaDoi,
-                        CitationRole::CanCu => EdgeKind::CanCu,
-                        CitationRole::Implements => EdgeKind::ThucHien,
-                        CitationRole::DeclaresExpired => {
-                            let n = g.node_mut(&target);
-                            if n.expired.is_none() {
-                                n.expired = on;
-                            }
-                            continue;
+                    if c.role == CitationRole::DeclaresExpired {
+                        let n = g.node_mut(&target);
+                        if n.expired.is_none() {
+                            n.expired = on;
                         }
-                        CitationRole::Mention => continue,
-                    };
+                        continue;
+                    }
+                    let Some(kind) = c.role.edge_kind() else { continue };
                     if target == id {
                         continue;
                     }

@@ -264,14 +264,7 @@ impl Extractor {
                 if c.context == Context::CitedTitle {
                     continue;
                 }
-                let kind = match c.role {
-                    CitationRole::Replaces => EdgeKind::ThayThe,
-                    CitationRole::Repeals => EdgeKind::BaiBo,
-                    CitationRole::Amends => EdgeKind::SuaDoi,
-                    CitationRole::CanCu => EdgeKind::CanCu,
-                    CitationRole::Implements => EdgeKind::ThucHien,
-                    _ => continue,
-                };
+                let Some(kind) = c.role.edge_kind() else { continue };
                 let target = c.registry_key.clone().unwrap_or_else(|| c.key.clone());
                 if key.as_deref() == Some(target.as_str()) {
                     continue;

@@ -113,7 +113,7 @@ impl TokenStream for VnWordTokenStream<'_> {
         self.token.position = self.token.position.wrapping_add(1);
         while let Some((from, c)) = self.chars.next() {
             if c.is_alphanumeric() {
-                let to = (&mut self.chars).find(|(_, c)| !is_word_char(*c)).map(|(o, _)| o).unwrap_or(self.text.len());
+                let to = self.chars.find(|(_, c)| !is_word_char(*c)).map(|(o, _)| o).unwrap_or(self.text.len());
                 self.token.offset_from = from;
                 self.token.offset_to = to;
                 self.token.text.push_str(&self.text[from..to]);

@@ -247,6 +247,9 @@ pub fn parse_query(q: &str) -> ParsedQuery {
     out
 }
 
+/// Clauses of a boolean query.
+type Clauses = Vec<(Occur, Box<dyn Query>)>;
+
 fn term_q(t: Term, boost: f32) -> Box<dyn Query> {
     let q: Box<dyn Query> = Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs));
     if (boost - 1.0).abs() < f32::EPSILON { q } else { Box::new(BoostQuery::new(q, boost)) }
@@ -266,7 +269,7 @@ fn phrase_or_term(field: tantivy::schema::Field, toks: &[String]) -> Option<Box<
 }
 
 fn has_diacritics(s: &str) -> bool {
-    s.chars().any(|c| !c.is_ascii())
+    !s.is_ascii()
 }
 
 impl SearchIndex {
@@ -285,7 +288,7 @@ impl SearchIndex {
         Ok(res)
     }
 
-    fn filter_clauses(&self, f: &Filters) -> Result<Vec<(Occur, Box<dyn Query>)>, IndexError> {
+    fn filter_clauses(&self, f: &Filters) -> Result<Clauses, IndexError> {
         let fl = &self.fields;
         let mut v = Vec::new();
         if let Some(t) = &f.doc_type {
@@ -417,7 +420,15 @@ impl SearchIndex {
 
         // Long questions on a big index: only the rarest terms (they carry the ranking anyway).
         let rarest = |field: tantivy::schema::Field, terms: Vec<String>| -> Option<HashSet<String>> {
-            let k = weights().max_terms as usize;
+            // Unset: unlimited on ordinary indexes, 16 on very large ones (> 1M records), where
+            // walking every common term's postings would dominate latency.
+            let k = if weights().max_terms > 0.0 {
+                weights().max_terms as usize
+            } else if n_docs > 1_000_000.0 {
+                16
+            } else {
+                0
+            };
             if !long || k == 0 || terms.len() <= k {
                 return None;
             }
