@@ -97,3 +97,18 @@ fn json_is_the_review_schema() {
     }
     assert_eq!(v["summary"]["as_of"], "2026-11-28");
 }
+
+/// The reviewer's Markdown report of the seed plan, pinned as a snapshot: any change in
+/// wording, order or location of a finding shows up as a reviewable diff.
+#[test]
+fn seed_review_markdown_snapshot() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = Command::new(BIN)
+        .current_dir(root)
+        .args(["review", "--as-of", "2026-11-28", "--format", "md", "-q", "tests/fixtures/check/corpus/kh-phan-cap-seed.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = String::from_utf8(o.stdout).expect("UTF-8 output");
+    insta::assert_snapshot!("seed_review_markdown", md);
+}
