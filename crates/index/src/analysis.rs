@@ -71,7 +71,69 @@ pub fn bigram(a: &str, b: &str) -> String {
 pub fn fold_token(s: &str, out: &mut String) {
     out.clear();
     for c in s.chars() {
-        fold_char_into(c, out);
+        fold_char_fast(c, out);
+    }
+}
+
+/// First code point and length of the Latin block the fold table covers (Latin-1 Supplement to
+/// Latin Extended-B, plus Latin Extended Additional where Vietnamese toned vowels live).
+const FOLD_LO: (u32, usize) = (0xC0, 0x250 - 0xC0);
+const FOLD_HI: (u32, usize) = (0x1E00, 0x100);
+
+/// Folded form of each Latin letter (`\0` when it does not fold to one ASCII char), computed
+/// once from `rasoat_text::fold_char_into` so the rule stays in one place.
+fn fold_table() -> &'static [u8] {
+    static T: OnceLock<Vec<u8>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = vec![0u8; FOLD_LO.1 + FOLD_HI.1];
+        let mut s = String::new();
+        let ranges = [(FOLD_LO.0, FOLD_LO.1, 0usize), (FOLD_HI.0, FOLD_HI.1, FOLD_LO.1)];
+        for (lo, n, base) in ranges {
+            for i in 0..n {
+                if let Some(c) = char::from_u32(lo + i as u32) {
+                    s.clear();
+                    fold_char_into(c, &mut s);
+                    if s.len() == 1 && s.is_ascii() {
+                        t[base + i] = s.as_bytes()[0];
+                    }
+                }
+            }
+        }
+        t
+    })
+}
+
+/// `fold_char_into` with a table lookup for the Latin letters of Vietnamese text.
+#[inline]
+fn fold_char_fast(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    let u = c as u32;
+    let idx = if (FOLD_LO.0..FOLD_LO.0 + FOLD_LO.1 as u32).contains(&u) {
+        Some((u - FOLD_LO.0) as usize)
+    } else if (FOLD_HI.0..FOLD_HI.0 + FOLD_HI.1 as u32).contains(&u) {
+        Some(FOLD_LO.1 + (u - FOLD_HI.0) as usize)
+    } else {
+        None
+    };
+    match idx.map(|i| fold_table()[i]) {
+        Some(b) if b != 0 => out.push(b as char),
+        _ => fold_char_into(c, out),
+    }
+}
+
+/// `char::is_alphanumeric`, with fast paths for ASCII and the Latin blocks of Vietnamese.
+#[inline]
+fn is_alnum(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    match c as u32 {
+        0xD7 | 0xF7 => false,
+        0xC0..=0x24F | 0x1EA0..=0x1EF9 => true,
+        _ => c.is_alphanumeric(),
     }
 }
 
@@ -82,8 +144,9 @@ pub fn exact_token(s: &str, out: &mut String) {
     out.push_str(&normalize_tone(&lower));
 }
 
+#[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    is_alnum(c) || (!c.is_ascii() && ((0x300..=0x36F).contains(&(c as u32)) || is_combining_mark(c)))
 }
 
 /// Like tantivy's SimpleTokenizer, but combining marks stay inside a word (NFD-safe).
@@ -112,7 +175,7 @@ impl TokenStream for VnWordTokenStream<'_> {
         self.token.text.clear();
         self.token.position = self.token.position.wrapping_add(1);
         while let Some((from, c)) = self.chars.next() {
-            if c.is_alphanumeric() {
+            if is_alnum(c) {
                 let to = self.chars.find(|(_, c)| !is_word_char(*c)).map(|(o, _)| o).unwrap_or(self.text.len());
                 self.token.offset_from = from;
                 self.token.offset_to = to;
@@ -171,18 +234,25 @@ impl std::hash::Hasher for Fnv {
 #[derive(Clone, Default)]
 pub struct TokenCache {
     map: std::collections::HashMap<String, String, std::hash::BuildHasherDefault<Fnv>>,
+    scratch: String,
 }
 
 impl TokenCache {
-    /// Replace `text` by its normalised form.
+    /// Replace `text` by its normalised form (folded: a table lookup per char, no memo needed).
     fn apply(&mut self, text: &mut String, fold: bool) {
+        if fold {
+            fold_token(text, &mut self.scratch);
+            text.clear();
+            text.push_str(&self.scratch);
+            return;
+        }
         if let Some(v) = self.map.get(text.as_str()) {
             text.clear();
             text.push_str(v);
             return;
         }
         let mut out = String::new();
-        if fold { fold_token(text, &mut out) } else { exact_token(text, &mut out) }
+        exact_token(text, &mut out);
         if self.map.len() > 200_000 {
             self.map.clear();
         }
@@ -349,6 +419,10 @@ pub fn number_key(s: &str) -> String {
 
 /// Every number-symbol written in `text`, as keys.
 pub fn number_keys_in(text: &str) -> Vec<String> {
+    // Every number-symbol has a '/': skip the regex on the many bodies without one.
+    if !text.contains('/') {
+        return Vec::new();
+    }
     let mut v: Vec<String> = number_re().find_iter(text).map(|m| number_key(m.as_str())).filter(|k| k.contains('/')).collect();
     v.sort();
     v.dedup();
@@ -379,6 +453,20 @@ mod tests {
         let nfd: String = "Phân cấp Đắk Lắk".nfd().collect();
         assert_eq!(fold_tokens("Phân cấp Đắk Lắk"), ["phan", "cap", "dak", "lak"]);
         assert_eq!(fold_tokens(&nfd), ["phan", "cap", "dak", "lak"]);
+    }
+
+    #[test]
+    fn fold_table_agrees_with_rasoat_text() {
+        let all: String = (0xA0u32..0x2000).filter_map(char::from_u32).filter(|c| is_alnum(*c)).collect();
+        for c in all.chars() {
+            let mut a = String::new();
+            fold_token(&c.to_string(), &mut a);
+            assert_eq!(a, rasoat_text::fold(&c.to_string()), "{c:?}");
+            assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+        }
+        for c in (0u32..0x2000).filter_map(char::from_u32) {
+            assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]

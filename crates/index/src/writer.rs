@@ -176,7 +176,10 @@ pub fn update(dir: &Path, files: &[PathBuf], opts: &UpdateOptions<'_>) -> Result
     }
     let removed: Vec<String> = manifest.files.keys().filter(|k| !wanted.contains(*k)).cloned().collect();
 
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 4);
+    // Two cores: tantivy's indexing threads do analysis + postings while rayon threads parse,
+    // extract and build records, feeding the writer directly (add_document takes &self).
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let threads = index_threads(cores);
     let mut writer: IndexWriter = index
         .writer_with_num_threads(threads, opts.memory.max(threads * 16_000_000))
         .map_err(|e| IndexError::Other(format!("cannot lock index {} for writing: {e}", dir.display())))?;
@@ -191,48 +194,42 @@ pub fn update(dir: &Path, files: &[PathBuf], opts: &UpdateOptions<'_>) -> Result
     if let Some(p) = opts.progress {
         p(Progress::Start { files: to_read.len(), bytes: total_bytes });
     }
-    // Chunks bound memory: parsed documents of one chunk at a time.
-    for chunk in to_read.chunks(32) {
-        let results: Vec<_> = chunk
-            .par_iter()
-            .map(|(path, key, size, mtime)| {
-                let r = read_one(path, key, opts.facts, opts.parse, &fields);
-                if let Some(p) = opts.progress {
-                    p(Progress::File { path: key, bytes: *size });
+    let old_digests: HashMap<&str, &str> = manifest.files.iter().map(|(k, f)| (k.as_str(), f.digest.as_str())).collect();
+    let results: Vec<(String, u64, u64, FileOutcome)> = to_read
+        .par_iter()
+        .map(|(path, key, size, mtime)| {
+            let r = index_one(path, key, old_digests.get(key.as_str()).copied(), opts, &fields, &writer);
+            if let Some(p) = opts.progress {
+                p(Progress::File { path: key, bytes: *size });
+            }
+            (key.clone(), *size, *mtime, r)
+        })
+        .collect();
+    drop(old_digests);
+    for (key, size, mtime, r) in results {
+        match r {
+            FileOutcome::Unchanged => {
+                // Touched but not changed: keep the indexed records.
+                if let Some(old) = manifest.files.get(&key).cloned() {
+                    manifest.files.insert(key, FileEntry { size, mtime, ..old });
                 }
-                (key.clone(), *size, *mtime, r)
-            })
-            .collect();
-        for (key, size, mtime, r) in results {
-            match r {
-                Ok((digest, tdocs, entries, ps, es)) => {
-                    stats.parse_s += ps;
-                    stats.extract_s += es;
-                    if let Some(old) = manifest.files.get(&key) {
-                        if old.digest == digest {
-                            // Touched but not changed: keep the indexed records.
-                            manifest.files.insert(key, FileEntry { size, mtime, ..old.clone() });
-                            stats.files_unchanged += 1;
-                            continue;
-                        }
-                    }
-                    writer.delete_term(Term::from_field_text(fields.file, &key));
-                    stats.files_read += 1;
-                    stats.bytes_read += size;
-                    stats.documents += entries.len();
-                    stats.records += tdocs.len();
-                    for d in tdocs {
-                        writer.add_document(d).map_err(|e| IndexError::Other(format!("indexing {key}: {e}")))?;
-                    }
-                    manifest.files.insert(key, FileEntry { size, mtime, digest, docs: entries });
-                }
-                Err(e) => {
-                    // A file that no longer parses leaves the index (its old records are stale).
-                    writer.delete_term(Term::from_field_text(fields.file, &key));
-                    manifest.files.remove(&key);
-                    stats.files_failed += 1;
-                    stats.errors.push(e);
-                }
+                stats.files_unchanged += 1;
+            }
+            FileOutcome::Indexed { digest, entries, records, parse_s, extract_s } => {
+                stats.parse_s += parse_s;
+                stats.extract_s += extract_s;
+                stats.files_read += 1;
+                stats.bytes_read += size;
+                stats.documents += entries.len();
+                stats.records += records;
+                manifest.files.insert(key, FileEntry { size, mtime, digest, docs: entries });
+            }
+            FileOutcome::Failed(e) => {
+                // A file that no longer parses leaves the index (its old records are stale; the
+                // delete was issued in index_one).
+                manifest.files.remove(&key);
+                stats.files_failed += 1;
+                stats.errors.push(e);
             }
         }
     }
@@ -247,40 +244,76 @@ pub fn update(dir: &Path, files: &[PathBuf], opts: &UpdateOptions<'_>) -> Result
     Ok(stats)
 }
 
-type ReadResult = Result<(String, Vec<TantivyDocument>, Vec<DocEntry>, f64, f64), String>;
+/// Indexing threads for tantivy: one per core (measured faster than half on 2 cores, as the
+/// producers block on the writer's bounded queue); `RASOAT_INDEX_THREADS` overrides (benchmarks).
+fn index_threads(cores: usize) -> usize {
+    std::env::var("RASOAT_INDEX_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(cores).clamp(1, 8)
+}
 
-fn read_one(path: &Path, key: &str, facts: Option<&FactsFn>, parse: Option<&ParseFn>, f: &Fields) -> ReadResult {
-    let bytes = std::fs::read(path).map_err(|e| format!("{key}: {e}"))?;
+enum FileOutcome {
+    Unchanged,
+    Indexed { digest: String, entries: Vec<DocEntry>, records: usize, parse_s: f64, extract_s: f64 },
+    Failed(String),
+}
+
+/// Read, parse, extract and index one file, adding its records to `writer` as they are built.
+fn index_one(path: &Path, key: &str, old_digest: Option<&str>, opts: &UpdateOptions<'_>, f: &Fields, writer: &IndexWriter) -> FileOutcome {
+    let fail = |e: String| {
+        writer.delete_term(Term::from_field_text(f.file, key));
+        FileOutcome::Failed(e)
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return fail(format!("{key}: {e}")),
+    };
     let digest = file_digest(&bytes);
     drop(bytes);
+    if old_digest == Some(digest.as_str()) {
+        return FileOutcome::Unchanged;
+    }
     let t0 = std::time::Instant::now();
-    let docs = match parse {
-        Some(p) => p(path)?,
-        None => rasoat_parse::parse_path(path).map_err(|e| e.to_string())?,
+    let parsed = match opts.parse {
+        Some(p) => p(path),
+        None => rasoat_parse::parse_path(path).map_err(|e| e.to_string()),
+    };
+    let docs = match parsed {
+        Ok(d) => d,
+        Err(e) => return fail(e),
     };
     let parse_s = t0.elapsed().as_secs_f64();
-    // Documents of one file (a data set holds many laws) are extracted in parallel.
-    let per_doc: Vec<(Vec<TantivyDocument>, DocEntry, f64)> = docs
+    // Old records of this file go first: a delete only applies to earlier operations.
+    writer.delete_term(Term::from_field_text(f.file, key));
+    // Documents of one file (a data set holds many laws) are extracted and indexed in parallel.
+    let per_doc: Vec<Result<(DocEntry, usize, f64), String>> = docs
         .par_iter()
         .enumerate()
         .map(|(i, d)| {
             let t1 = std::time::Instant::now();
-            let fx = facts.and_then(|ff| ff(d));
+            let fx = opts.facts.and_then(|ff| ff(d));
             let es = t1.elapsed().as_secs_f64();
             let mut out = Vec::new();
             let entry = document_records(d, i, key, fx.as_ref(), f, &mut out);
-            (out, entry, es)
+            let n = out.len();
+            for td in out {
+                writer.add_document(td).map_err(|e| format!("indexing {key}: {e}"))?;
+            }
+            Ok((entry, n, es))
         })
         .collect();
     let mut extract_s = 0.0;
-    let mut out = Vec::new();
+    let mut records = 0;
     let mut entries = Vec::new();
-    for (o, e, es) in per_doc {
-        out.extend(o);
-        entries.push(e);
-        extract_s += es;
+    for r in per_doc {
+        match r {
+            Ok((e, n, es)) => {
+                entries.push(e);
+                records += n;
+                extract_s += es;
+            }
+            Err(e) => return fail(e),
+        }
     }
-    Ok((digest, out, entries, parse_s, extract_s))
+    FileOutcome::Indexed { digest, entries, records, parse_s, extract_s }
 }
 
 /// Type key used by `--type`: folded, no spaces (`QĐ` → `qd`).
@@ -453,6 +486,8 @@ fn document_records(d: &Document, doc_index: usize, file: &str, fx: Option<&DocF
         }
         td.add_text(f.head, &head);
         td.add_text(f.text_exact, &body);
+        // Bigrams on both levels: measured, the exact bigrams of clause records carry most of the
+        // question ranking (dropping them costs 0.04–0.06 MRR), those of the article record too.
         td.add_text(f.text_bigram, &body);
         td.add_text(f.text_bigram_exact, &body);
         for k in number_keys_in(&body) {
