@@ -165,8 +165,10 @@ fn emit(out: &mut impl Write, r: &SearchResult, format: OutFormat, color: bool) 
                 writeln!(out, "no results for {:?}", r.query)?;
             }
             for h in &r.hits {
-                let mut head = format!("{:>2}. {}", h.rank, h.document);
-                if let Some(t) = h.title.as_ref().filter(|t| **t != h.document) {
+                // A document without a number is named by its shortened title: print the title once.
+                let named_by_title = h.title.as_ref().is_some_and(|t| t.starts_with(h.document.trim_end_matches('…')));
+                let mut head = format!("{:>2}. {}", h.rank, if named_by_title { h.title.as_deref().unwrap_or_default() } else { h.document.as_str() });
+                if let Some(t) = h.title.as_ref().filter(|t| **t != h.document && !named_by_title) {
                     head.push_str(" — ");
                     head.push_str(t);
                 }
