@@ -71,56 +71,7 @@ pub fn bigram(a: &str, b: &str) -> String {
 pub fn fold_token(s: &str, out: &mut String) {
     out.clear();
     for c in s.chars() {
-        fold_char_fast(c, out);
-    }
-}
-
-/// First code point and length of the Latin block the fold table covers (Latin-1 Supplement to
-/// Latin Extended-B, plus Latin Extended Additional where Vietnamese toned vowels live).
-const FOLD_LO: (u32, usize) = (0xC0, 0x250 - 0xC0);
-const FOLD_HI: (u32, usize) = (0x1E00, 0x100);
-
-/// Folded form of each Latin letter (`\0` when it does not fold to one ASCII char), computed
-/// once from `rasoat_text::fold_char_into` so the rule stays in one place.
-fn fold_table() -> &'static [u8] {
-    static T: OnceLock<Vec<u8>> = OnceLock::new();
-    T.get_or_init(|| {
-        let mut t = vec![0u8; FOLD_LO.1 + FOLD_HI.1];
-        let mut s = String::new();
-        let ranges = [(FOLD_LO.0, FOLD_LO.1, 0usize), (FOLD_HI.0, FOLD_HI.1, FOLD_LO.1)];
-        for (lo, n, base) in ranges {
-            for i in 0..n {
-                if let Some(c) = char::from_u32(lo + i as u32) {
-                    s.clear();
-                    fold_char_into(c, &mut s);
-                    if s.len() == 1 && s.is_ascii() {
-                        t[base + i] = s.as_bytes()[0];
-                    }
-                }
-            }
-        }
-        t
-    })
-}
-
-/// `fold_char_into` with a table lookup for the Latin letters of Vietnamese text.
-#[inline]
-fn fold_char_fast(c: char, out: &mut String) {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return;
-    }
-    let u = c as u32;
-    let idx = if (FOLD_LO.0..FOLD_LO.0 + FOLD_LO.1 as u32).contains(&u) {
-        Some((u - FOLD_LO.0) as usize)
-    } else if (FOLD_HI.0..FOLD_HI.0 + FOLD_HI.1 as u32).contains(&u) {
-        Some(FOLD_LO.1 + (u - FOLD_HI.0) as usize)
-    } else {
-        None
-    };
-    match idx.map(|i| fold_table()[i]) {
-        Some(b) if b != 0 => out.push(b as char),
-        _ => fold_char_into(c, out),
+        fold_char_into(c, out);
     }
 }
 

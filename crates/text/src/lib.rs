@@ -25,13 +25,57 @@ pub fn is_nfc(s: &str) -> bool {
     matches!(is_nfc_quick(s.chars()), unicode_normalization::IsNormalized::Yes)
 }
 
+/// Latin blocks covered by the fold table: Latin-1 Supplement to Latin Extended-B, and Latin
+/// Extended Additional (where the toned Vietnamese vowels live).
+const FOLD_LO: (u32, usize) = (0xC0, 0x250 - 0xC0);
+const FOLD_HI: (u32, usize) = (0x1E00, 0x100);
+
+/// Folded form of each letter of those blocks (`0` when it does not fold to one ASCII byte),
+/// computed once from [`fold_char_slow`], so the folding rule itself is written only there.
+fn fold_table() -> &'static [u8] {
+    static T: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = vec![0u8; FOLD_LO.1 + FOLD_HI.1];
+        let mut s = String::new();
+        for (lo, n, base) in [(FOLD_LO.0, FOLD_LO.1, 0usize), (FOLD_HI.0, FOLD_HI.1, FOLD_LO.1)] {
+            for i in 0..n {
+                if let Some(c) = char::from_u32(lo + i as u32) {
+                    s.clear();
+                    fold_char_slow(c, &mut s);
+                    if s.len() == 1 {
+                        t[base + i] = s.as_bytes()[0];
+                    }
+                }
+            }
+        }
+        t
+    })
+}
+
 /// Fold one char into `out`: drop marks, đ→d, lower-case. Works on NFC or NFD input.
+/// Vietnamese letters take a table lookup (folding is on every hot path: index, rules, search).
 #[inline]
 pub fn fold_char_into(c: char, out: &mut String) {
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
         return;
     }
+    let u = c as u32;
+    let idx = if (FOLD_LO.0..FOLD_LO.0 + FOLD_LO.1 as u32).contains(&u) {
+        Some((u - FOLD_LO.0) as usize)
+    } else if (FOLD_HI.0..FOLD_HI.0 + FOLD_HI.1 as u32).contains(&u) {
+        Some(FOLD_LO.1 + (u - FOLD_HI.0) as usize)
+    } else {
+        None
+    };
+    match idx.map(|i| fold_table()[i]) {
+        Some(b) if b != 0 => out.push(b as char),
+        _ => fold_char_slow(c, out),
+    }
+}
+
+/// The folding rule for a non-ASCII char: đ→d, decompose, drop combining marks, lower-case.
+fn fold_char_slow(c: char, out: &mut String) {
     match c {
         'đ' | 'Đ' => out.push('d'),
         _ => {
@@ -243,6 +287,17 @@ mod tests {
         assert_eq!(fold("Ủy ban nhân dân"), "uy ban nhan dan");
         let nfd: String = "Phân cấp".nfd().collect();
         assert_eq!(fold(&nfd), "phan cap");
+    }
+
+    #[test]
+    fn table_fold_equals_rule_for_every_latin_letter() {
+        for u in (0xC0..0x250).chain(0x1E00..0x1F00) {
+            let Some(c) = char::from_u32(u) else { continue };
+            let (mut fast, mut slow) = (String::new(), String::new());
+            fold_char_into(c, &mut fast);
+            fold_char_slow(c, &mut slow);
+            assert_eq!(fast, slow, "U+{u:04X}");
+        }
     }
 
     #[test]
