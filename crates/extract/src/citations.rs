@@ -56,6 +56,26 @@ struct Raw {
     registry_key: Option<String>,
 }
 
+impl Raw {
+    /// A citation found by its number-symbol; date, issuer and title are attached later.
+    fn numbered(start: usize, end: usize, type_word: Option<String>, number: String) -> Raw {
+        let key = normalize_number(&number);
+        Raw {
+            start,
+            end,
+            type_word,
+            year: year_of_number(&key),
+            number: Some(number),
+            key,
+            date: None,
+            date_text: None,
+            issuer: None,
+            law_name: None,
+            registry_key: None,
+        }
+    }
+}
+
 /// Trim hyphen groups that were separate words in the original ("89/KH-UBND - Bộ Nội vụ").
 fn trim_number(n: &NormText, text: &str, a: usize, b: usize) -> usize {
     let s = &n.s[a..b];
@@ -106,20 +126,7 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
         let nend = trim_number(n, text, num.start(), num.end());
         let type_word = rasoat_text::collapse_spaces(slice(text, n.range(k.start(), k.end())));
         let number = written_number(text, n.range(num.start(), nend));
-        let key = normalize_number(&number);
-        raws.push(Raw {
-            start: m.start(),
-            end: nend,
-            type_word: Some(type_word),
-            year: year_of_number(&key),
-            number: Some(number),
-            key,
-            date: None,
-            date_text: None,
-            issuer: None,
-            law_name: None,
-            registry_key: None,
-        });
+        raws.push(Raw::numbered(m.start(), nend, Some(type_word), number));
         taken.push((m.start(), nend));
     }
     for c in LAW_NUM_RE.captures_iter(s) {
@@ -132,21 +139,9 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
             continue;
         }
         let number = written_number(text, n.range(num.start(), num.end()));
-        let key = normalize_number(&number);
         let kw = slice(text, n.range(k.start(), k.end())).to_string();
-        raws.push(Raw {
-            start: m.start(),
-            end: m.end(),
-            law_name: Some(format!("{kw} {name_orig}")),
-            type_word: Some(kw),
-            year: year_of_number(&key),
-            number: Some(number),
-            key,
-            date: None,
-            date_text: None,
-            issuer: None,
-            registry_key: None,
-        });
+        let law_name = Some(format!("{kw} {name_orig}"));
+        raws.push(Raw { law_name, ..Raw::numbered(m.start(), m.end(), Some(kw), number) });
         taken.push((m.start(), m.end()));
     }
     for c in LAW_DATE_RE.captures_iter(s) {
@@ -195,20 +190,7 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
         }
         let nend = trim_number(n, text, m.start(), m.end());
         let number = written_number(text, n.range(m.start(), nend));
-        let key = normalize_number(&number);
-        raws.push(Raw {
-            start: m.start(),
-            end: nend,
-            type_word: None,
-            year: year_of_number(&key),
-            number: Some(number),
-            key,
-            date: None,
-            date_text: None,
-            issuer: None,
-            law_name: None,
-            registry_key: None,
-        });
+        raws.push(Raw::numbered(m.start(), nend, None, number));
         taken.push((m.start(), nend));
     }
     raws.sort_by_key(|r| r.start);
