@@ -14,7 +14,11 @@ fn root() -> PathBuf {
 }
 
 fn rasoat(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rasoat")).current_dir(root()).args(args).output().expect("run rasoat")
+    Command::new(env!("CARGO_BIN_EXE_rasoat"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("run rasoat")
 }
 
 /// Parse files with `--format json`; returns (exit code, documents, stderr).
@@ -23,8 +27,15 @@ fn parse_json(files: &[&str]) -> (i32, Vec<Value>, String) {
     args.extend_from_slice(files);
     let out = rasoat(&args);
     let stdout = String::from_utf8(out.stdout).expect("utf-8 output");
-    let docs = stdout.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
-    (out.status.code().unwrap_or(-1), docs, String::from_utf8_lossy(&out.stderr).into_owned())
+    let docs = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    (
+        out.status.code().unwrap_or(-1),
+        docs,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn find<'a>(ps: &'a Value, id: &str) -> Option<&'a Value> {
@@ -53,17 +64,37 @@ fn seed_plan_structure_citations_and_lines() {
     assert_eq!(docs.len(), 1);
     let d = &docs[0];
     let ps = &d["provisions"];
-    let top: Vec<&str> = ps.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let top: Vec<&str> = ps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
     assert_eq!(top, ["preamble", "I", "II", "III", "closing"]);
     // The closing "Trên đây là Kế hoạch …" is not part of III.6.d.
-    assert!(find(ps, "closing").unwrap()["text"].as_str().unwrap().contains("thay thế Kế hoạch số 89/KH-UBND ngày 09/05/2024"));
-    assert!(!find(ps, "III.6.d").unwrap()["text"].as_str().unwrap().contains("Trên đây"));
+    assert!(
+        find(ps, "closing").unwrap()["text"]
+            .as_str()
+            .unwrap()
+            .contains("thay thế Kế hoạch số 89/KH-UBND ngày 09/05/2024")
+    );
+    assert!(
+        !find(ps, "III.6.d").unwrap()["text"]
+            .as_str()
+            .unwrap()
+            .contains("Trên đây")
+    );
     assert_eq!(d["document"]["type_name"], "Kế hoạch");
     assert_eq!(d["document"]["normative"], false);
 
     let iii1 = find(ps, "III.1").unwrap();
     assert_eq!(iii1["heading"], "Sở Tư pháp");
-    assert!(iii1["text"].as_str().unwrap().starts_with("Chủ trì thẩm định các văn bản QPPL"));
+    assert!(
+        iii1["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Chủ trì thẩm định các văn bản QPPL")
+    );
     assert_eq!(iii1["label"], "khoản 1 mục III");
     assert_eq!(iii1["line"], 174);
     assert_eq!(iii1["end_line"], 179);
@@ -75,7 +106,10 @@ fn seed_plan_structure_citations_and_lines() {
     assert_eq!(find(ps, "II.1.a").unwrap()["line"], 98);
     assert_eq!(find(ps, "I.2.đ").unwrap()["line"], 79);
     assert_eq!(find(ps, "III").unwrap()["heading"], "TỔ CHỨC THỰC HIỆN");
-    assert_eq!(find(ps, "II.2").unwrap()["heading"], "Tăng cường rà soát quy định về phân cấp tại các văn bản quy phạm pháp luật hiện hành của HĐND, UBND tỉnh");
+    assert_eq!(
+        find(ps, "II.2").unwrap()["heading"],
+        "Tăng cường rà soát quy định về phân cấp tại các văn bản quy phạm pháp luật hiện hành của HĐND, UBND tỉnh"
+    );
     // III.5 is a sentence, not a heading.
     assert!(find(ps, "III.5").unwrap()["heading"].is_null());
 
@@ -101,11 +135,23 @@ fn seed_plan_structure_citations_and_lines() {
     let mut all = Vec::new();
     all_provisions(ps, &mut all);
     for p in &all {
-        let t = format!("{} {}", p["heading"].as_str().unwrap_or(""), p["text"].as_str().unwrap_or(""));
-        assert!(!t.contains("Nơi nhận") && !t.contains("KT. CHỦ TỊCH") && !t.contains("Đào Mỹ"), "{}", p["id"]);
+        let t = format!(
+            "{} {}",
+            p["heading"].as_str().unwrap_or(""),
+            p["text"].as_str().unwrap_or("")
+        );
+        assert!(
+            !t.contains("Nơi nhận") && !t.contains("KT. CHỦ TỊCH") && !t.contains("Đào Mỹ"),
+            "{}",
+            p["id"]
+        );
     }
-    let blocks: Vec<(&str, i64)> =
-        d["blocks"].as_array().unwrap().iter().map(|b| (b["kind"].as_str().unwrap(), b["line"].as_i64().unwrap())).collect();
+    let blocks: Vec<(&str, i64)> = d["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["kind"].as_str().unwrap(), b["line"].as_i64().unwrap()))
+        .collect();
     assert!(blocks.contains(&("noi-nhan", 250)), "{blocks:?}");
     assert!(blocks.contains(&("signature", 261)), "{blocks:?}");
 }
@@ -115,8 +161,14 @@ fn seed_text_format() {
     let out = rasoat(&["parse", SEED]);
     assert_eq!(out.status.code(), Some(0));
     let s = String::from_utf8(out.stdout).unwrap();
-    assert!(s.contains("L174-179  III.1  [khoản 1 mục III]  — Sở Tư pháp"), "{s}");
-    assert!(s.contains("    L227-232  III.6.c  [điểm c khoản 6 mục III]"), "{s}");
+    assert!(
+        s.contains("L174-179  III.1  [khoản 1 mục III]  — Sở Tư pháp"),
+        "{s}"
+    );
+    assert!(
+        s.contains("    L227-232  III.6.c  [điểm c khoản 6 mục III]"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -127,7 +179,18 @@ fn nfd_input_parses_like_nfc() {
     let strip = |d: &Value| {
         let mut v = Vec::new();
         all_provisions(&d["provisions"], &mut v);
-        v.into_iter().map(|p| (p["id"].clone(), p["label"].clone(), p["heading"].clone(), p["text"].clone(), p["line"].clone(), p["end_line"].clone())).collect::<Vec<_>>()
+        v.into_iter()
+            .map(|p| {
+                (
+                    p["id"].clone(),
+                    p["label"].clone(),
+                    p["heading"].clone(),
+                    p["text"].clone(),
+                    p["line"].clone(),
+                    p["end_line"].clone(),
+                )
+            })
+            .collect::<Vec<_>>()
     };
     assert_eq!(strip(&a[0]), strip(&b[0]));
     assert_eq!(a[0]["document"]["title"], b[0]["document"]["title"]);
@@ -145,13 +208,22 @@ fn markdown_document() {
     assert_eq!(m["normative"], true);
     assert_eq!(m["doc_type"], "QĐ");
     let ps = &d["provisions"];
-    assert_eq!(find(ps, "chuong-II").unwrap()["heading"], "NỘI DUNG PHÂN CẤP");
-    assert_eq!(find(ps, "dieu-1").unwrap()["text"], "Quyết định này quy định việc phân cấp cho Ủy ban nhân dân cấp xã.");
+    assert_eq!(
+        find(ps, "chuong-II").unwrap()["heading"],
+        "NỘI DUNG PHÂN CẤP"
+    );
+    assert_eq!(
+        find(ps, "dieu-1").unwrap()["text"],
+        "Quyết định này quy định việc phân cấp cho Ủy ban nhân dân cấp xã."
+    );
     let dd = find(ps, "dieu-5.khoan-1.diem-đ").unwrap();
     assert_eq!(dd["label"], "điểm đ khoản 1 Điều 5");
     assert_eq!(dd["line"], 41);
     assert_eq!(find(ps, "dieu-5a").unwrap()["heading"], "Điều kiện bảo đảm");
-    assert_eq!(find(ps, "dieu-5a.gach-2").unwrap()["text"], "Bố trí biên chế.");
+    assert_eq!(
+        find(ps, "dieu-5a.gach-2").unwrap()["text"],
+        "Bố trí biên chế."
+    );
     let pl = find(ps, "phu-luc-1").unwrap();
     assert_eq!(pl["kind"], "phu-luc");
     assert_eq!(pl["heading"], "DANH MỤC NHIỆM VỤ");
@@ -163,12 +235,24 @@ fn make_docx(paras: &[(&str, Option<u32>)]) -> Vec<u8> {
     for (t, lvl) in paras {
         body.push_str("<w:p>");
         if let Some(l) = lvl {
-            body.push_str(&format!("<w:pPr><w:numPr><w:ilvl w:val=\"{l}\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>"));
+            body.push_str(&format!(
+                "<w:pPr><w:numPr><w:ilvl w:val=\"{l}\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>"
+            ));
         }
-        let mid = t.char_indices().nth(t.chars().count() / 2).map(|(i, _)| i).unwrap_or(0);
-        body.push_str(&format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r><w:r><w:t>{}</w:t></w:r></w:p>", &t[..mid], &t[mid..]));
+        let mid = t
+            .char_indices()
+            .nth(t.chars().count() / 2)
+            .map(|(i, _)| i)
+            .unwrap_or(0);
+        body.push_str(&format!(
+            "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r><w:r><w:t>{}</w:t></w:r></w:p>",
+            &t[..mid],
+            &t[mid..]
+        ));
     }
-    let doc = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>");
+    let doc = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
     let numbering = r#"<?xml version="1.0"?><w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="7"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="Điều %1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl><w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%3)"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="7"/></w:num></w:numbering>"#;
     let mut buf = std::io::Cursor::new(Vec::new());
     {
@@ -209,26 +293,38 @@ fn docx_document_with_word_numbering() {
     let d = &docs[0];
     assert_eq!(d["document"]["format"], "docx");
     assert_eq!(d["document"]["number"], "15/2026/QĐ-UBND");
-    assert_eq!(d["document"]["title"], "Về việc ủy quyền cho Giám đốc Sở Tư pháp");
+    assert_eq!(
+        d["document"]["title"],
+        "Về việc ủy quyền cho Giám đốc Sở Tư pháp"
+    );
     let ps = &d["provisions"];
     assert_eq!(find(ps, "dieu-1").unwrap()["heading"], "Ủy quyền");
     let b = find(ps, "dieu-1.khoan-1.diem-b").unwrap();
     assert_eq!(b["text"], "chứng thực bản sao.");
     assert_eq!(b["label"], "điểm b khoản 1 Điều 1");
     assert_eq!(b["line"], 9); // paragraph 9
-    assert_eq!(find(ps, "dieu-1.khoan-2").unwrap()["text"], "Thời hạn ủy quyền đến ngày 31/12/2027.");
+    assert_eq!(
+        find(ps, "dieu-1.khoan-2").unwrap()["text"],
+        "Thời hạn ủy quyền đến ngày 31/12/2027."
+    );
     assert!(find(ps, "dieu-2").is_some());
 }
 
 #[test]
 fn dataset_alqac_and_vlsp() {
-    let (code, docs, err) = parse_json(&[&format!("{FIX}/alqac2024_small.json"), &format!("{FIX}/vlsp2023_small.json")]);
+    let (code, docs, err) = parse_json(&[
+        &format!("{FIX}/alqac2024_small.json"),
+        &format!("{FIX}/vlsp2023_small.json"),
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(docs.len(), 2);
     let d = &docs[0];
     assert_eq!(d["document"]["law_id"], "Luật Phòng, chống ma túy");
     assert_eq!(d["document"]["dataset"], "alqac2024");
-    assert_eq!(d["document"]["path"], format!("{FIX}/alqac2024_small.json#Luật Phòng, chống ma túy"));
+    assert_eq!(
+        d["document"]["path"],
+        format!("{FIX}/alqac2024_small.json#Luật Phòng, chống ma túy")
+    );
     let ps = &d["provisions"];
     let d2 = find(ps, "dieu-2").unwrap();
     assert_eq!(d2["heading"], "Giải thích từ ngữ");
@@ -246,7 +342,10 @@ fn dataset_alqac_and_vlsp() {
 
 #[test]
 fn dataset_drill_and_vbpl() {
-    let (code, docs, err) = parse_json(&[&format!("{FIX}/drill_small.json"), &format!("{FIX}/vbpl_small.json")]);
+    let (code, docs, err) = parse_json(&[
+        &format!("{FIX}/drill_small.json"),
+        &format!("{FIX}/vbpl_small.json"),
+    ]);
     assert_eq!(code, 0, "{err}");
     let d = &docs[0];
     assert_eq!(d["document"]["law_id"], "47/2010/QH12");
@@ -263,10 +362,18 @@ fn dataset_drill_and_vbpl() {
     let vp = &v["provisions"];
     assert_eq!(find(vp, "chuong-I").unwrap()["heading"], "QUY ĐỊNH CHUNG");
     let k3 = find(vp, "dieu-3.khoan-3").unwrap();
-    assert!(k3["text"].as_str().unwrap().contains("không được phân cấp tiếp"));
+    assert!(
+        k3["text"]
+            .as_str()
+            .unwrap()
+            .contains("không được phân cấp tiếp")
+    );
     assert_eq!(k3["article_id"], "3");
     assert_eq!(k3["law_id"], "06/2026/TT-BVHTTDL");
-    assert_eq!(find(vp, "dieu-4.khoan-2.diem-a.diem-a1").unwrap()["label"], "điểm a1 khoản 2 Điều 4");
+    assert_eq!(
+        find(vp, "dieu-4.khoan-2.diem-a.diem-a1").unwrap()["label"],
+        "điểm a1 khoản 2 Điều 4"
+    );
 }
 
 #[test]
@@ -281,12 +388,18 @@ fn draft_with_blank_number_and_date() {
     assert_eq!(m["normative"], true);
     assert_eq!(m["place"], "Đắk Lắk");
     assert_eq!(m["issuer"], "Ủy ban nhân dân tỉnh Đắk Lắk");
-    assert_eq!(m["title"], "Ban hành Quy định phân cấp thẩm quyền quản lý nhà nước trong lĩnh vực tư pháp cho Ủy ban nhân dân cấp xã");
+    assert_eq!(
+        m["title"],
+        "Ban hành Quy định phân cấp thẩm quyền quản lý nhà nước trong lĩnh vực tư pháp cho Ủy ban nhân dân cấp xã"
+    );
     let ps = &docs[0]["provisions"];
     // "Điều 1. <sentence>:" is text, not a title.
     let d1 = find(ps, "dieu-1").unwrap();
     assert!(d1["heading"].is_null());
-    assert_eq!(d1["text"], "Phân cấp cho Ủy ban nhân dân cấp xã thực hiện các nhiệm vụ sau đây:");
+    assert_eq!(
+        d1["text"],
+        "Phân cấp cho Ủy ban nhân dân cấp xã thực hiện các nhiệm vụ sau đây:"
+    );
     assert_eq!(find(ps, "dieu-1.khoan-2").unwrap()["line"], 22);
     // Nơi nhận and the signature printed side by side are split into their blocks.
     let blocks = docs[0]["blocks"].as_array().unwrap();
@@ -307,10 +420,18 @@ fn question_files_hold_no_documents() {
 fn corpus_directory_parses() {
     let (code, docs, err) = parse_json(&["corpus"]);
     assert_eq!(code, 0, "{err}");
-    let tt = docs.iter().find(|d| d["document"]["number"] == "06/2026/TT-BVHTTDL").expect("phân cấp circular in corpus");
+    let tt = docs
+        .iter()
+        .find(|d| d["document"]["number"] == "06/2026/TT-BVHTTDL")
+        .expect("phân cấp circular in corpus");
     assert_eq!(tt["document"]["issuer"], "Bộ Văn hóa, Thể thao và Du lịch");
     assert!(find(&tt["provisions"], "dieu-14").is_some());
-    assert!(docs.iter().all(|d| !d["document"]["path"].as_str().unwrap().ends_with("SOURCES.md")));
+    assert!(docs.iter().all(|d| {
+        !d["document"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("SOURCES.md")
+    }));
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
@@ -331,15 +452,30 @@ fn bad_inputs_are_reported_and_do_not_stop_the_batch() {
     }
     let utf16 = write(d, "utf16.txt", &u16);
     let tcvn = write(d, "tcvn3.txt", b"\xa7i\xd2u 1. Ph\xb9m vi \xae\xbbu ch\xacnh\nTh\xf4ng t\xad n\xb5y quy \xae\xfenh vi\xd6c ph\xa9n c\xcap cho c\xa9c c\xac quan.\n");
-    let binary = write(d, "image.txt", &[0x89, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0, 1, 2, 3, 0, 0, 0]);
+    let binary = write(
+        d,
+        "image.txt",
+        &[
+            0x89, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0, 1, 2, 3, 0, 0, 0,
+        ],
+    );
     let empty = write(d, "empty.txt", b"");
-    let docx = write(d, "broken.docx", b"PK\x03\x04 this is not really a zip archive");
+    let docx = write(
+        d,
+        "broken.docx",
+        b"PK\x03\x04 this is not really a zip archive",
+    );
     let unknown = write(d, "table.xlsx", b"whatever");
     let missing = d.join("missing.txt").to_str().unwrap().to_string();
-    let (code, docs, err) = parse_json(&[&utf16, &tcvn, &binary, &empty, SEED, &docx, &unknown, &missing]);
+    let (code, docs, err) = parse_json(&[
+        &utf16, &tcvn, &binary, &empty, SEED, &docx, &unknown, &missing,
+    ]);
     assert_eq!(code, 1, "some file failed");
     assert_eq!(docs.len(), 2, "utf16 and seed still parsed: {err}");
-    assert_eq!(find(&docs[0]["provisions"], "III.1").unwrap()["heading"], "Sở Tư pháp");
+    assert_eq!(
+        find(&docs[0]["provisions"], "III.1").unwrap()["heading"],
+        "Sở Tư pháp"
+    );
     for (file, reason) in [
         (&tcvn, "TCVN3"),
         (&binary, "binary"),
@@ -348,7 +484,10 @@ fn bad_inputs_are_reported_and_do_not_stop_the_batch() {
         (&unknown, "unsupported file type '.xlsx'"),
         (&missing, "cannot read"),
     ] {
-        let line = err.lines().find(|l| l.contains(file.as_str())).unwrap_or_else(|| panic!("no error for {file}: {err}"));
+        let line = err
+            .lines()
+            .find(|l| l.contains(file.as_str()))
+            .unwrap_or_else(|| panic!("no error for {file}: {err}"));
         assert!(line.contains(reason), "{line}");
     }
 }
@@ -366,16 +505,27 @@ fn fifty_megabyte_file() {
     drop(f);
     let p = dir.path().join("big.txt");
     let out = rasoat(&["parse", p.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let s = String::from_utf8_lossy(&out.stdout);
     // Each repeated copy follows a signature, so it is read as an attached document
     // (kèm theo); repeated ids get a ~N suffix to stay unique.
     assert!(s.contains("  III.1  [khoản 1 mục III]"), "first copy");
-    assert!(s.contains("kem-theo~2.III.1"), "later copies with unique ids");
+    assert!(
+        s.contains("kem-theo~2.III.1"),
+        "later copies with unique ids"
+    );
 }
 
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(rasoat(&["parse"]).status.code(), Some(2));
-    assert_eq!(rasoat(&["parse", "--format", "xml", SEED]).status.code(), Some(2));
+    assert_eq!(
+        rasoat(&["parse", "--format", "xml", SEED]).status.code(),
+        Some(2)
+    );
 }

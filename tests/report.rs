@@ -10,7 +10,11 @@ fn scratch_with_draft(draft: &str) -> tempfile::TempDir {
     let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
     std::fs::create_dir_all(d.path().join("corpus")).unwrap();
     std::fs::create_dir_all(d.path().join("drafts")).unwrap();
-    std::fs::copy(fx.join("corpus/kh-phan-cap-seed.txt"), d.path().join("corpus/kh-phan-cap-seed.txt")).unwrap();
+    std::fs::copy(
+        fx.join("corpus/kh-phan-cap-seed.txt"),
+        d.path().join("corpus/kh-phan-cap-seed.txt"),
+    )
+    .unwrap();
     std::fs::write(d.path().join("drafts/d.md"), draft).unwrap();
     d
 }
@@ -18,15 +22,30 @@ fn scratch_with_draft(draft: &str) -> tempfile::TempDir {
 fn render(dir: &Path, format: &str) -> (i32, String) {
     let o = Command::new(BIN)
         .current_dir(dir)
-        .args(["check", "--as-of", "2026-11-28", "--fail-on", "never", "--format", format, "drafts/d.md"])
+        .args([
+            "check",
+            "--as-of",
+            "2026-11-28",
+            "--fail-on",
+            "never",
+            "--format",
+            format,
+            "drafts/d.md",
+        ])
         .output()
         .unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8(o.stdout).expect("UTF-8 output"))
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8(o.stdout).expect("UTF-8 output"),
+    )
 }
 
 /// The conflict draft with markup-looking text inside the conflicting clause.
 fn hostile_draft() -> String {
-    let src = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/drafts/conflict.md")).unwrap();
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/drafts/conflict.md"),
+    )
+    .unwrap();
     src.replacen(
         "phối hợp với các sở, ban, ngành rà soát văn bản QPPL có liên quan.",
         "phối hợp với các sở, ban, ngành rà soát văn bản QPPL có liên quan <script>alert(\"x\")</script> & \"A, B\".",
@@ -41,10 +60,19 @@ fn html_report_is_one_escaped_file_with_both_sides() {
     assert_eq!(code, 0);
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(!html.contains("<script"), "document text must be escaped");
-    assert!(html.contains("&lt;script&gt;"), "the hostile text is shown, escaped");
-    assert!(!html.contains("src=\"http") && !html.contains("<link"), "self-contained");
+    assert!(
+        html.contains("&lt;script&gt;"),
+        "the hostile text is shown, escaped"
+    );
+    assert!(
+        !html.contains("src=\"http") && !html.contains("<link"),
+        "self-contained"
+    );
     assert!(html.contains("class=\"sides\""));
-    assert!(html.contains("kh-phan-cap-seed.txt"), "the corpus side is shown");
+    assert!(
+        html.contains("kh-phan-cap-seed.txt"),
+        "the corpus side is shown"
+    );
     assert!(html.contains("<mark>"), "spans are highlighted");
     assert!(html.contains("Căn cứ pháp lý") && html.contains("Hướng xử lý"));
     assert!(html.contains("lead-agency-conflict"));
@@ -61,7 +89,10 @@ fn markdown_and_csv_reports() {
     assert!(csv.starts_with('\u{feff}'), "BOM for spreadsheets");
     let body = csv.trim_start_matches('\u{feff}');
     let header = body.lines().next().unwrap();
-    assert!(header.starts_with("rule,code,severity,category,message,file,line,column"), "{header}");
+    assert!(
+        header.starts_with("rule,code,severity,category,message,file,line,column"),
+        "{header}"
+    );
     // One row per finding: the JSON report has as many findings as the CSV has records.
     let (_, json) = render(d.path(), "json");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -79,7 +110,10 @@ fn markdown_and_csv_reports() {
     }
     assert_eq!(records, n + 1, "{csv}");
     // Cells with commas are quoted (the handling "sửa đổi, bổ sung" has one).
-    assert!(body.contains(",\"sửa đổi, bổ sung\","), "commas are quoted: {csv}");
+    assert!(
+        body.contains(",\"sửa đổi, bổ sung\","),
+        "commas are quoted: {csv}"
+    );
 }
 
 #[test]
@@ -88,11 +122,31 @@ fn json_is_the_review_schema() {
     let (_, json) = render(d.path(), "json");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["version"], 1);
-    for k in ["documents", "provisions", "findings", "errors", "warnings", "infos", "suppressed", "parse_errors", "by_rule", "by_document", "as_of"] {
+    for k in [
+        "documents",
+        "provisions",
+        "findings",
+        "errors",
+        "warnings",
+        "infos",
+        "suppressed",
+        "parse_errors",
+        "by_rule",
+        "by_document",
+        "as_of",
+    ] {
         assert!(!v["summary"][k].is_null(), "summary.{k}");
     }
     let f = &v["findings"][0];
-    for k in ["file", "line", "end_line", "column", "end_column", "provision", "document"] {
+    for k in [
+        "file",
+        "line",
+        "end_line",
+        "column",
+        "end_column",
+        "provision",
+        "document",
+    ] {
         assert!(f["location"].get(k).is_some(), "location.{k}");
     }
     assert_eq!(v["summary"]["as_of"], "2026-11-28");
@@ -105,10 +159,23 @@ fn seed_review_markdown_snapshot() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let o = Command::new(BIN)
         .current_dir(root)
-        .args(["review", "--as-of", "2026-11-28", "--format", "md", "-q", "tests/fixtures/check/corpus/kh-phan-cap-seed.txt"])
+        .args([
+            "review",
+            "--as-of",
+            "2026-11-28",
+            "--format",
+            "md",
+            "-q",
+            "tests/fixtures/check/corpus/kh-phan-cap-seed.txt",
+        ])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let md = String::from_utf8(o.stdout).expect("UTF-8 output");
     insta::assert_snapshot!("seed_review_markdown", md);
 }

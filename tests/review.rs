@@ -10,18 +10,36 @@ const BIN: &str = env!("CARGO_BIN_EXE_rasoat");
 const AS_OF: &str = "2026-01-15";
 
 fn fixture(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/review").join(p)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/review")
+        .join(p)
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).env("RAYON_NUM_THREADS", "2").output().expect("run rasoat")
+    Command::new(BIN)
+        .args(args)
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .expect("run rasoat")
 }
 
 fn review_json(path: &Path, extra: &[&str]) -> Value {
-    let mut a = vec!["review", path.to_str().unwrap(), "--format", "json", "--as-of", AS_OF];
+    let mut a = vec![
+        "review",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+    ];
     a.extend_from_slice(extra);
     let o = run(&a);
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     serde_json::from_slice(&o.stdout).expect("JSON report")
 }
 
@@ -51,7 +69,13 @@ fn csv_records(s: &str) -> usize {
 }
 
 fn file_name(v: &Value) -> String {
-    v["file"].as_str().unwrap_or("").rsplit('/').next().unwrap_or("").to_string()
+    v["file"]
+        .as_str()
+        .unwrap_or("")
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_string()
 }
 
 #[test]
@@ -61,7 +85,10 @@ fn rules_test_passes_with_per_rule_table() {
     assert_eq!(o.status.code(), Some(0), "{out}");
     for i in 1..=21 {
         let code = format!("R{i:02}");
-        let line = out.lines().find(|l| l.starts_with(&code)).unwrap_or_else(|| panic!("{code} missing in:\n{out}"));
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(&code))
+            .unwrap_or_else(|| panic!("{code} missing in:\n{out}"));
         let cols: Vec<&str> = line.split_whitespace().collect();
         // CODE ID TP FP TN FN RESULT
         let n = |i: usize| cols[i].parse::<usize>().unwrap();
@@ -95,14 +122,32 @@ fn rules_list_and_show() {
 fn seed_review_matches_expected() {
     let r = review_json(&fixture("seed"), &[]);
     let fs = findings(&r);
-    let by = |code: &str| fs.iter().filter(|f| f["code"] == code).cloned().collect::<Vec<_>>();
+    let by = |code: &str| {
+        fs.iter()
+            .filter(|f| f["code"] == code)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
     let r20 = by("R20");
-    assert!(!r20.is_empty() && r20.iter().all(|f| f["severity"] == "warning"), "{r20:?}");
-    assert!(r20.iter().any(|f| f["location"]["snippet"].as_str().unwrap_or("").contains("phụ lục kèm theo Kế hoạch này")));
+    assert!(
+        !r20.is_empty() && r20.iter().all(|f| f["severity"] == "warning"),
+        "{r20:?}"
+    );
+    assert!(r20.iter().any(|f| {
+        f["location"]["snippet"]
+            .as_str()
+            .unwrap_or("")
+            .contains("phụ lục kèm theo Kế hoạch này")
+    }));
     let r17 = by("R17");
     assert_eq!(r17.len(), 1, "{r17:?}");
     assert_eq!(r17[0]["severity"], "info");
-    assert!(r17[0]["location"]["snippet"].as_str().unwrap().contains("09/05/2024"));
+    assert!(
+        r17[0]["location"]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("09/05/2024")
+    );
     assert_eq!(r17[0]["location"]["line"], 247);
     let r05 = by("R05");
     assert_eq!(r05.len(), 1, "{r05:?}");
@@ -111,7 +156,10 @@ fn seed_review_matches_expected() {
     assert_eq!(r05[0]["location"]["snippet"], "UBND cấp huyện");
     for f in &fs {
         let code = f["code"].as_str().unwrap();
-        assert!(["R20", "R17", "R05"].contains(&code), "unexpected finding {f}");
+        assert!(
+            ["R20", "R17", "R05"].contains(&code),
+            "unexpected finding {f}"
+        );
         if f["severity"] != "info" {
             assert_eq!(code, "R20", "{f}");
         }
@@ -124,50 +172,110 @@ fn seed_review_matches_expected() {
 fn planted_conflicts_are_found_across_documents() {
     let r = review_json(&fixture("planted"), &[]);
     let fs = findings(&r);
-    let find = |code: &str| fs.iter().find(|f| f["code"] == code && !f["related"].as_array().unwrap().is_empty()).cloned().unwrap_or_else(|| panic!("no {code} with a related location: {fs:#?}"));
-    for (code, sev, line, rel_line) in [("R01", "error", 18, 13), ("R03", "warning", 20, 15), ("R15", "warning", 22, 17), ("R08", "warning", 26, 23)] {
+    let find = |code: &str| {
+        fs.iter()
+            .find(|f| f["code"] == code && !f["related"].as_array().unwrap().is_empty())
+            .cloned()
+            .unwrap_or_else(|| panic!("no {code} with a related location: {fs:#?}"))
+    };
+    for (code, sev, line, rel_line) in [
+        ("R01", "error", 18, 13),
+        ("R03", "warning", 20, 15),
+        ("R15", "warning", 22, 17),
+        ("R08", "warning", 26, 23),
+    ] {
         let f = find(code);
         assert_eq!(f["severity"], sev, "{f}");
-        assert_eq!(file_name(&f["location"]), "qd-1250-2025-giao-nhiem-vu.txt", "{f}");
+        assert_eq!(
+            file_name(&f["location"]),
+            "qd-1250-2025-giao-nhiem-vu.txt",
+            "{f}"
+        );
         assert_eq!(f["location"]["line"], line, "{f}");
         let rel = &f["related"][0];
         assert_eq!(file_name(rel), "kh-45-2025-ra-soat.txt", "{f}");
         assert_eq!(rel["line"], rel_line, "{f}");
-        for k in ["file", "line", "end_line", "column", "end_column", "provision", "document"] {
+        for k in [
+            "file",
+            "line",
+            "end_line",
+            "column",
+            "end_column",
+            "provision",
+            "document",
+        ] {
             assert!(!f["location"][k].is_null(), "{k} missing in {f}");
             assert!(!rel[k].is_null(), "{k} missing in related of {f}");
         }
         assert!(f["fingerprint"].as_str().unwrap().len() == 16);
         assert!(!f["legal_basis"].as_str().unwrap().is_empty());
-        assert!(f["message"].as_str().unwrap().chars().any(|c| "ơưăđâêô".contains(c)), "message in Vietnamese: {f}");
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .any(|c| "ơưăđâêô".contains(c)),
+            "message in Vietnamese: {f}"
+        );
     }
     // The căn cứ on a replaced decree (registry) is an error.
-    assert!(fs.iter().any(|f| f["code"] == "R08" && f["severity"] == "error" && f["location"]["snippet"].as_str().unwrap().contains("34/2016/NĐ-CP")));
+    assert!(fs.iter().any(|f| {
+        f["code"] == "R08"
+            && f["severity"] == "error"
+            && f["location"]["snippet"]
+                .as_str()
+                .unwrap()
+                .contains("34/2016/NĐ-CP")
+    }));
     // R01 names both bodies.
     let r01 = find("R01");
     let msg = r01["message"].as_str().unwrap();
-    assert!(msg.contains("Sở Nội vụ") && msg.contains("Sở Tư pháp"), "{msg}");
+    assert!(
+        msg.contains("Sở Nội vụ") && msg.contains("Sở Tư pháp"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn every_output_format() {
     let dir = fixture("planted");
     let fmt = |f: &str| {
-        let o = run(&["review", dir.to_str().unwrap(), "--as-of", AS_OF, "--format", f]);
-        assert_eq!(o.status.code(), Some(0), "{f}: {}", String::from_utf8_lossy(&o.stderr));
+        let o = run(&[
+            "review",
+            dir.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+            "--format",
+            f,
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{f}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         o.stdout
     };
     // text: rustc-style with file:line:col
     let text = String::from_utf8(fmt("text")).unwrap();
-    assert!(text.contains("qd-1250-2025-giao-nhiem-vu.txt:18:"), "{text}");
+    assert!(
+        text.contains("qd-1250-2025-giao-nhiem-vu.txt:18:"),
+        "{text}"
+    );
     assert!(text.contains("lead-agency-conflict"), "{text}");
     // markdown
     let md = String::from_utf8(fmt("md")).unwrap();
-    assert!(md.contains("lead-agency-conflict") && md.contains('|'), "{md}");
+    assert!(
+        md.contains("lead-agency-conflict") && md.contains('|'),
+        "{md}"
+    );
     // html: self-contained, escapes <script> from the document text
     let html = String::from_utf8(fmt("html")).unwrap();
     assert!(html.contains("<html") || html.contains("<!DOCTYPE") || html.contains("<!doctype"));
-    assert!(!html.contains("<script>alert"), "document text must be escaped");
+    assert!(
+        !html.contains("<script>alert"),
+        "document text must be escaped"
+    );
     assert!(html.contains("lead-agency-conflict"));
     // json
     let json: Value = serde_json::from_slice(&fmt("json")).unwrap();
@@ -176,7 +284,11 @@ fn every_output_format() {
     // csv: UTF-8 BOM, header + one row per finding
     let csv = fmt("csv");
     assert_eq!(&csv[..3], b"\xEF\xBB\xBF");
-    assert_eq!(csv_records(std::str::from_utf8(&csv[3..]).unwrap()), n + 1, "header + one row per finding");
+    assert_eq!(
+        csv_records(std::str::from_utf8(&csv[3..]).unwrap()),
+        n + 1,
+        "header + one row per finding"
+    );
     // sarif 2.1.0 required fields
     let sarif: Value = serde_json::from_slice(&fmt("sarif")).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
@@ -185,15 +297,28 @@ fn every_output_format() {
     assert_eq!(run0["tool"]["driver"]["name"], "rasoat");
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), 21);
-    assert!(rules.iter().all(|r| r["id"].is_string() && !r["shortDescription"]["text"].is_null()));
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["id"].is_string() && !r["shortDescription"]["text"].is_null())
+    );
     let results = run0["results"].as_array().unwrap();
     assert_eq!(results.len(), n);
     for res in results {
         assert!(res["ruleId"].is_string(), "{res}");
-        assert!(["error", "warning", "note"].contains(&res["level"].as_str().unwrap()), "{res}");
+        assert!(
+            ["error", "warning", "note"].contains(&res["level"].as_str().unwrap()),
+            "{res}"
+        );
         assert!(res["message"]["text"].is_string());
         let pl = &res["locations"][0]["physicalLocation"];
-        assert!(pl["artifactLocation"]["uri"].as_str().unwrap().ends_with(".txt"), "{res}");
+        assert!(
+            pl["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with(".txt"),
+            "{res}"
+        );
         assert!(pl["region"]["startLine"].as_u64().unwrap() >= 1);
         assert!(res["partialFingerprints"].is_object(), "{res}");
     }
@@ -208,11 +333,25 @@ fn every_output_format() {
 fn output_file_min_severity_and_summary_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.json");
-    let o = run(&["review", fixture("planted").to_str().unwrap(), "--as-of", AS_OF, "--format", "json", "--min-severity", "error", "--output", out.to_str().unwrap()]);
+    let o = run(&[
+        "review",
+        fixture("planted").to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "--min-severity",
+        "error",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
     assert!(o.stdout.is_empty());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("rasoat review:") && err.contains("findings"), "{err}");
+    assert!(
+        err.contains("rasoat review:") && err.contains("findings"),
+        "{err}"
+    );
     let r: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let fs = findings(&r);
     assert!(!fs.is_empty());
@@ -221,8 +360,32 @@ fn output_file_min_severity_and_summary_line() {
 
 #[test]
 fn deterministic_whatever_the_thread_count() {
-    let a = Command::new(BIN).args(["review", fixture("planted").to_str().unwrap(), fixture("seed").to_str().unwrap(), "--format", "json", "--as-of", AS_OF]).env("RAYON_NUM_THREADS", "1").output().unwrap();
-    let b = Command::new(BIN).args(["review", fixture("planted").to_str().unwrap(), fixture("seed").to_str().unwrap(), "--format", "json", "--as-of", AS_OF]).env("RAYON_NUM_THREADS", "4").output().unwrap();
+    let a = Command::new(BIN)
+        .args([
+            "review",
+            fixture("planted").to_str().unwrap(),
+            fixture("seed").to_str().unwrap(),
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+        ])
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    let b = Command::new(BIN)
+        .args([
+            "review",
+            fixture("planted").to_str().unwrap(),
+            fixture("seed").to_str().unwrap(),
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+        ])
+        .env("RAYON_NUM_THREADS", "4")
+        .output()
+        .unwrap();
     assert!(a.status.success() && b.status.success());
     assert_eq!(a.stdout, b.stdout);
 }
@@ -232,7 +395,10 @@ fn deterministic_whatever_the_thread_count() {
 /// document with itself.
 #[test]
 fn duplicate_document_is_one_document() {
-    for (src, edit) in [("seed/000_2baec7468303b666.txt", false), ("planted/qd-1250-2025-giao-nhiem-vu.txt", true)] {
+    for (src, edit) in [
+        ("seed/000_2baec7468303b666.txt", false),
+        ("planted/qd-1250-2025-giao-nhiem-vu.txt", true),
+    ] {
         let src = fixture(src);
         let one = tempfile::tempdir().unwrap();
         std::fs::copy(&src, one.path().join("a.txt")).unwrap();
@@ -250,8 +416,19 @@ fn duplicate_document_is_one_document() {
         let double = findings(&r);
         assert_eq!(single.len(), double.len(), "{double:#?}");
         assert!(double.iter().all(|f| file_name(&f["location"]) == "a.txt"));
-        assert!(double.iter().all(|f| f["related"].as_array().unwrap().iter().all(|x| file_name(x) != "b-copy.txt")));
-        assert!(double.iter().all(|f| f["evidence"].to_string().contains("b-copy.txt")), "the second source is named");
+        assert!(double.iter().all(|f| {
+            f["related"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| file_name(x) != "b-copy.txt")
+        }));
+        assert!(
+            double
+                .iter()
+                .all(|f| f["evidence"].to_string().contains("b-copy.txt")),
+            "the second source is named"
+        );
         assert_eq!(r["summary"]["documents"], 2);
     }
 }
@@ -259,14 +436,35 @@ fn duplicate_document_is_one_document() {
 #[test]
 fn parse_error_is_a_finding_and_review_goes_on() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(fixture("seed/000_2baec7468303b666.txt"), dir.path().join("seed.txt")).unwrap();
+    std::fs::copy(
+        fixture("seed/000_2baec7468303b666.txt"),
+        dir.path().join("seed.txt"),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("broken.docx"), b"this is not a zip file").unwrap();
-    let o = run(&["review", dir.path().to_str().unwrap(), "--format", "json", "--as-of", AS_OF]);
+    let o = run(&[
+        "review",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+    ]);
     assert_eq!(o.status.code(), Some(1), "parse errors exit 1");
     let r: Value = serde_json::from_slice(&o.stdout).unwrap();
     let fs = findings(&r);
-    assert!(fs.iter().any(|f| f["rule"] == "parse-error" && f["location"]["file"].as_str().unwrap().ends_with("broken.docx")), "{fs:#?}");
-    assert!(fs.iter().any(|f| f["code"] == "R20"), "the seed is still reviewed");
+    assert!(
+        fs.iter().any(|f| f["rule"] == "parse-error"
+            && f["location"]["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("broken.docx")),
+        "{fs:#?}"
+    );
+    assert!(
+        fs.iter().any(|f| f["code"] == "R20"),
+        "the seed is still reviewed"
+    );
     assert_eq!(r["summary"]["parse_errors"], 1);
 }
 
@@ -284,14 +482,38 @@ fn broken_rule_file_stops_unless_keep_going() {
     }
     // Break one cue (line 3 of the cues list) in R17.
     let f = rules.join("number-and-date-formality.toml");
-    let t = std::fs::read_to_string(&f).unwrap().replace(r"'ngày\s+\d{1,2}\s+tháng", r"'ngày(\s+\d{1,2}\s+tháng");
+    let t = std::fs::read_to_string(&f)
+        .unwrap()
+        .replace(r"'ngày\s+\d{1,2}\s+tháng", r"'ngày(\s+\d{1,2}\s+tháng");
     std::fs::write(&f, t).unwrap();
     let seed = fixture("seed");
-    let o = run(&["review", seed.to_str().unwrap(), "--rules", rules.to_str().unwrap(), "--format", "json", "--as-of", AS_OF]);
+    let o = run(&[
+        "review",
+        seed.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("number-and-date-formality.toml:20:") && err.contains("regex"), "{err}");
-    let o = run(&["review", seed.to_str().unwrap(), "--rules", rules.to_str().unwrap(), "--format", "json", "--as-of", AS_OF, "--keep-going"]);
+    assert!(
+        err.contains("number-and-date-formality.toml:20:") && err.contains("regex"),
+        "{err}"
+    );
+    let o = run(&[
+        "review",
+        seed.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        "--keep-going",
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("number-and-date-formality.toml"), "{err}");
@@ -307,8 +529,15 @@ fn reviewer_can_tune_and_add_rules() {
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("rules");
     std::fs::create_dir_all(&rules).unwrap();
-    let t = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/number-and-date-formality.toml")).unwrap();
-    std::fs::write(rules.join("number-and-date-formality.toml"), t.replace("severity = \"info\"", "severity = \"warning\"")).unwrap();
+    let t = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/number-and-date-formality.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        rules.join("number-and-date-formality.toml"),
+        t.replace("severity = \"info\"", "severity = \"warning\""),
+    )
+    .unwrap();
     std::fs::write(
         rules.join("thuong-xuyen-deadline.toml"),
         r#"id = "thuong-xuyen-deadline"
@@ -327,13 +556,34 @@ folded_cues = ['thoi gian thuc hien: thuong xuyen']
 "#,
     )
     .unwrap();
-    let o = run(&["review", fixture("seed").to_str().unwrap(), "--rules", rules.to_str().unwrap(), "--format", "json", "--as-of", AS_OF]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&[
+        "review",
+        fixture("seed").to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let r: Value = serde_json::from_slice(&o.stdout).unwrap();
     let fs = findings(&r);
-    assert!(fs.iter().any(|f| f["code"] == "R17" && f["severity"] == "warning"), "{fs:#?}");
+    assert!(
+        fs.iter()
+            .any(|f| f["code"] == "R17" && f["severity"] == "warning"),
+        "{fs:#?}"
+    );
     assert!(fs.iter().any(|f| f["code"] == "X01"), "{fs:#?}");
-    assert!(!fs.iter().any(|f| f["code"] == "R20"), "only the rules in the folder run");
+    assert!(
+        !fs.iter().any(|f| f["code"] == "R20"),
+        "only the rules in the folder run"
+    );
 }
 
 /// Review date R: a pre-reform document still in force that assigns tasks to district bodies is
@@ -347,16 +597,36 @@ fn review_date_governs_reform_rules() {
             "ỦY BAN NHÂN DÂN\nTỈNH ĐẮK LẮK\n\nSố: {num}\n\nĐắk Lắk, {date}\n\nKẾ HOẠCH\nTuyên truyền phân cấp\n\nI. NHIỆM VỤ\n\n1. Giao UBND các huyện, thị xã, thành phố tổ chức tuyên truyền, phổ biến Kế hoạch này.\n"
         )
     };
-    std::fs::write(dir.path().join("old.txt"), body("ngày 10 tháng 3 năm 2024", "20/KH-UBND")).unwrap();
-    std::fs::write(dir.path().join("new.txt"), body("ngày 10 tháng 10 năm 2025", "120/KH-UBND")).unwrap();
+    std::fs::write(
+        dir.path().join("old.txt"),
+        body("ngày 10 tháng 3 năm 2024", "20/KH-UBND"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("new.txt"),
+        body("ngày 10 tháng 10 năm 2025", "120/KH-UBND"),
+    )
+    .unwrap();
     let fs = findings(&review_json(dir.path(), &[]));
-    let r05 = |file: &str| fs.iter().find(|f| f["code"] == "R05" && file_name(&f["location"]) == file).cloned().unwrap_or_else(|| panic!("{file}: {fs:#?}"));
+    let r05 = |file: &str| {
+        fs.iter()
+            .find(|f| f["code"] == "R05" && file_name(&f["location"]) == file)
+            .cloned()
+            .unwrap_or_else(|| panic!("{file}: {fs:#?}"))
+    };
     let old = r05("old.txt");
     assert_eq!(old["severity"], "warning");
     assert_eq!(old["category"], "không còn phù hợp");
     assert!(old["message"].as_str().unwrap().contains("01/3/2027"));
     assert_eq!(r05("new.txt")["severity"], "error");
-    let o = run(&["review", dir.path().to_str().unwrap(), "--format", "json", "--as-of", "2025-05-01"]);
+    let o = run(&[
+        "review",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        "2025-05-01",
+    ]);
     let fs = findings(&serde_json::from_slice(&o.stdout).unwrap());
     assert!(!fs.iter().any(|f| f["code"] == "R05"), "{fs:#?}");
 }
@@ -375,11 +645,29 @@ fn replaced_documents_are_not_judged() {
     )
     .unwrap();
     let judged = |as_of: &str| {
-        let o = run(&["review", dir.path().to_str().unwrap(), "--format", "json", "--as-of", as_of]);
+        let o = run(&[
+            "review",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--as-of",
+            as_of,
+        ]);
         let r: Value = serde_json::from_slice(&o.stdout).unwrap();
-        findings(&r).into_iter().filter(|f| file_name(&f["location"]) == "kh-30-2024.txt").collect::<Vec<_>>()
+        findings(&r)
+            .into_iter()
+            .filter(|f| file_name(&f["location"]) == "kh-30-2024.txt")
+            .collect::<Vec<_>>()
     };
-    assert!(judged("2026-01-15").is_empty(), "replaced on 10/10/2025: not judged");
+    assert!(
+        judged("2026-01-15").is_empty(),
+        "replaced on 10/10/2025: not judged"
+    );
     let before = judged("2025-08-01");
-    assert!(before.iter().any(|f| f["code"] == "R05" && f["severity"] == "warning"), "{before:#?}");
+    assert!(
+        before
+            .iter()
+            .any(|f| f["code"] == "R05" && f["severity"] == "warning"),
+        "{before:#?}"
+    );
 }

@@ -11,7 +11,11 @@ fn fixtures() -> PathBuf {
 }
 
 fn rasoat(args: &[&str], cwd: &Path) -> Output {
-    Command::new(BIN).args(args).current_dir(cwd).output().expect("run rasoat")
+    Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run rasoat")
 }
 
 fn stderr(o: &Output) -> String {
@@ -30,30 +34,61 @@ fn indexed() -> (tempfile::TempDir, PathBuf) {
         }
     }
     let idx = t.path().join("idx");
-    let o = rasoat(&["index", "--index", idx.to_str().unwrap(), src.to_str().unwrap()], t.path());
+    let o = rasoat(
+        &[
+            "index",
+            "--index",
+            idx.to_str().unwrap(),
+            src.to_str().unwrap(),
+        ],
+        t.path(),
+    );
     assert!(o.status.success(), "index failed: {}", stderr(&o));
     (t, idx)
 }
 
 fn search_json(idx: &Path, cwd: &Path, extra: &[&str]) -> Value {
-    let mut args = vec!["search", "--index", idx.to_str().unwrap(), "--format", "json"];
+    let mut args = vec![
+        "search",
+        "--index",
+        idx.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
     args.extend_from_slice(extra);
     let o = rasoat(&args, cwd);
-    assert!(o.status.success(), "search {extra:?} failed: {}", stderr(&o));
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
+    assert!(
+        o.status.success(),
+        "search {extra:?} failed: {}",
+        stderr(&o)
+    );
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
 }
 
 fn docs(v: &Value) -> Vec<String> {
-    v["hits"].as_array().unwrap().iter().map(|h| h["document"].as_str().unwrap_or("").to_string()).collect()
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["document"].as_str().unwrap_or("").to_string())
+        .collect()
 }
 
 #[test]
 fn diacritic_free_queries_find_accented_text() {
     let (t, idx) = indexed();
     let v = search_json(&idx, t.path(), &["tham dinh van ban phan cap"]);
-    assert_eq!(docs(&v).first().map(String::as_str), Some("45/KH-UBND"), "{v}");
+    assert_eq!(
+        docs(&v).first().map(String::as_str),
+        Some("45/KH-UBND"),
+        "{v}"
+    );
     let snip = v["hits"][0]["snippet"].as_str().unwrap();
-    assert!(snip.contains("**thẩm**") && snip.contains("**định**"), "snippet keeps the original spelling: {snip}");
+    assert!(
+        snip.contains("**thẩm**") && snip.contains("**định**"),
+        "snippet keeps the original spelling: {snip}"
+    );
     assert!(v["hits"][0]["line"].as_u64().unwrap() > 1);
     // đ folds to d: "dak mil" finds "Đắk Mil".
     let v = search_json(&idx, t.path(), &["dak mil"]);
@@ -65,7 +100,11 @@ fn nfd_documents_are_found_by_nfc_queries() {
     let (t, idx) = indexed();
     // The fixture file is NFD; the query is NFC, with the other tone placement (ủy vs uỷ).
     let v = search_json(&idx, t.path(), &["ủy quyền chủ trương đầu tư"]);
-    assert_eq!(docs(&v).first().map(String::as_str), Some("12/2024/QĐ-UBND"), "{v}");
+    assert_eq!(
+        docs(&v).first().map(String::as_str),
+        Some("12/2024/QĐ-UBND"),
+        "{v}"
+    );
 }
 
 #[test]
@@ -81,12 +120,25 @@ fn phrases_exclusions_and_filters() {
     let v = search_json(&idx, t.path(), &["\"xa cap tinh\""]);
     assert!(docs(&v).is_empty(), "{v}");
     let v = search_json(&idx, t.path(), &["uy ban", "--type", "QĐ"]);
-    assert!(!docs(&v).is_empty() && docs(&v).iter().all(|d| d == "12/2024/QĐ-UBND"), "{v}");
+    assert!(
+        !docs(&v).is_empty() && docs(&v).iter().all(|d| d == "12/2024/QĐ-UBND"),
+        "{v}"
+    );
     let v = search_json(&idx, t.path(), &["uy ban", "--from", "2025-01-01"]);
-    assert!(!docs(&v).is_empty() && docs(&v).iter().all(|d| d == "45/KH-UBND"), "{v}");
+    assert!(
+        !docs(&v).is_empty() && docs(&v).iter().all(|d| d == "45/KH-UBND"),
+        "{v}"
+    );
     let v = search_json(&idx, t.path(), &["uy ban", "--to", "31/12/2023"]);
-    assert!(!docs(&v).is_empty() && docs(&v).iter().all(|d| d == "28/NQ-HĐND"), "{v}");
-    let v = search_json(&idx, t.path(), &["thẩm định", "--agency", "Sở Tư pháp", "--role", "chu-tri"]);
+    assert!(
+        !docs(&v).is_empty() && docs(&v).iter().all(|d| d == "28/NQ-HĐND"),
+        "{v}"
+    );
+    let v = search_json(
+        &idx,
+        t.path(),
+        &["thẩm định", "--agency", "Sở Tư pháp", "--role", "chu-tri"],
+    );
     assert_eq!(docs(&v), ["45/KH-UBND"], "{v}");
 }
 
@@ -99,7 +151,11 @@ fn document_number_finds_document_and_citers() {
         assert_eq!(v["hits"][0]["kind"], "document", "{q}: {v}");
         assert_eq!(v["hits"][0]["document"], "28/NQ-HĐND");
         assert!(
-            v["hits"].as_array().unwrap().iter().any(|h| h["document"] == "45/KH-UBND" && h["matched"] == "cites"),
+            v["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["document"] == "45/KH-UBND" && h["matched"] == "cites"),
             "{q}: the plan citing it is listed: {v}"
         );
     }
@@ -109,12 +165,35 @@ fn document_number_finds_document_and_citers() {
 fn batch_jsonl_keeps_order_and_dataset_ids() {
     let (t, idx) = indexed();
     let q = fixtures().join("questions.lst");
-    let o = rasoat(&["search", "--index", idx.to_str().unwrap(), "--queries", q.to_str().unwrap(), "--format", "jsonl", "--limit", "10"], t.path());
+    let o = rasoat(
+        &[
+            "search",
+            "--index",
+            idx.to_str().unwrap(),
+            "--queries",
+            q.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--limit",
+            "10",
+        ],
+        t.path(),
+    );
     let out = String::from_utf8(o.stdout).unwrap();
-    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 4, "one line per query line: {out}");
-    assert_eq!(lines[0]["mode"], "any", "a question is ranked over any term");
-    assert_eq!(lines[0]["hits"][0]["law_id"], "Luật Mẫu về thủy lợi 2024", "{}", lines[0]);
+    assert_eq!(
+        lines[0]["mode"], "any",
+        "a question is ranked over any term"
+    );
+    assert_eq!(
+        lines[0]["hits"][0]["law_id"], "Luật Mẫu về thủy lợi 2024",
+        "{}",
+        lines[0]
+    );
     assert_eq!(lines[0]["hits"][0]["article_id"], "3");
     assert_eq!(lines[1]["hits"][0]["article_id"], "1", "{}", lines[1]);
     assert!(lines[2]["error"].as_str().unwrap().contains("empty"));
@@ -128,18 +207,37 @@ fn index_reopens_and_updates_incrementally() {
     let ix = idx.to_str().unwrap();
     let src = t.path().join("docs");
     // A second run reads nothing.
-    let o = rasoat(&["index", "--index", ix, "--json", src.to_str().unwrap()], t.path());
+    let o = rasoat(
+        &["index", "--index", ix, "--json", src.to_str().unwrap()],
+        t.path(),
+    );
     let s: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!((s["files_read"].as_u64(), s["files_unchanged"].as_u64()), (Some(0), Some(4)), "{s}");
+    assert_eq!(
+        (s["files_read"].as_u64(), s["files_unchanged"].as_u64()),
+        (Some(0), Some(4)),
+        "{s}"
+    );
     // Change one file, delete another.
     let kh = src.join("kh-45-phan-cap.txt");
-    let text = std::fs::read_to_string(&kh).unwrap().replace("thông suốt", "thông suốt và minh bạch tuyệt đối");
+    let text = std::fs::read_to_string(&kh)
+        .unwrap()
+        .replace("thông suốt", "thông suốt và minh bạch tuyệt đối");
     std::fs::write(&kh, text).unwrap();
     std::fs::remove_file(src.join("qd-12-2024-nfd.txt")).unwrap();
-    let o = rasoat(&["index", "--index", ix, "--json", src.to_str().unwrap()], t.path());
+    let o = rasoat(
+        &["index", "--index", ix, "--json", src.to_str().unwrap()],
+        t.path(),
+    );
     let s: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!((s["files_read"].as_u64(), s["files_removed"].as_u64()), (Some(1), Some(1)), "{s}");
-    assert_eq!(docs(&search_json(&idx, t.path(), &["minh bach tuyet doi"])), ["45/KH-UBND"]);
+    assert_eq!(
+        (s["files_read"].as_u64(), s["files_removed"].as_u64()),
+        (Some(1), Some(1)),
+        "{s}"
+    );
+    assert_eq!(
+        docs(&search_json(&idx, t.path(), &["minh bach tuyet doi"])),
+        ["45/KH-UBND"]
+    );
     // Short AND finds nothing now (falls back to any word); the deleted decision is gone.
     let v = search_json(&idx, t.path(), &["dak mil"]);
     assert_eq!(v["fallback"], true, "{v}");
@@ -153,11 +251,26 @@ fn stale_index_is_detected() {
     let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&m).unwrap()).unwrap();
     v["schema_version"] = Value::from(0);
     std::fs::write(&m, v.to_string()).unwrap();
-    let o = rasoat(&["search", "--index", idx.to_str().unwrap(), "phan cap"], t.path());
+    let o = rasoat(
+        &["search", "--index", idx.to_str().unwrap(), "phan cap"],
+        t.path(),
+    );
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("out of date") && e.contains("rasoat index --rebuild"), "{e}");
-    let o = rasoat(&["index", "--index", idx.to_str().unwrap(), "--rebuild", t.path().join("docs").to_str().unwrap()], t.path());
+    assert!(
+        e.contains("out of date") && e.contains("rasoat index --rebuild"),
+        "{e}"
+    );
+    let o = rasoat(
+        &[
+            "index",
+            "--index",
+            idx.to_str().unwrap(),
+            "--rebuild",
+            t.path().join("docs").to_str().unwrap(),
+        ],
+        t.path(),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!docs(&search_json(&idx, t.path(), &["phan cap"])).is_empty());
 }
@@ -166,14 +279,20 @@ fn stale_index_is_detected() {
 fn corrupt_or_unreadable_index_gives_rebuild_hint() {
     let (t, idx) = indexed();
     std::fs::write(idx.join("meta.json"), b"\x00garbage").unwrap();
-    let o = rasoat(&["search", "--index", idx.to_str().unwrap(), "phan cap"], t.path());
+    let o = rasoat(
+        &["search", "--index", idx.to_str().unwrap(), "phan cap"],
+        t.path(),
+    );
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(e.contains("corrupt") && e.contains("--rebuild"), "{e}");
     // A file where the folder should be.
     let f = t.path().join("not-a-dir");
     std::fs::write(&f, "x").unwrap();
-    let o = rasoat(&["search", "--index", f.to_str().unwrap(), "phan cap"], t.path());
+    let o = rasoat(
+        &["search", "--index", f.to_str().unwrap(), "phan cap"],
+        t.path(),
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--rebuild"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("panicked"));
@@ -183,7 +302,11 @@ fn corrupt_or_unreadable_index_gives_rebuild_hint() {
 fn empty_and_stop_word_queries_are_refused() {
     let (t, idx) = indexed();
     let ix = idx.to_str().unwrap();
-    for (q, want) in [("", "empty query"), ("   ", "empty query"), ("của và là", "stop words")] {
+    for (q, want) in [
+        ("", "empty query"),
+        ("   ", "empty query"),
+        ("của và là", "stop words"),
+    ] {
         let o = rasoat(&["search", "--index", ix, q], t.path());
         assert_eq!(o.status.code(), Some(2), "{q:?}");
         let e = stderr(&o);
@@ -194,9 +317,77 @@ fn empty_and_stop_word_queries_are_refused() {
 #[test]
 fn text_output_shows_label_file_and_line() {
     let (t, idx) = indexed();
-    let o = rasoat(&["search", "--index", idx.to_str().unwrap(), "chu tri tham dinh"], t.path());
+    let o = rasoat(
+        &[
+            "search",
+            "--index",
+            idx.to_str().unwrap(),
+            "chu tri tham dinh",
+        ],
+        t.path(),
+    );
     assert!(o.status.success());
     let s = String::from_utf8(o.stdout).unwrap();
-    assert!(s.contains("45/KH-UBND") && s.contains("kh-45-phan-cap.txt:"), "{s}");
+    assert!(
+        s.contains("45/KH-UBND") && s.contains("kh-45-phan-cap.txt:"),
+        "{s}"
+    );
     assert!(s.contains("**Chủ**") || s.contains("**chủ**"), "{s}");
+}
+
+/// Index `laws` (ALQAC-format JSON) in a temp dir; return it with the index path.
+fn indexed_laws(laws: &str) -> (tempfile::TempDir, PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    let file = t.path().join("laws.json");
+    std::fs::write(&file, laws).unwrap();
+    let idx = t.path().join("idx");
+    let o = rasoat(
+        &[
+            "index",
+            "--index",
+            idx.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        t.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    (t, idx)
+}
+
+/// Data-set laws carry only a number; the registry names them, so a question that names the law
+/// ("theo Bộ luật Hình sự") ranks that law's article above a near-identical one of another law.
+#[test]
+fn questions_use_law_names() {
+    let (t, idx) = indexed_laws(
+        r#"[
+ {"id": "91/2015/QH13", "articles": [
+   {"id": "10", "text": "Bồi thường thiệt hại\n\n1. Người có hành vi gây thiệt hại thì phải bồi thường, mức bồi thường do các bên thỏa thuận.\n\n2. Thời hạn bồi thường là 03 tháng."}]},
+ {"id": "100/2015/QH13", "articles": [
+   {"id": "48", "text": "Bồi thường thiệt hại\n\n1. Người phạm tội phải bồi thường thiệt hại, mức bồi thường do các bên thỏa thuận.\n\n2. Thời hạn bồi thường là 03 tháng."}]}
+]"#,
+    );
+    let q = "Người gây thiệt hại phải bồi thường trong thời hạn bao lâu theo quy định của Bộ luật Hình sự?";
+    let v = search_json(&idx, t.path(), &[q]);
+    assert_eq!(v["mode"], "any", "{v}");
+    assert_eq!(
+        v["hits"][0]["law_id"], "100/2015/QH13",
+        "the law the question names comes first: {v}"
+    );
+}
+
+/// A question restating an article's heading ranks that article above one whose body shares a
+/// few more words with the question.
+#[test]
+fn questions_restating_a_heading_find_that_article() {
+    let (t, idx) = indexed_laws(
+        r#"[
+ {"id": "91/2015/QH13", "articles": [
+   {"id": "11", "text": "Cơ sở cai nghiện tự nguyện\n\nDo doanh nghiệp lập ra theo điều kiện Chính phủ quy định."}]},
+ {"id": "100/2015/QH13", "articles": [
+   {"id": "49", "text": "Cai nghiện tại gia đình\n\nTổ chức, cá nhân thành lập nhóm hỗ trợ cai nghiện tại gia đình và được cấp giấy phép."}]}
+]"#,
+    );
+    let q = "Cơ sở cai nghiện tự nguyện do tổ chức, cá nhân nào thành lập và được cấp giấy phép hoạt động không?";
+    let v = search_json(&idx, t.path(), &[q]);
+    assert_eq!(v["hits"][0]["article_id"], "11", "{v}");
 }

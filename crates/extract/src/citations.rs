@@ -11,14 +11,17 @@ use std::sync::LazyLock;
 const KIND: &str = r"(hien phap|bo luat|luat|phap lenh|nghi quyet lien tich|nghi quyet|nghi dinh|quyet dinh|thong tu lien tich|thong tu|chi thi|ke hoach|de an|chuong trinh|cong dien|cong van|thong bao|bao cao|to trinh|huong dan|ket luan|van ban hop nhat|quy che|quy dinh|van ban)";
 const NUMBER: &str = r"(\d{1,5}(?:/(?:19|20)\d{2})?/[a-z]{1,6}\d{0,2}(?:-[a-z][a-z0-9]*)*|\d{1,5}-[a-z]{2,4}/[a-z]{2,3})";
 
-static CITE_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?-u:\b){KIND}(?: so)?(?: ?:)? ?{NUMBER}")).expect("cite regex"));
+static CITE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?-u:\b){KIND}(?: so)?(?: ?:)? ?{NUMBER}")).expect("cite regex")
+});
 static BARE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(\d{1,5}(?:/(?:19|20)\d{2})?/[a-z]{1,6}\d{0,2}-[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*|\d{1,5}/(?:19|20)\d{2}/(?:qh|ubtvqh)\d{1,2}|\d{1,5}-(?:nq|kl|ct|qd|qdns|hd|tb|bc|kh)/(?:tw|tu|du|hu))(?-u:\b)")
         .expect("bare number regex")
 });
-static LAW_NUM_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)(bo luat|luat) ([a-z][^;()/:]+?) so (\d{1,5}/(?:19|20)\d{2}/qh\d{1,2})").expect("law regex"));
+static LAW_NUM_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(bo luat|luat) ([a-z][^;()/:]+?) so (\d{1,5}/(?:19|20)\d{2}/qh\d{1,2})")
+        .expect("law regex")
+});
 static LAW_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(bo luat|luat) ([a-z][^;()/:]+?) (?:(?:duoc )?(?:quoc hoi )?(?:thong qua |ban hanh )?ngay |nam ((?:19|20)\d{2})(?-u:\b))")
         .expect("law date regex")
@@ -29,14 +32,31 @@ static TITLE_START_RE: LazyLock<Regex> = LazyLock::new(|| {
 static FALLBACK_ISSUER_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^ cua ([a-z][^,;()]+?)(?: (?:ve viec|ve|ban hanh|quy dinh|huong dan|thong qua|phe duyet)(?-u:\b)|[,;()]|$)").expect("issuer regex")
 });
-static CANCU_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[.;:] |\) )can cu(?-u:\b)").expect("can cu regex"));
+static CANCU_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[.;:] |\) )can cu(?-u:\b)").expect("can cu regex"));
 
 /// A law name may contain a comma ("Luật Quản lý, sử dụng tài sản công") but not another
 /// citation or a clause ("Luật X, Nghị quyết …", "Luật này, …").
 fn law_name_ok(name: &str) -> bool {
     !name.split(',').skip(1).any(|part| {
         let p = part.trim_start();
-        ["luat", "bo luat", "nghi", "quyet", "thong tu", "phap lenh", "ke hoach", "chi thi", "cong van", "va ", "cac ", "theo ", "tai "].iter().any(|k| p.starts_with(k))
+        [
+            "luat",
+            "bo luat",
+            "nghi",
+            "quyet",
+            "thong tu",
+            "phap lenh",
+            "ke hoach",
+            "chi thi",
+            "cong van",
+            "va ",
+            "cac ",
+            "theo ",
+            "tai ",
+        ]
+        .iter()
+        .any(|k| p.starts_with(k))
     }) && !name.contains(" nay")
 }
 
@@ -85,7 +105,9 @@ fn trim_number(n: &NormText, text: &str, a: usize, b: usize) -> usize {
         let r = n.range(pos.saturating_sub(1), pos + 1);
         let orig = slice(text, r);
         // whitespace before the dash in the original → the number ended before it
-        if orig.chars().rev().nth(1).is_some_and(char::is_whitespace) || orig.starts_with(char::is_whitespace) {
+        if orig.chars().rev().nth(1).is_some_and(char::is_whitespace)
+            || orig.starts_with(char::is_whitespace)
+        {
             end = pos;
             break;
         }
@@ -102,24 +124,39 @@ fn year_of_number(num_norm: &str) -> Option<i32> {
     let mut parts = num_norm.split('/');
     parts.next()?;
     let y = parts.next()?;
-    if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) { y.parse().ok() } else { None }
+    if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) {
+        y.parse().ok()
+    } else {
+        None
+    }
 }
 
 /// Original-text slice with whitespace collapsed and spaces around `-`/`/` removed.
 fn written_number(text: &str, r: TextRange) -> String {
     let s = rasoat_text::collapse_spaces(slice(text, r));
-    s.replace(" -", "-").replace("- ", "-").replace(" /", "/").replace("/ ", "/")
+    s.replace(" -", "-")
+        .replace("- ", "-")
+        .replace(" /", "/")
+        .replace("/ ", "/")
 }
 
 /// Find citations in one provision text.
-pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention], reg: &Registry) -> Vec<Citation> {
+pub(crate) fn find_citations(
+    text: &str,
+    n: &NormText,
+    agencies: &[AgencyMention],
+    reg: &Registry,
+) -> Vec<Citation> {
     let s = n.s.as_str();
     let mut raws: Vec<Raw> = Vec::new();
     let mut taken: Vec<(usize, usize)> = Vec::new();
-    let overlaps = |t: &Vec<(usize, usize)>, a: usize, b: usize| t.iter().any(|&(x, y)| a < y && x < b);
+    let overlaps =
+        |t: &Vec<(usize, usize)>, a: usize, b: usize| t.iter().any(|&(x, y)| a < y && x < b);
 
     for c in CITE_RE.captures_iter(s) {
-        let (Some(m), Some(k), Some(num)) = (c.get(0), c.get(1), c.get(2)) else { continue };
+        let (Some(m), Some(k), Some(num)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
         if !at_word_bounds(s, m.start(), m.end()) && !s[m.end()..].starts_with('-') {
             // a number glued to more letters is not a citation
         }
@@ -130,27 +167,43 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
         taken.push((m.start(), nend));
     }
     for c in LAW_NUM_RE.captures_iter(s) {
-        let (Some(m), Some(k), Some(name), Some(num)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else { continue };
+        let (Some(m), Some(k), Some(name), Some(num)) = (c.get(0), c.get(1), c.get(2), c.get(3))
+        else {
+            continue;
+        };
         if overlaps(&taken, m.start(), m.end()) {
             continue;
         }
         let name_orig = slice(text, n.range(name.start(), name.end()));
-        if name.as_str().len() > 120 || !name_orig.starts_with(char::is_uppercase) || !law_name_ok(name.as_str()) {
+        if name.as_str().len() > 120
+            || !name_orig.starts_with(char::is_uppercase)
+            || !law_name_ok(name.as_str())
+        {
             continue;
         }
         let number = written_number(text, n.range(num.start(), num.end()));
         let kw = slice(text, n.range(k.start(), k.end())).to_string();
         let law_name = Some(format!("{kw} {name_orig}"));
-        raws.push(Raw { law_name, ..Raw::numbered(m.start(), m.end(), Some(kw), number) });
+        raws.push(Raw {
+            law_name,
+            ..Raw::numbered(m.start(), m.end(), Some(kw), number)
+        });
         taken.push((m.start(), m.end()));
     }
     for c in LAW_DATE_RE.captures_iter(s) {
-        let (Some(m), Some(k), Some(name)) = (c.get(0), c.get(1), c.get(2)) else { continue };
+        let (Some(m), Some(k), Some(name)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
         if overlaps(&taken, m.start(), m.end()) {
             continue;
         }
         let name_f = name.as_str();
-        if name_f.len() > 120 || name_f == "nay" || name_f.contains(" so ") || name_f.split(' ').count() > 16 || !law_name_ok(name_f) {
+        if name_f.len() > 120
+            || name_f == "nay"
+            || name_f.contains(" so ")
+            || name_f.split(' ').count() > 16
+            || !law_name_ok(name_f)
+        {
             continue;
         }
         let name_orig = slice(text, n.range(name.start(), name.end()));
@@ -158,7 +211,12 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
             continue;
         }
         let (date, end, year, date_text) = if let Some(y) = c.get(3) {
-            (None, m.end(), y.as_str().parse::<i32>().ok(), Some(slice(text, n.range(y.start(), y.end())).to_string()))
+            (
+                None,
+                m.end(),
+                y.as_str().parse::<i32>().ok(),
+                Some(slice(text, n.range(y.start(), y.end())).to_string()),
+            )
         } else if let Some((d, len)) = date_at(&s[m.end()..]) {
             let dt = slice(text, n.range(m.end(), m.end() + len)).to_string();
             (Some(d), m.end() + len, Some(d.year() as i32), Some(dt))
@@ -207,11 +265,12 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
                 None
             };
             if let Some(k) = skip
-                && let Some((d, len)) = date_at(&rest[k..]) {
-                    r.date_text = Some(slice(text, n.range(r.end + k, r.end + k + len)).to_string());
-                    r.date = Some(d);
-                    r.end += k + len;
-                }
+                && let Some((d, len)) = date_at(&rest[k..])
+            {
+                r.date_text = Some(slice(text, n.range(r.end + k, r.end + k + len)).to_string());
+                r.date = Some(d);
+                r.end += k + len;
+            }
         }
         let rest = &s[r.end..];
         if rest.starts_with(" cua ") {
@@ -220,10 +279,15 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
                 r.issuer = Some(a.surface.clone());
                 r.end = n.from_orig(a.range.end);
             } else if let Some(c) = FALLBACK_ISSUER_RE.captures(rest)
-                && let Some(g) = c.get(1).filter(|g| g.as_str().len() <= 80) {
-                    r.issuer = Some(slice(text, n.range(r.end + g.start(), r.end + g.end())).trim().to_string());
-                    r.end += g.end();
-                }
+                && let Some(g) = c.get(1).filter(|g| g.as_str().len() <= 80)
+            {
+                r.issuer = Some(
+                    slice(text, n.range(r.end + g.start(), r.end + g.end()))
+                        .trim()
+                        .to_string(),
+                );
+                r.end += g.end();
+            }
             // "(cũ)" belongs to the issuer's name
             if s[r.end..].starts_with(" (cu)") {
                 r.end += 5;
@@ -271,7 +335,14 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
                 titles.push((ts, te));
             }
         }
-        let in_title = titles.iter().take(titles.len().saturating_sub(if title.is_some() { 1 } else { 0 })).any(|&(a, b)| a <= r.start && r.start < b);
+        let in_title = titles
+            .iter()
+            .take(
+                titles
+                    .len()
+                    .saturating_sub(if title.is_some() { 1 } else { 0 }),
+            )
+            .any(|&(a, b)| a <= r.start && r.start < b);
         let context = if in_title {
             Context::CitedTitle
         } else if cancu.iter().any(|&(a, b)| a <= r.start && r.start < b) {
@@ -279,7 +350,11 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
         } else {
             Context::Operative
         };
-        let role = if context == Context::CanCu { CitationRole::CanCu } else { role_of(s, r.start, r.end, &spans) };
+        let role = if context == Context::CanCu {
+            CitationRole::CanCu
+        } else {
+            role_of(s, r.start, r.end, &spans)
+        };
         spans.push((r.start, r.end));
         if let Some(&(a, b)) = titles.last().filter(|_| title.is_some()) {
             spans.push((a, b));
@@ -288,7 +363,10 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
             type_word: r.type_word.clone(),
             number: r.number.clone(),
             key: r.key.clone(),
-            year: r.year.or(r.date.map(|d| d.year() as i32)).filter(|_| r.law_name.is_some() || r.year.is_some()),
+            year: r
+                .year
+                .or(r.date.map(|d| d.year() as i32))
+                .filter(|_| r.law_name.is_some() || r.year.is_some()),
             date: r.date,
             date_text: r.date_text.clone(),
             issuer: r.issuer.clone(),
@@ -307,7 +385,13 @@ pub(crate) fn find_citations(text: &str, n: &NormText, agencies: &[AgencyMention
 /// ". " followed by a new sentence (not "1.5", not "TP. HCM").
 fn find_sentence_end(s: &str) -> Option<usize> {
     let b = s.as_bytes();
-    (0..b.len()).find(|&i| b[i] == b'.' && (i + 1 == b.len() || b[i + 1] == b' ') && !(i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(|c| c.is_ascii_digit())))
+    (0..b.len()).find(|&i| {
+        b[i] == b'.'
+            && (i + 1 == b.len() || b[i + 1] == b' ')
+            && !(i > 0
+                && b[i - 1].is_ascii_digit()
+                && b.get(i + 1).is_some_and(|c| c.is_ascii_digit()))
+    })
 }
 
 /// Ranges (normalised) of "Căn cứ …" lines: to the next `;`, sentence end, or the comma of "Căn cứ Kế hoạch này,".
@@ -322,9 +406,10 @@ pub(crate) fn cancu_ranges(s: &str) -> Vec<(usize, usize)> {
         }
         // "Căn cứ Kế hoạch này, xây dựng …": only up to the comma.
         if let Some(p) = rest[..e].find(" nay,")
-            && p < 40 {
-                e = p + 4;
-            }
+            && p < 40
+        {
+            e = p + 4;
+        }
         out.push((a, a + e));
     }
     out
@@ -351,7 +436,9 @@ fn role_of(s: &str, start: usize, end: usize, spans: &[(usize, usize)]) -> Citat
         }
         best = Some((m.start(), m.end(), m.as_str()));
     }
-    let Some((pos, cue_end, cue)) = best else { return CitationRole::Mention };
+    let Some((pos, cue_end, cue)) = best else {
+        return CitationRole::Mention;
+    };
     // Distance = bytes between the cue and the citation that are not other citations/titles.
     let (ca, cb) = (sent_start + cue_end, start);
     let mut covered = 0;
@@ -363,16 +450,30 @@ fn role_of(s: &str, start: usize, end: usize, spans: &[(usize, usize)]) -> Citat
     }
     let dist = (cb - ca).saturating_sub(covered);
     let before_cue = &window[..pos];
-    if before_cue.ends_with("duoc ") || before_cue.ends_with("da duoc ") || before_cue.ends_with("bi ") || s[..start].ends_with("boi ") {
+    if before_cue.ends_with("duoc ")
+        || before_cue.ends_with("da duoc ")
+        || before_cue.ends_with("bi ")
+        || s[..start].ends_with("boi ")
+    {
         return CitationRole::Mention;
     }
     match cue {
-        c if c.starts_with("da duoc") || c.starts_with("duoc") || c.starts_with("bi") || c.starts_with("da thay") => CitationRole::Mention,
+        c if c.starts_with("da duoc")
+            || c.starts_with("duoc")
+            || c.starts_with("bi")
+            || c.starts_with("da thay") =>
+        {
+            CitationRole::Mention
+        }
         "thay the" if dist <= 40 => CitationRole::Replaces,
         "bai bo" if dist <= 40 => CitationRole::Repeals,
         c if c.starts_with("sua doi") && dist <= 60 => CitationRole::Amends,
         "can cu" if dist <= 60 => CitationRole::CanCu,
-        "trien khai" | "thuc hien" | "de co co so" | "cu the hoa" | "huong dan thi hanh" if dist <= 60 => CitationRole::Implements,
+        "trien khai" | "thuc hien" | "de co co so" | "cu the hoa" | "huong dan thi hanh"
+            if dist <= 60 =>
+        {
+            CitationRole::Implements
+        }
         _ => CitationRole::Mention,
     }
 }
@@ -386,17 +487,36 @@ static PART_RE: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("part regex")
 });
-static LAW_NAME_AFTER_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(bo luat|luat) ([a-z][^,;.()]*)").expect("law name regex"));
+static LAW_NAME_AFTER_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(bo luat|luat) ([a-z][^,;.()]*)").expect("law name regex"));
 static APPX_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)phu luc(?: (?:so )?([ivx]{1,5}|\d{1,2})(?-u:\b))?( kem theo(?: (?:ke hoach|quyet dinh|nghi quyet|de an|thong tu|nghi dinh|van ban|quy che|chuong trinh) nay)?)?").expect("appendix regex")
 });
 
 fn split_list(s: &str) -> Vec<String> {
-    s.replace(" va ", ",").replace(" hoac ", ",").split(',').map(|x| x.trim().trim_start_matches("diem ").trim_start_matches("khoan ").trim_start_matches("dieu ").trim().to_string()).filter(|x| !x.is_empty()).collect()
+    s.replace(" va ", ",")
+        .replace(" hoac ", ",")
+        .split(',')
+        .map(|x| {
+            x.trim()
+                .trim_start_matches("diem ")
+                .trim_start_matches("khoan ")
+                .trim_start_matches("dieu ")
+                .trim()
+                .to_string()
+        })
+        .filter(|x| !x.is_empty())
+        .collect()
 }
 
 /// A point letter as written ("đ" folds to "d", so read it back from the original).
-fn letter_written(text: &str, n: &NormText, folded_list_start: usize, folded_list: &str, item: &str) -> String {
+fn letter_written(
+    text: &str,
+    n: &NormText,
+    folded_list_start: usize,
+    folded_list: &str,
+    item: &str,
+) -> String {
     if let Some(p) = folded_list.find(item) {
         let r = n.range(folded_list_start + p, folded_list_start + p + item.len());
         return slice(text, r).to_lowercase();
@@ -415,7 +535,12 @@ pub(crate) struct PartIndex<'a> {
 
 impl<'a> PartIndex<'a> {
     pub(crate) fn new(doc: &'a Document) -> PartIndex<'a> {
-        let mut ix = PartIndex { dieu: Default::default(), muc: Default::default(), has_muc: false, appendices: Vec::new() };
+        let mut ix = PartIndex {
+            dieu: Default::default(),
+            muc: Default::default(),
+            has_muc: false,
+            appendices: Vec::new(),
+        };
         doc.walk(&mut |p, _| match p.kind {
             ProvisionKind::Dieu => {
                 ix.dieu.entry(rasoat_text::fold(&p.number)).or_insert(p);
@@ -431,7 +556,14 @@ impl<'a> PartIndex<'a> {
     }
 }
 
-pub(crate) fn find_part_refs(text: &str, n: &NormText, ix: &PartIndex, ancestors: &[&Provision], this: &Provision, citations: &[Citation]) -> Vec<PartRef> {
+pub(crate) fn find_part_refs(
+    text: &str,
+    n: &NormText,
+    ix: &PartIndex,
+    ancestors: &[&Provision],
+    this: &Provision,
+    citations: &[Citation],
+) -> Vec<PartRef> {
     let s = n.s.as_str();
     let mut out = Vec::new();
     for c in PART_RE.captures_iter(s) {
@@ -448,36 +580,85 @@ pub(crate) fn find_part_refs(text: &str, n: &NormText, ix: &PartIndex, ancestors
         });
         let this_doc = c.get(7).is_some() || top.as_str() == "nay";
         let mut tail = after.trim_start();
-        tail = tail.strip_prefix("cua ").or_else(|| tail.strip_prefix("tai ")).unwrap_or(tail);
-        let names_other = ["luat ", "bo luat ", "hien phap", "phap lenh", "nghi dinh", "nghi quyet", "thong tu", "quyet dinh", "chi thi", "ke hoach so", "de an so"]
-            .iter()
-            .any(|k| tail.starts_with(k) || m.as_str().ends_with(k.trim_end()))
+        tail = tail
+            .strip_prefix("cua ")
+            .or_else(|| tail.strip_prefix("tai "))
+            .unwrap_or(tail);
+        let names_other = [
+            "luat ",
+            "bo luat ",
+            "hien phap",
+            "phap lenh",
+            "nghi dinh",
+            "nghi quyet",
+            "thong tu",
+            "quyet dinh",
+            "chi thi",
+            "ke hoach so",
+            "de an so",
+        ]
+        .iter()
+        .any(|k| tail.starts_with(k) || m.as_str().ends_with(k.trim_end()))
             && c.get(7).is_none();
         let internal = this_doc || (doc_named.is_none() && !names_other);
-        let points: Vec<String> = c.get(1).map(|g| split_list(g.as_str()).iter().map(|it| letter_written(text, n, g.start(), g.as_str(), it)).collect()).unwrap_or_default();
+        let points: Vec<String> = c
+            .get(1)
+            .map(|g| {
+                split_list(g.as_str())
+                    .iter()
+                    .map(|it| letter_written(text, n, g.start(), g.as_str(), it))
+                    .collect()
+            })
+            .unwrap_or_default();
         let clauses: Vec<String> = c.get(2).map(|g| split_list(g.as_str())).unwrap_or_default();
         let tops: Vec<String> = split_list(top.as_str());
-        let parsed = ParsedRef { is_dieu, tops, clauses, points };
-        let (targets, all_found, unknown) = if internal { resolve_parsed(&parsed, ix, ancestors, Some(this)) } else { (Vec::new(), true, false) };
+        let parsed = ParsedRef {
+            is_dieu,
+            tops,
+            clauses,
+            points,
+        };
+        let (targets, all_found, unknown) = if internal {
+            resolve_parsed(&parsed, ix, ancestors, Some(this))
+        } else {
+            (Vec::new(), true, false)
+        };
         // Another document named by number, or a law by name ("… của Luật Đất đai").
-        let other_key = doc_named.map(|c| c.registry_key.clone().unwrap_or_else(|| c.key.clone())).or_else(|| {
-            if internal {
-                return None;
-            }
-            let lc = LAW_NAME_AFTER_RE.captures(tail)?;
-            let mut name = lc.get(2)?.as_str();
-            let mut cut = name.len().min(80);
-            while !name.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            name = &name[..cut];
-            for stop in [" va ", " hoac ", " nay", " quy dinh", " ve ", " thi ", " duoc ", " theo ", " trong ", " doi voi "] {
-                if let Some(p) = name.find(stop) {
-                    name = &name[..p];
+        let other_key = doc_named
+            .map(|c| c.registry_key.clone().unwrap_or_else(|| c.key.clone()))
+            .or_else(|| {
+                if internal {
+                    return None;
                 }
-            }
-            Some(law_name_key(&format!("{} {}", lc.get(1)?.as_str(), name.trim())))
-        });
+                let lc = LAW_NAME_AFTER_RE.captures(tail)?;
+                let mut name = lc.get(2)?.as_str();
+                let mut cut = name.len().min(80);
+                while !name.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                name = &name[..cut];
+                for stop in [
+                    " va ",
+                    " hoac ",
+                    " nay",
+                    " quy dinh",
+                    " ve ",
+                    " thi ",
+                    " duoc ",
+                    " theo ",
+                    " trong ",
+                    " doi voi ",
+                ] {
+                    if let Some(p) = name.find(stop) {
+                        name = &name[..p];
+                    }
+                }
+                Some(law_name_key(&format!(
+                    "{} {}",
+                    lc.get(1)?.as_str(),
+                    name.trim()
+                )))
+            });
         let mut te = m.end();
         for suf in [" cua ", " tai ", ", ", " cua", " tai"] {
             if s[m.start()..te].ends_with(suf) {
@@ -489,7 +670,11 @@ pub(crate) fn find_part_refs(text: &str, n: &NormText, ix: &PartIndex, ancestors
             targets,
             internal,
             document_key: if internal { None } else { other_key },
-            resolved: if internal && !unknown { Some(all_found) } else { None },
+            resolved: if internal && !unknown {
+                Some(all_found)
+            } else {
+                None
+            },
             appendix: false,
             range: n.range(m.start(), te),
         });
@@ -545,12 +730,25 @@ pub(crate) fn parse_ref(text: &str) -> Option<ParsedRef> {
         is_dieu,
         tops: split_list(top.as_str()),
         clauses: c.get(2).map(|g| split_list(g.as_str())).unwrap_or_default(),
-        points: c.get(1).map(|g| split_list(g.as_str()).iter().map(|it| letter_written(text, &n, g.start(), g.as_str(), it)).collect()).unwrap_or_default(),
+        points: c
+            .get(1)
+            .map(|g| {
+                split_list(g.as_str())
+                    .iter()
+                    .map(|it| letter_written(text, &n, g.start(), g.as_str(), it))
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 
 /// Targets of a parsed reference in the document indexed by `ix`: (ids, all found, structure unknown).
-pub(crate) fn resolve_parsed(r: &ParsedRef, ix: &PartIndex, ancestors: &[&Provision], this: Option<&Provision>) -> (Vec<String>, bool, bool) {
+pub(crate) fn resolve_parsed(
+    r: &ParsedRef,
+    ix: &PartIndex,
+    ancestors: &[&Provision],
+    this: Option<&Provision>,
+) -> (Vec<String>, bool, bool) {
     let (is_dieu, tops, clauses, points) = (r.is_dieu, &r.tops, &r.clauses, &r.points);
     let mut targets: Vec<String> = Vec::new();
     let mut all_found = true;
@@ -558,8 +756,17 @@ pub(crate) fn resolve_parsed(r: &ParsedRef, ix: &PartIndex, ancestors: &[&Provis
     let unknown = !is_dieu && tops.iter().any(|t| t != "nay") && !ix.has_muc;
     for (ti, t) in tops.iter().enumerate() {
         let base: Option<&Provision> = if t == "nay" {
-            let kinds: &[ProvisionKind] = if is_dieu { &[ProvisionKind::Dieu] } else { &[ProvisionKind::Muc, ProvisionKind::Section] };
-            ancestors.iter().copied().chain(this).rev().find(|p| kinds.contains(&p.kind))
+            let kinds: &[ProvisionKind] = if is_dieu {
+                &[ProvisionKind::Dieu]
+            } else {
+                &[ProvisionKind::Muc, ProvisionKind::Section]
+            };
+            ancestors
+                .iter()
+                .copied()
+                .chain(this)
+                .rev()
+                .find(|p| kinds.contains(&p.kind))
         } else if is_dieu {
             ix.dieu.get(t.as_str()).copied()
         } else {
@@ -570,9 +777,16 @@ pub(crate) fn resolve_parsed(r: &ParsedRef, ix: &PartIndex, ancestors: &[&Provis
             continue;
         };
         // "khoản 2, khoản 3 Điều 351 và Điều 363": the khoản belong to the first Điều only.
-        let (clauses, points) = if ti == 0 { (&clauses[..], &points[..]) } else { (&[][..], &[][..]) };
+        let (clauses, points) = if ti == 0 {
+            (&clauses[..], &points[..])
+        } else {
+            (&[][..], &[][..])
+        };
         let mut level: Vec<&Provision> = vec![base];
-        for (items, kinds) in [(clauses, &[ProvisionKind::Khoan, ProvisionKind::Item][..]), (points, &[ProvisionKind::Diem, ProvisionKind::SubItem][..])] {
+        for (items, kinds) in [
+            (clauses, &[ProvisionKind::Khoan, ProvisionKind::Item][..]),
+            (points, &[ProvisionKind::Diem, ProvisionKind::SubItem][..]),
+        ] {
             if items.is_empty() {
                 continue;
             }
@@ -605,8 +819,13 @@ pub(crate) fn resolve_parsed(r: &ParsedRef, ix: &PartIndex, ancestors: &[&Provis
 
 fn child_num<'a>(p: &'a Provision, num: &str, kinds: &[ProvisionKind]) -> Option<&'a Provision> {
     let want = num.to_lowercase();
-    p.children.iter().find(|c| kinds.contains(&c.kind) && c.number.to_lowercase() == want).or_else(|| {
-        // the folded letter ("d" for "đ") as a fallback
-        p.children.iter().find(|c| kinds.contains(&c.kind) && rasoat_text::fold(&c.number) == rasoat_text::fold(&want))
-    })
+    p.children
+        .iter()
+        .find(|c| kinds.contains(&c.kind) && c.number.to_lowercase() == want)
+        .or_else(|| {
+            // the folded letter ("d" for "đ") as a fallback
+            p.children.iter().find(|c| {
+                kinds.contains(&c.kind) && rasoat_text::fold(&c.number) == rasoat_text::fold(&want)
+            })
+        })
 }

@@ -22,8 +22,9 @@ static FREQ_RE: LazyLock<Regex> = LazyLock::new(|| {
 static PERIOD_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)quy (iv|iii|ii|i|[1-4])(?:(?: nam |/)((?:19|20)\d{2}))?(?-u:\b)|(?-u:\b)giai doan ((?:19|20)\d{2}) ?- ?((?:19|20)\d{2})(?-u:\b)|(?-u:\b)(?:trong )?thang (\d{1,2})(?: nam |/)((?:19|20)\d{2})(?-u:\b)|(?-u:\b)nam ((?:19|20)\d{2})(?-u:\b)|(?-u:\b)(\d{1,2}) thang (dau|cuoi) nam(?-u:\b)").expect("period regex")
 });
-static FIELD_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)(thoi gian thuc hien|thoi han thuc hien|thoi han hoan thanh|thoi gian hoan thanh|tien do)(?-u:\b) ?:? ?").expect("field regex"));
+static FIELD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(thoi gian thuc hien|thoi han thuc hien|thoi han hoan thanh|thoi gian hoan thanh|tien do)(?-u:\b) ?:? ?").expect("field regex")
+});
 
 fn num_word(s: &str) -> Option<u32> {
     Some(match s {
@@ -49,26 +50,55 @@ fn roman(s: &str) -> Option<u32> {
 
 /// Deadlines in normalised text `n` (ranges into `text`). `date_spans` are the full dates already
 /// found (a "năm 2025" inside them is not a period).
-pub(crate) fn find_deadlines(text: &str, n: &NormText, date_spans: &[(usize, usize)]) -> Vec<(usize, usize, Deadline)> {
+pub(crate) fn find_deadlines(
+    text: &str,
+    n: &NormText,
+    date_spans: &[(usize, usize)],
+) -> Vec<(usize, usize, Deadline)> {
     let s = n.s.as_str();
     let mut out: Vec<(usize, usize, Deadline)> = Vec::new();
-    let taken = |v: &Vec<(usize, usize, Deadline)>, a: usize, b: usize| v.iter().any(|(x, y, _)| a < *y && *x < b);
-    let push = |v: &mut Vec<(usize, usize, Deadline)>, a: usize, b: usize, kind: DeadlineKind, value: String| {
+    let taken = |v: &Vec<(usize, usize, Deadline)>, a: usize, b: usize| {
+        v.iter().any(|(x, y, _)| a < *y && *x < b)
+    };
+    let push = |v: &mut Vec<(usize, usize, Deadline)>,
+                a: usize,
+                b: usize,
+                kind: DeadlineKind,
+                value: String| {
         let r = n.range(a, b);
-        v.push((a, b, Deadline { kind, text: slice(text, r).to_string(), value, range: r }));
+        v.push((
+            a,
+            b,
+            Deadline {
+                kind,
+                text: slice(text, r).to_string(),
+                value,
+                range: r,
+            },
+        ));
     };
 
     for c in BEFORE_RE.captures_iter(s) {
         let Some(m) = c.get(0) else { continue };
         let g = |i: usize| c.get(i).and_then(|x| x.as_str().parse::<u32>().ok());
-        let (d, mo, y) = if c.get(2).is_some() { (g(2), g(3), g(4)) } else { (g(5), g(6), g(7)) };
-        let (Some(d), Some(mo)) = (d, mo) else { continue };
+        let (d, mo, y) = if c.get(2).is_some() {
+            (g(2), g(3), g(4))
+        } else {
+            (g(5), g(6), g(7))
+        };
+        let (Some(d), Some(mo)) = (d, mo) else {
+            continue;
+        };
         if !(1..=31).contains(&d) || !(1..=12).contains(&mo) {
             continue;
         }
         let recur = c.get(8).map(|x| x.as_str());
         let rel = c.get(1).map(|x| x.as_str()).unwrap_or("");
-        let op = if rel.starts_with("den het") { "by" } else { "before" };
+        let op = if rel.starts_with("den het") {
+            "by"
+        } else {
+            "before"
+        };
         let value = match (y, recur) {
             (Some(y), _) => format!("{op}:{y:04}-{mo:02}-{d:02}"),
             (None, Some("hang quy")) => format!("{op}:{mo:02}-{d:02}/quarterly"),
@@ -83,7 +113,9 @@ pub(crate) fn find_deadlines(text: &str, n: &NormText, date_spans: &[(usize, usi
         if taken(&out, m.start(), m.end()) {
             continue;
         }
-        let Some(k) = c.get(2).and_then(|x| num_word(x.as_str())) else { continue };
+        let Some(k) = c.get(2).and_then(|x| num_word(x.as_str())) else {
+            continue;
+        };
         let unit = match c.get(3).map(|x| x.as_str()) {
             Some("ngay lam viec") => "wd",
             Some("thang") => "m",
@@ -95,10 +127,19 @@ pub(crate) fn find_deadlines(text: &str, n: &NormText, date_spans: &[(usize, usi
         if rel == "trong" && unit == "m" || rel == "sau" {
             continue;
         }
-        push(&mut out, m.start(), m.end(), DeadlineKind::Within, format!("within:{k}{unit}"));
+        push(
+            &mut out,
+            m.start(),
+            m.end(),
+            DeadlineKind::Within,
+            format!("within:{k}{unit}"),
+        );
     }
     // "Thời gian thực hiện: …" fields and frequencies.
-    let fields: Vec<(usize, usize)> = FIELD_RE.find_iter(s).map(|m| (m.start(), m.end())).collect();
+    let fields: Vec<(usize, usize)> = FIELD_RE
+        .find_iter(s)
+        .map(|m| (m.start(), m.end()))
+        .collect();
     for c in FREQ_RE.captures_iter(s) {
         let Some(m) = c.get(0) else { continue };
         if taken(&out, m.start(), m.end()) {
@@ -107,9 +148,14 @@ pub(crate) fn find_deadlines(text: &str, n: &NormText, date_spans: &[(usize, usi
         let t = m.as_str();
         let value = if t == "thuong xuyen" {
             // Only as a schedule ("Thời gian thực hiện: Thường xuyên", a line of its own), not an adverb.
-            let in_field = fields.iter().any(|&(_, fe)| fe == m.start() || (fe < m.start() && m.start() - fe <= 2));
-            let standalone = (m.start() == 0 || s[..m.start()].ends_with(". ")) && s[m.end()..].trim_start().starts_with(['.', ';']) || s[m.end()..].trim().is_empty() && m.start() == 0;
-            let after_dk = s[..m.start()].ends_with("dinh ky, ") || s[..m.start()].ends_with("dinh ky,");
+            let in_field = fields
+                .iter()
+                .any(|&(_, fe)| fe == m.start() || (fe < m.start() && m.start() - fe <= 2));
+            let standalone = (m.start() == 0 || s[..m.start()].ends_with(". "))
+                && s[m.end()..].trim_start().starts_with(['.', ';'])
+                || s[m.end()..].trim().is_empty() && m.start() == 0;
+            let after_dk =
+                s[..m.start()].ends_with("dinh ky, ") || s[..m.start()].ends_with("dinh ky,");
             if !(in_field || standalone || after_dk) {
                 continue;
             }
@@ -133,7 +179,11 @@ pub(crate) fn find_deadlines(text: &str, n: &NormText, date_spans: &[(usize, usi
     }
     for c in PERIOD_RE.captures_iter(s) {
         let Some(m) = c.get(0) else { continue };
-        if taken(&out, m.start(), m.end()) || date_spans.iter().any(|&(a, b)| m.start() < b && a < m.end()) {
+        if taken(&out, m.start(), m.end())
+            || date_spans
+                .iter()
+                .any(|&(a, b)| m.start() < b && a < m.end())
+        {
             continue;
         }
         let value = if let Some(q) = c.get(1) {
@@ -153,13 +203,23 @@ pub(crate) fn find_deadlines(text: &str, n: &NormText, date_spans: &[(usize, usi
         } else if let Some(y) = c.get(7) {
             // A bare "năm 2026" counts only in a schedule field or after a deadline word.
             let before = &s[..m.start()];
-            let in_field = fields.iter().any(|&(fs, fe)| fs < m.start() && m.start() - fe <= 40);
-            if !(in_field || before.ends_with("trong ") || before.ends_with("truoc ") || before.ends_with("hoan thanh ")) {
+            let in_field = fields
+                .iter()
+                .any(|&(fs, fe)| fs < m.start() && m.start() - fe <= 40);
+            if !(in_field
+                || before.ends_with("trong ")
+                || before.ends_with("truoc ")
+                || before.ends_with("hoan thanh "))
+            {
                 continue;
             }
             format!("period:{}", y.as_str())
         } else if let (Some(k), Some(w)) = (c.get(8), c.get(9)) {
-            format!("period:{}m-{}", k.as_str(), if w.as_str() == "dau" { "first" } else { "last" })
+            format!(
+                "period:{}m-{}",
+                k.as_str(),
+                if w.as_str() == "dau" { "first" } else { "last" }
+            )
         } else {
             continue;
         };

@@ -358,6 +358,10 @@ pub struct DocEdge {
 pub struct DocFacts {
     /// Normalised key of the document's own number (None when it has none).
     pub key: Option<String>,
+    /// The document's name from the registry ("Bộ luật Hình sự") when its number is known there:
+    /// data-set laws carry only a number, and search needs the name a question uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Gazetteer id of the issuer, when recognised.
     pub issuer: Option<String>,
     /// Document date D: header date, else the newest date in the body.
@@ -374,9 +378,19 @@ pub struct DocFacts {
 pub enum EffectStatus {
     InForce,
     /// Not yet in force.
-    Pending { from: Date },
-    Replaced { by: String, on: Option<Date> },
-    Repealed { by: String, on: Option<Date> },
-    Expired { on: Date },
+    Pending {
+        from: Date,
+    },
+    Replaced {
+        by: String,
+        on: Option<Date>,
+    },
+    Repealed {
+        by: String,
+        on: Option<Date>,
+    },
+    Expired {
+        on: Date,
+    },
     Unknown,
 }

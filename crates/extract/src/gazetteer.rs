@@ -123,13 +123,19 @@ pub struct Gazetteer {
 
 impl std::fmt::Debug for Gazetteer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Gazetteer").field("agencies", &self.agencies.len()).field("provinces", &self.provinces.len()).finish()
+        f.debug_struct("Gazetteer")
+            .field("agencies", &self.agencies.len())
+            .field("provinces", &self.provinces.len())
+            .finish()
     }
 }
 
-
 fn line_of(src: &str, offset: usize) -> usize {
-    src[..offset.min(src.len())].bytes().filter(|&b| b == b'\n').count() + 1
+    src[..offset.min(src.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Line of `value` inside the entry whose id is `id` (falls back to the entry's line).
@@ -191,8 +197,14 @@ static HISTORIC_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 
 impl Gazetteer {
     /// Build from the two data files' text; `names` are used in error messages.
-    pub fn from_sources(agencies_name: &str, agencies_src: &str, places_name: &str, places_src: &str) -> Result<Gazetteer, String> {
-        let af: AgencyFile = toml::from_str(agencies_src).map_err(|e| toml_err(agencies_name, agencies_src, &e))?;
+    pub fn from_sources(
+        agencies_name: &str,
+        agencies_src: &str,
+        places_name: &str,
+        places_src: &str,
+    ) -> Result<Gazetteer, String> {
+        let af: AgencyFile =
+            toml::from_str(agencies_src).map_err(|e| toml_err(agencies_name, agencies_src, &e))?;
         let mut agencies = Vec::new();
         let mut by_id = HashMap::new();
         for d in af.agency {
@@ -202,14 +214,25 @@ impl Gazetteer {
                 format!("{agencies_name}:{line}: agency `{}`: unknown level `{}` (central, province, commune, district, outside)", d.id, d.level)
             })?;
             let ended = match &d.ended {
-                Some(s) => Some(parse_iso(s).ok_or_else(|| format!("{agencies_name}:{}: agency `{}`: bad date `{s}` (want YYYY-MM-DD)", line_of_value(agencies_src, &d.id, s), d.id))?),
+                Some(s) => Some(parse_iso(s).ok_or_else(|| {
+                    format!(
+                        "{agencies_name}:{}: agency `{}`: bad date `{s}` (want YYYY-MM-DD)",
+                        line_of_value(agencies_src, &d.id, s),
+                        d.id
+                    )
+                })?),
                 None => None,
             };
             if d.id.is_empty() || d.name.is_empty() {
-                return Err(format!("{agencies_name}:{line}: agency with empty id or name"));
+                return Err(format!(
+                    "{agencies_name}:{line}: agency with empty id or name"
+                ));
             }
             if by_id.insert(d.id.clone(), agencies.len()).is_some() {
-                return Err(format!("{agencies_name}:{line}: duplicate agency id `{}`", d.id));
+                return Err(format!(
+                    "{agencies_name}:{line}: duplicate agency id `{}`",
+                    d.id
+                ));
             }
             let mut aliases = d.aliases;
             if !aliases.iter().any(|a| match_key(a) == match_key(&d.name)) {
@@ -232,14 +255,22 @@ impl Gazetteer {
             for s in a.successors.iter().chain(a.parent.iter()) {
                 if !by_id.contains_key(s) {
                     let line = line_of_value(agencies_src, &a.id, s);
-                    return Err(format!("{agencies_name}:{line}: agency `{}` refers to unknown id `{s}`", a.id));
+                    return Err(format!(
+                        "{agencies_name}:{line}: agency `{}` refers to unknown id `{s}`",
+                        a.id
+                    ));
                 }
             }
         }
         let mut pats = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
         for (i, a) in agencies.iter().enumerate() {
-            for (al, abbr) in a.aliases.iter().map(|x| (x, false)).chain(a.abbr.iter().map(|x| (x, true))) {
+            for (al, abbr) in a
+                .aliases
+                .iter()
+                .map(|x| (x, false))
+                .chain(a.abbr.iter().map(|x| (x, true)))
+            {
                 let k = match_key(al);
                 if k.is_empty() {
                     continue;
@@ -247,7 +278,10 @@ impl Gazetteer {
                 if let Some(other) = seen.get(&k) {
                     if other != &a.id {
                         let line = line_of_str(agencies_src, &format!("\"{}\"", a.id));
-                        return Err(format!("{agencies_name}:{line}: alias `{al}` of `{}` is already an alias of `{other}`", a.id));
+                        return Err(format!(
+                            "{agencies_name}:{line}: alias `{al}` of `{}` is already an alias of `{other}`",
+                            a.id
+                        ));
                     }
                     continue;
                 }
@@ -260,9 +294,15 @@ impl Gazetteer {
             .build(pats.iter().map(|p| p.2.as_str()))
             .map_err(|e| format!("{agencies_name}: cannot build matcher: {e}"))?;
 
-        let pf: PlaceFile = toml::from_str(places_src).map_err(|e| toml_err(places_name, places_src, &e))?;
+        let pf: PlaceFile =
+            toml::from_str(places_src).map_err(|e| toml_err(places_name, places_src, &e))?;
         let district_end = match &pf.district_level_ended {
-            Some(s) => parse_iso(s).ok_or_else(|| format!("{places_name}:{}: bad date `{s}`", line_of_str(places_src, s)))?,
+            Some(s) => parse_iso(s).ok_or_else(|| {
+                format!(
+                    "{places_name}:{}: bad date `{s}`",
+                    line_of_str(places_src, s)
+                )
+            })?,
             None => Date::constant(2025, 7, 1),
         };
         let mut provinces = HashMap::new();
@@ -270,15 +310,30 @@ impl Gazetteer {
         for p in pf.province {
             let line = line_of_str(places_src, &format!("\"{}\"", p.name));
             let ended = match &p.ended {
-                Some(s) => Some(parse_iso(s).ok_or_else(|| format!("{places_name}:{line}: province `{}`: bad date `{s}`", p.name))?),
+                Some(s) => Some(parse_iso(s).ok_or_else(|| {
+                    format!(
+                        "{places_name}:{line}: province `{}`: bad date `{s}`",
+                        p.name
+                    )
+                })?),
                 None => None,
             };
             let city = match p.unit.as_deref() {
                 None | Some("tỉnh") => false,
                 Some("thành phố") => true,
-                Some(u) => return Err(format!("{places_name}:{line}: province `{}`: unit `{u}` is not `tỉnh` or `thành phố`", p.name)),
+                Some(u) => {
+                    return Err(format!(
+                        "{places_name}:{line}: province `{}`: unit `{u}` is not `tỉnh` or `thành phố`",
+                        p.name
+                    ));
+                }
             };
-            let info = ProvinceInfo { name: p.name.clone(), city, merged_into: p.merged_into.clone(), ended };
+            let info = ProvinceInfo {
+                name: p.name.clone(),
+                city,
+                merged_into: p.merged_into.clone(),
+                ended,
+            };
             for n in std::iter::once(&p.name).chain(p.variants.iter()) {
                 let k = match_key(n);
                 place_pats.push(format!("tinh {k}"));
@@ -295,7 +350,10 @@ impl Gazetteer {
             for u in &d.units {
                 let k = match_key(u);
                 if !UNITS.iter().any(|(f, _)| *f == k) {
-                    return Err(format!("{places_name}:{line}: district `{}`: unknown unit `{u}`", d.name));
+                    return Err(format!(
+                        "{places_name}:{line}: district `{}`: unknown unit `{u}`",
+                        d.name
+                    ));
                 }
                 units.push(k);
             }
@@ -314,7 +372,17 @@ impl Gazetteer {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&place_pats)
             .map_err(|e| format!("{places_name}: cannot build matcher: {e}"))?;
-        Ok(Gazetteer { agencies, by_id, ac, pats, provinces, districts, district_end, place_ac, place_pats })
+        Ok(Gazetteer {
+            agencies,
+            by_id,
+            ac,
+            pats,
+            provinces,
+            districts,
+            district_end,
+            place_ac,
+            place_pats,
+        })
     }
 
     /// Look up an agency by id.
@@ -343,7 +411,9 @@ impl Gazetteer {
                 break;
             }
             match self.agency(&x) {
-                Some(a) if !a.successors.is_empty() => stack.extend(a.successors.iter().rev().cloned()),
+                Some(a) if !a.successors.is_empty() => {
+                    stack.extend(a.successors.iter().rev().cloned())
+                }
                 _ if x != id => out.push(x),
                 _ => {}
             }
@@ -372,8 +442,13 @@ impl Gazetteer {
             if *abbr {
                 let need = self.pats[m.pattern().as_usize()].2.len();
                 let _ = need;
-                let orig_alias = self.agencies[*ai].abbr.iter().find(|x| match_key(x) == *alias);
-                let caps_needed = orig_alias.map(|x| x.chars().filter(|c| c.is_uppercase()).count()).unwrap_or(0);
+                let orig_alias = self.agencies[*ai]
+                    .abbr
+                    .iter()
+                    .find(|x| match_key(x) == *alias);
+                let caps_needed = orig_alias
+                    .map(|x| x.chars().filter(|c| c.is_uppercase()).count())
+                    .unwrap_or(0);
                 if surface.chars().filter(|c| c.is_uppercase()).count() < caps_needed {
                     continue;
                 }
@@ -382,11 +457,18 @@ impl Gazetteer {
             let after = &s[b..];
             // A phòng "thuộc Sở …" is a unit of a provincial department, not a district phòng.
             if ag.level == Level::District
-                && (after.starts_with(" thuoc so") || after.starts_with(" thuoc ubnd tinh") || after.starts_with(" thuoc uy ban nhan dan tinh") || after.starts_with(" thuoc van phong"))
+                && (after.starts_with(" thuoc so")
+                    || after.starts_with(" thuoc ubnd tinh")
+                    || after.starts_with(" thuoc uy ban nhan dan tinh")
+                    || after.starts_with(" thuoc van phong"))
             {
                 continue;
             }
-            let context = if HISTORIC_AFTER.is_match(after) || s[..a].ends_with("truoc day la ") { Context::Historic } else { Context::Operative };
+            let context = if HISTORIC_AFTER.is_match(after) || s[..a].ends_with("truoc day la ") {
+                Context::Historic
+            } else {
+                Context::Operative
+            };
             let mut hs = a.saturating_sub(24);
             while !s.is_char_boundary(hs) {
                 hs += 1;
@@ -428,7 +510,13 @@ impl Gazetteer {
                 continue;
             }
             let pat = &self.place_pats[m.pattern().as_usize()];
-            let unit_len = UNITS.iter().map(|(f, _)| *f).filter(|f| pat.starts_with(&format!("{f} "))).map(str::len).max().unwrap_or(0);
+            let unit_len = UNITS
+                .iter()
+                .map(|(f, _)| *f)
+                .filter(|f| pat.starts_with(&format!("{f} ")))
+                .map(str::len)
+                .max()
+                .unwrap_or(0);
             if !self.unit_word_ok(n, text, m.start(), m.start() + unit_len) {
                 continue;
             }
@@ -436,8 +524,12 @@ impl Gazetteer {
         }
         // Any capitalised name after a unit word (communes, districts of other provinces).
         for c in PLACE_RE.captures_iter(s) {
-            let (Some(u), Some(nm)) = (c.get(1), c.get(2)) else { continue };
-            if !at_word_bounds(s, u.start(), u.end()) || found.iter().any(|f| f.0 <= u.start() && u.start() < f.2) {
+            let (Some(u), Some(nm)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            if !at_word_bounds(s, u.start(), u.end())
+                || found.iter().any(|f| f.0 <= u.start() && u.start() < f.2)
+            {
                 continue;
             }
             // "thị xã" beats "xã": the regex already prefers the earlier start. "cấp xã" is a level.
@@ -458,7 +550,12 @@ impl Gazetteer {
                 }
             }
             // "xã hội chủ nghĩa Việt Nam" and similar are not units.
-            if end > nm.start() && !matches!(&s[nm.start()..end], "viet nam" | "nha nuoc" | "chinh phu" | "quoc hoi") {
+            if end > nm.start()
+                && !matches!(
+                    &s[nm.start()..end],
+                    "viet nam" | "nha nuoc" | "chinh phu" | "quoc hoi"
+                )
+            {
                 found.push((u.start(), u.end(), end));
             }
         }
@@ -473,11 +570,19 @@ impl Gazetteer {
             last_end = b;
             let unit_f = &s[a..ue];
             let name_f = s[(ue + 1).min(b)..b].to_string();
-            let unit = UNITS.iter().find(|(f, _)| *f == unit_f).map(|(_, w)| w.to_string()).unwrap_or_default();
+            let unit = UNITS
+                .iter()
+                .find(|(f, _)| *f == unit_f)
+                .map(|(_, w)| w.to_string())
+                .unwrap_or_default();
             let name = slice(text, n.range((ue + 1).min(b), b)).to_string();
             let (level, abolished, ended, successor) = self.classify(unit_f, &name_f);
             let after = &s[b..];
-            let context = if HISTORIC_AFTER.is_match(after) { Context::Historic } else { Context::Operative };
+            let context = if HISTORIC_AFTER.is_match(after) {
+                Context::Historic
+            } else {
+                Context::Operative
+            };
             out.push(PlaceMention {
                 unit,
                 name,
@@ -501,7 +606,11 @@ impl Gazetteer {
             return text.is_ascii() && !n.s[..a].ends_with("co ");
         }
         let unit_f = &n.s[a..b];
-        let want = UNITS.iter().find(|(f, _)| *f == unit_f).map(|(_, w)| *w).unwrap_or("");
+        let want = UNITS
+            .iter()
+            .find(|(f, _)| *f == unit_f)
+            .map(|(_, w)| *w)
+            .unwrap_or("");
         let canon = rasoat_text::normalize_tone(&rasoat_text::collapse_spaces(w)).to_lowercase();
         canon == want
     }

@@ -49,11 +49,18 @@ pub struct Graph {
 
 /// Graph id of a corpus document: its number key, else `doc:<path>`.
 pub fn doc_id(doc: &Document, facts: &DocFacts) -> String {
-    facts.key.clone().unwrap_or_else(|| format!("doc:{}", doc.source.path))
+    facts
+        .key
+        .clone()
+        .unwrap_or_else(|| format!("doc:{}", doc.source.path))
 }
 
 fn norm_key(key: &str) -> String {
-    if key.starts_with("luat:") || key.starts_with("doc:") { key.to_string() } else { normalize_number(key) }
+    if key.starts_with("luat:") || key.starts_with("doc:") {
+        key.to_string()
+    } else {
+        normalize_number(key)
+    }
 }
 
 impl Graph {
@@ -75,11 +82,23 @@ impl Graph {
             n.amended_by.extend(e.amended_by.iter().cloned());
             let (key, on) = (e.key.clone(), e.replaced_on);
             for r in &e.replaced_by {
-                g.edges.push(GraphEdge { from: r.clone(), kind: EdgeKind::ThayThe, to: key.clone(), on, source: "registry".into() });
+                g.edges.push(GraphEdge {
+                    from: r.clone(),
+                    kind: EdgeKind::ThayThe,
+                    to: key.clone(),
+                    on,
+                    source: "registry".into(),
+                });
                 g.node_mut(r);
             }
             for a in &e.amended_by {
-                g.edges.push(GraphEdge { from: a.clone(), kind: EdgeKind::SuaDoi, to: key.clone(), on: None, source: "registry".into() });
+                g.edges.push(GraphEdge {
+                    from: a.clone(),
+                    kind: EdgeKind::SuaDoi,
+                    to: key.clone(),
+                    on: None,
+                    source: "registry".into(),
+                });
                 g.node_mut(a);
             }
         }
@@ -104,7 +123,10 @@ impl Graph {
             for pf in &f.provisions {
                 for c in &pf.citations {
                     let target = c.registry_key.clone().unwrap_or_else(|| c.key.clone());
-                    if let (Some(name_key), Some(rk)) = (c.law_name.as_ref().map(|_| c.key.clone()), c.registry_key.clone()) {
+                    if let (Some(name_key), Some(rk)) = (
+                        c.law_name.as_ref().map(|_| c.key.clone()),
+                        c.registry_key.clone(),
+                    ) {
                         g.law_names.insert((name_key, c.date), rk);
                     }
                     let n = g.node_mut(&target);
@@ -129,7 +151,9 @@ impl Graph {
                         }
                         continue;
                     }
-                    let Some(kind) = c.role.edge_kind() else { continue };
+                    let Some(kind) = c.role.edge_kind() else {
+                        continue;
+                    };
                     if target == id {
                         continue;
                     }
@@ -155,7 +179,11 @@ impl Graph {
             }
         }
         // A replacement without its own date takes effect when the replacing document does.
-        let starts: HashMap<String, Option<Date>> = g.nodes.iter().map(|(k, n)| (k.clone(), n.effective.or(n.date))).collect();
+        let starts: HashMap<String, Option<Date>> = g
+            .nodes
+            .iter()
+            .map(|(k, n)| (k.clone(), n.effective.or(n.date)))
+            .collect();
         for n in g.nodes.values_mut() {
             for (by, on) in n.replaced.iter_mut() {
                 if on.is_none() {
@@ -167,7 +195,10 @@ impl Graph {
     }
 
     fn node_mut(&mut self, key: &str) -> &mut Node {
-        self.nodes.entry(key.to_string()).or_insert_with(|| Node { key: key.to_string(), ..Default::default() })
+        self.nodes.entry(key.to_string()).or_insert_with(|| Node {
+            key: key.to_string(),
+            ..Default::default()
+        })
     }
 
     /// A node by key (number-symbol in any spelling, `luat:…`, or `doc:<path>`).
@@ -200,7 +231,9 @@ impl Graph {
 
     /// Every replacing document (NĐ 34/2016 → NĐ 78/2025 and NĐ 79/2025).
     pub fn replacements(&self, key: &str) -> Vec<(String, Option<Date>)> {
-        self.node(key).map(|n| n.replaced.clone()).unwrap_or_default()
+        self.node(key)
+            .map(|n| n.replaced.clone())
+            .unwrap_or_default()
     }
 
     /// Follow replacements to the documents in force at the end of the chain
@@ -214,7 +247,9 @@ impl Graph {
                 continue;
             }
             match self.nodes.get(&k) {
-                Some(n) if !n.replaced.is_empty() => stack.extend(n.replaced.iter().rev().map(|x| x.0.clone())),
+                Some(n) if !n.replaced.is_empty() => {
+                    stack.extend(n.replaced.iter().rev().map(|x| x.0.clone()))
+                }
                 _ if k != norm_key(key) => out.push(k),
                 _ => {}
             }
@@ -224,25 +259,41 @@ impl Graph {
 
     /// A law cited by name and date resolved to its number key, when the corpus saw it.
     pub fn resolve_law(&self, name_key: &str, date: Option<Date>) -> Option<&str> {
-        self.law_names.get(&(name_key.to_string(), date)).map(String::as_str)
+        self.law_names
+            .get(&(name_key.to_string(), date))
+            .map(String::as_str)
     }
 
     /// Effect status of a document on `on`.
     pub fn status(&self, key: &str, on: Date) -> EffectStatus {
-        let Some(n) = self.node(key) else { return EffectStatus::Unknown };
+        let Some(n) = self.node(key) else {
+            return EffectStatus::Unknown;
+        };
         if let Some((by, d)) = &n.repealed
-            && d.is_none_or(|d| d <= on) {
-                return EffectStatus::Repealed { by: by.clone(), on: *d };
-            }
-        let mut reps: Vec<&(String, Option<Date>)> = n.replaced.iter().filter(|(_, d)| d.is_none_or(|d| d <= on)).collect();
+            && d.is_none_or(|d| d <= on)
+        {
+            return EffectStatus::Repealed {
+                by: by.clone(),
+                on: *d,
+            };
+        }
+        let mut reps: Vec<&(String, Option<Date>)> = n
+            .replaced
+            .iter()
+            .filter(|(_, d)| d.is_none_or(|d| d <= on))
+            .collect();
         reps.sort_by_key(|x| x.1);
         if let Some((by, d)) = reps.first() {
-            return EffectStatus::Replaced { by: by.clone(), on: *d };
+            return EffectStatus::Replaced {
+                by: by.clone(),
+                on: *d,
+            };
         }
         if let Some(e) = n.expired
-            && e <= on {
-                return EffectStatus::Expired { on: e };
-            }
+            && e <= on
+        {
+            return EffectStatus::Expired { on: e };
+        }
         match n.effective.or(n.date) {
             Some(from) if from > on => EffectStatus::Pending { from },
             Some(_) => EffectStatus::InForce,

@@ -73,7 +73,11 @@ impl Extractor {
         Self::from_sources((&a.0, &a.1), (&p.0, &p.1), (&r.0, &r.1))
     }
 
-    fn from_sources(a: (&str, &str), p: (&str, &str), r: (&str, &str)) -> Result<Extractor, String> {
+    fn from_sources(
+        a: (&str, &str),
+        p: (&str, &str),
+        r: (&str, &str),
+    ) -> Result<Extractor, String> {
         let gaz = Gazetteer::from_sources(a.0, a.1, p.0, p.1)?;
         let reg = Registry::from_source(r.0, r.1)?;
         Ok(Extractor { gaz, reg })
@@ -107,10 +111,18 @@ impl Extractor {
                 by_key.entry(k.clone()).or_insert(i);
             }
             // A law is also known by its name (data sets name laws, texts cite "Luật Đất đai").
-            let is_law = d.meta.type_name.as_deref().is_some_and(|t| norm::match_key(t).ends_with("luat"));
+            let is_law = d
+                .meta
+                .type_name
+                .as_deref()
+                .is_some_and(|t| norm::match_key(t).ends_with("luat"));
             let mut names: Vec<String> = d.meta.law_id.iter().cloned().collect();
             if let Some(t) = &d.meta.title {
-                names.push(if is_law { format!("Luật {t}") } else { t.clone() });
+                names.push(if is_law {
+                    format!("Luật {t}")
+                } else {
+                    t.clone()
+                });
             }
             for name in names {
                 let k = norm::match_key(&name);
@@ -122,16 +134,27 @@ impl Extractor {
         if by_key.is_empty() {
             return;
         }
-        let indexes: Vec<citations::PartIndex> = docs.iter().map(|d| citations::PartIndex::new(d)).collect();
+        let indexes: Vec<citations::PartIndex> =
+            docs.iter().map(|d| citations::PartIndex::new(d)).collect();
         for (fi, f) in facts.iter_mut().enumerate() {
             for pf in &mut f.provisions {
                 for r in &mut pf.part_refs {
-                    let Some(&i) = r.document_key.as_ref().filter(|_| !r.internal).and_then(|k| by_key.get(k)) else { continue };
+                    let Some(&i) = r
+                        .document_key
+                        .as_ref()
+                        .filter(|_| !r.internal)
+                        .and_then(|k| by_key.get(k))
+                    else {
+                        continue;
+                    };
                     if i == fi {
                         continue;
                     }
-                    let Some(parsed) = citations::parse_ref(&r.text) else { continue };
-                    let (targets, ok, unknown) = citations::resolve_parsed(&parsed, &indexes[i], &[], None);
+                    let Some(parsed) = citations::parse_ref(&r.text) else {
+                        continue;
+                    };
+                    let (targets, ok, unknown) =
+                        citations::resolve_parsed(&parsed, &indexes[i], &[], None);
                     r.targets = targets;
                     r.resolved = if unknown { None } else { Some(ok) };
                 }
@@ -143,9 +166,10 @@ impl Extractor {
     /// opening text, else a "TM. <body>" signature.
     fn doc_issuer(&self, doc: &Document) -> Option<String> {
         if let Some(i) = &doc.meta.issuer
-            && let Some(m) = self.gaz.find_agencies(i).into_iter().next() {
-                return Some(m.id);
-            }
+            && let Some(m) = self.gaz.find_agencies(i).into_iter().next()
+        {
+            return Some(m.id);
+        }
         let flat = doc.flat();
         for p in flat.iter().take(4) {
             let n = NormText::new(&p.text);
@@ -182,7 +206,14 @@ impl Extractor {
         let n = NormText::new(s);
         let mut t = n.s.trim().trim_end_matches([':', '.', ' ']).to_string();
         let mut de_nghi = false;
-        for pre in ["kinh de nghi ", "de nghi ", "giao ", "trach nhiem cua ", "nhiem vu cua ", "trach nhiem thuc hien cua "] {
+        for pre in [
+            "kinh de nghi ",
+            "de nghi ",
+            "giao ",
+            "trach nhiem cua ",
+            "nhiem vu cua ",
+            "trach nhiem thuc hien cua ",
+        ] {
             if let Some(r) = t.strip_prefix(pre) {
                 de_nghi |= pre.contains("de nghi");
                 t = r.to_string();
@@ -198,31 +229,67 @@ impl Extractor {
             rest.replace_range(a..b, &" ".repeat(b - a));
         }
         let mut rest = rest.trim().trim_end_matches([':', '.', ' ']).to_string();
-        for pre in ["kinh de nghi", "de nghi", "giao", "trach nhiem thuc hien cua", "trach nhiem cua", "nhiem vu cua"] {
+        for pre in [
+            "kinh de nghi",
+            "de nghi",
+            "giao",
+            "trach nhiem thuc hien cua",
+            "trach nhiem cua",
+            "nhiem vu cua",
+        ] {
             if let Some(r) = rest.strip_prefix(pre) {
                 rest = r.to_string();
             }
         }
-        let leftover: String = rest.split([' ', ',', ';']).filter(|w| !w.is_empty() && !matches!(*w, "va" | "cac" | "tinh" | "cap")).collect();
+        let leftover: String = rest
+            .split([' ', ',', ';'])
+            .filter(|w| !w.is_empty() && !matches!(*w, "va" | "cac" | "tinh" | "cap"))
+            .collect();
         if leftover.is_empty() {
-            return Some(Implied { mentions: ms, de_nghi });
+            return Some(Implied {
+                mentions: ms,
+                de_nghi,
+            });
         }
         // "Sở Tư pháp chủ trì, phối hợp:" over a list: the leading agencies are the subject of the items.
         let first = ms.first()?;
         if n.from_orig(first.range.start) > 5 {
             return None;
         }
-        let lead: Vec<AgencyMention> = ms.iter().take_while(|m| {
-            let b = n.from_orig(m.range.end);
-            let after = n.s[b..].trim_start_matches([',', ';', ' ']);
-            !after.starts_with(|c: char| c.is_ascii_alphanumeric()) || after.starts_with("va ") || ms.iter().any(|o| n.from_orig(o.range.start) == n.s.len() - after.len())
-        }).cloned().collect();
+        let lead: Vec<AgencyMention> = ms
+            .iter()
+            .take_while(|m| {
+                let b = n.from_orig(m.range.end);
+                let after = n.s[b..].trim_start_matches([',', ';', ' ']);
+                !after.starts_with(|c: char| c.is_ascii_alphanumeric())
+                    || after.starts_with("va ")
+                    || ms
+                        .iter()
+                        .any(|o| n.from_orig(o.range.start) == n.s.len() - after.len())
+            })
+            .cloned()
+            .collect();
         let last = lead.last().or(Some(first))?;
         let after = n.s[n.from_orig(last.range.end)..].trim_start_matches([',', ' ']);
-        let cues = ["chu tri", "phoi hop", "tham muu", "thuc hien", "co trach nhiem", "chiu trach nhiem", "to chuc thuc hien"];
+        let cues = [
+            "chu tri",
+            "phoi hop",
+            "tham muu",
+            "thuc hien",
+            "co trach nhiem",
+            "chiu trach nhiem",
+            "to chuc thuc hien",
+        ];
         if cues.iter().any(|c| after.starts_with(c)) {
-            let lead = if lead.is_empty() { vec![first.clone()] } else { lead };
-            return Some(Implied { mentions: lead, de_nghi });
+            let lead = if lead.is_empty() {
+                vec![first.clone()]
+            } else {
+                lead
+            };
+            return Some(Implied {
+                mentions: lead,
+                de_nghi,
+            });
         }
         None
     }
@@ -244,27 +311,42 @@ impl Extractor {
                 .heading
                 .as_deref()
                 .and_then(|h| self.implied_from(h))
-                .or_else(|| if !p.children.is_empty() && p.text.len() < 160 { self.implied_from(&p.text) } else { None });
+                .or_else(|| {
+                    if !p.children.is_empty() && p.text.len() < 160 {
+                        self.implied_from(&p.text)
+                    } else {
+                        None
+                    }
+                });
             let inherited = anc.iter().rev().find_map(|a| implied.get(&a.id)).cloned();
             let imp = own.clone().or(inherited);
             if let Some(i) = &own {
                 implied.insert(p.id.clone(), i.clone());
             }
-            let pf = self.provision_facts(&ix, p, anc, imp.as_ref(), issuer.as_deref(), &mut newest);
+            let pf =
+                self.provision_facts(&ix, p, anc, imp.as_ref(), issuer.as_deref(), &mut newest);
             provisions.push(pf);
         }
         let (date, from_header) = match doc.meta.date {
             Some(d) => (Some(d), true),
             None => (newest, false),
         };
-        let key = doc.meta.number.as_deref().or(doc.meta.law_id.as_deref()).map(normalize_number).filter(|k| k.chars().any(|c| c.is_ascii_digit()));
+        let key = doc
+            .meta
+            .number
+            .as_deref()
+            .or(doc.meta.law_id.as_deref())
+            .map(normalize_number)
+            .filter(|k| k.chars().any(|c| c.is_ascii_digit()));
         let mut edges = Vec::new();
         for pf in &provisions {
             for c in &pf.citations {
                 if c.context == Context::CitedTitle {
                     continue;
                 }
-                let Some(kind) = c.role.edge_kind() else { continue };
+                let Some(kind) = c.role.edge_kind() else {
+                    continue;
+                };
                 let target = c.registry_key.clone().unwrap_or_else(|| c.key.clone());
                 if key.as_deref() == Some(target.as_str()) {
                     continue;
@@ -276,12 +358,34 @@ impl Extractor {
                     _ => c.key.clone(),
                 };
                 // One edge per (kind, target): later short citations repeat the first.
-                if !edges.iter().any(|e: &DocEdge| e.kind == kind && e.target == target) {
-                    edges.push(DocEdge { kind, target, target_label: label, provision: pf.provision.clone(), range: c.range });
+                if !edges
+                    .iter()
+                    .any(|e: &DocEdge| e.kind == kind && e.target == target)
+                {
+                    edges.push(DocEdge {
+                        kind,
+                        target,
+                        target_label: label,
+                        provision: pf.provision.clone(),
+                        range: c.range,
+                    });
                 }
             }
         }
-        DocFacts { key, issuer, date, date_from_header: from_header, provisions, edges }
+        let name = key.as_deref().and_then(|k| self.reg.get(k)).and_then(|e| {
+            e.name
+                .clone()
+                .or_else(|| e.title.as_ref().map(|t| format!("{} {t}", e.doc_type)))
+        });
+        DocFacts {
+            key,
+            name,
+            issuer,
+            date,
+            date_from_header: from_header,
+            provisions,
+            edges,
+        }
     }
 
     fn provision_facts(
@@ -303,9 +407,17 @@ impl Extractor {
         let mut non_op: Vec<(usize, usize, Context)> = Vec::new();
         for c in &citations {
             if let Some(t) = c.title_range {
-                non_op.push((n.from_orig(t.start), n.from_orig(t.end), Context::CitedTitle));
+                non_op.push((
+                    n.from_orig(t.start),
+                    n.from_orig(t.end),
+                    Context::CitedTitle,
+                ));
             }
-            non_op.push((n.from_orig(c.range.start), n.from_orig(c.range.end), Context::CitedTitle));
+            non_op.push((
+                n.from_orig(c.range.start),
+                n.from_orig(c.range.end),
+                Context::CitedTitle,
+            ));
         }
         for (a, b) in citations::cancu_ranges(s) {
             non_op.push((a, b, Context::CanCu));
@@ -317,7 +429,11 @@ impl Extractor {
             // Most specific first: cited title, then căn cứ, then nơi nhận.
             [Context::CitedTitle, Context::CanCu, Context::NoiNhan]
                 .into_iter()
-                .find(|want| non_op.iter().any(|&(x, y, c)| c == *want && x <= a && b <= y.max(x)))
+                .find(|want| {
+                    non_op
+                        .iter()
+                        .any(|&(x, y, c)| c == *want && x <= a && b <= y.max(x))
+                })
         };
         for m in agencies.iter_mut() {
             if let Some(c) = ctx_at(n.from_orig(m.range.start), n.from_orig(m.range.end)) {
@@ -332,7 +448,11 @@ impl Extractor {
         // "UBND huyện Krông Pắc (cũ)": the place's "(cũ)" marks the body too.
         for m in agencies.iter_mut() {
             if m.context == Context::Operative
-                && places.iter().any(|pl| pl.context == Context::Historic && pl.range.start < m.range.end && m.range.start < pl.range.end)
+                && places.iter().any(|pl| {
+                    pl.context == Context::Historic
+                        && pl.range.start < m.range.end
+                        && m.range.start < pl.range.end
+                })
             {
                 m.context = Context::Historic;
             }
@@ -346,9 +466,25 @@ impl Extractor {
         let date_spans: Vec<(usize, usize)> = dates.iter().map(|d| (d.start, d.end)).collect();
         let deadlines = deadlines::find_deadlines(text, &n, &date_spans);
         let part_refs = citations::find_part_refs(text, &n, ix, anc, p, &citations);
-        let mentions: Vec<NMention> = agencies.iter().map(|m| NMention { a: n.from_orig(m.range.start), b: n.from_orig(m.range.end), m }).collect();
-        let out = roles::analyze_clause(&ClauseInput { text, n: &n, mentions, non_op: &non_op, implied: imp, deadlines: &deadlines, doc_issuer: issuer });
-        let mut non_operative: Vec<(TextRange, Context)> = non_op.iter().map(|&(a, b, c)| (n.range(a, b), c)).collect();
+        let mentions: Vec<NMention> = agencies
+            .iter()
+            .map(|m| NMention {
+                a: n.from_orig(m.range.start),
+                b: n.from_orig(m.range.end),
+                m,
+            })
+            .collect();
+        let out = roles::analyze_clause(&ClauseInput {
+            text,
+            n: &n,
+            mentions,
+            non_op: &non_op,
+            implied: imp,
+            deadlines: &deadlines,
+            doc_issuer: issuer,
+        });
+        let mut non_operative: Vec<(TextRange, Context)> =
+            non_op.iter().map(|&(a, b, c)| (n.range(a, b), c)).collect();
         non_operative.sort_by_key(|x| (x.0.start, x.0.end));
         non_operative.dedup();
         let _ = ProvisionKind::Preamble;
@@ -363,7 +499,9 @@ impl Extractor {
             reports: out.reports,
             non_operative,
             places,
-            implied_subjects: imp.map(|i| i.mentions.iter().map(|m| m.id.clone()).collect()).unwrap_or_default(),
+            implied_subjects: imp
+                .map(|i| i.mentions.iter().map(|m| m.id.clone()).collect())
+                .unwrap_or_default(),
         }
     }
 }
@@ -379,6 +517,10 @@ mod lib_tests {
         is_send_sync::<Extractor>();
         let x = Extractor::bundled().expect("bundled data");
         assert!(x.gazetteer().agency("so-tu-phap").is_some());
-        assert!(x.registry().get(&normalize_number("72/2025/QH15")).is_some());
+        assert!(
+            x.registry()
+                .get(&normalize_number("72/2025/QH15"))
+                .is_some()
+        );
     }
 }

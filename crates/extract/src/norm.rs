@@ -73,7 +73,10 @@ impl NormText {
         // End = just after the char that produced byte b-1.
         let last = self.orig(b - 1);
         let end = self.orig(b).max(last + 1);
-        TextRange { start: self.orig(a), end }
+        TextRange {
+            start: self.orig(a),
+            end,
+        }
     }
 
     /// Normalised offset of an original offset (first normalised byte at or after it).
@@ -102,7 +105,9 @@ pub fn slice(text: &str, r: TextRange) -> &str {
 
 /// Is the byte at `i` of `s` a word char (ASCII alnum or any non-ASCII letter)?
 pub fn is_word_byte(s: &str, i: usize) -> bool {
-    s.as_bytes().get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80)
+    s.as_bytes()
+        .get(i)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80)
 }
 
 /// True when `a..b` of `s` is delimited by non-word chars on both sides.
@@ -124,7 +129,12 @@ pub fn normalize_number(s: &str) -> String {
             c => t.push(c),
         }
     }
-    let t = t.strip_prefix("so:").or_else(|| t.strip_prefix("so")).filter(|r| r.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(&t).to_string();
+    let t = t
+        .strip_prefix("so:")
+        .or_else(|| t.strip_prefix("so"))
+        .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(&t)
+        .to_string();
     // Drop leading zeros of every digit run that starts a group ("043" → "43", but keep "0").
     let b = t.as_bytes();
     let mut out = String::with_capacity(t.len());
@@ -163,7 +173,12 @@ pub struct FoundDate {
 
 /// Build a date; None if invalid.
 pub fn mk_date(y: i64, m: i64, d: i64) -> Option<Date> {
-    Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
+    Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()
 }
 
 fn caps_date(c: &regex::Captures) -> Option<Date> {
@@ -181,7 +196,11 @@ pub fn find_dates(s: &str) -> Vec<FoundDate> {
         .captures_iter(s)
         .filter_map(|c| {
             let m = c.get(0)?;
-            Some(FoundDate { start: m.start(), end: m.end(), date: caps_date(&c)? })
+            Some(FoundDate {
+                start: m.start(),
+                end: m.end(),
+                date: caps_date(&c)?,
+            })
         })
         .collect()
 }
@@ -203,24 +222,42 @@ pub fn parse_iso(s: &str) -> Option<Date> {
 
 /// Folded words that carry no task meaning (removed from task keys).
 pub const STOP_WORDS: &[&str] = &[
-    "cac", "cua", "va", "ve", "viec", "nhung", "cho", "voi", "de", "theo", "tai", "trong", "duoc", "nay", "co", "mot",
-    "tren", "la", "o", "tu", "den", "khi", "nham", "hoac", "cung", "nhu", "thi", "da", "se", "can", "phai", "ca",
-    "tung", "thuoc", "do", "vao", "bang",
+    "cac", "cua", "va", "ve", "viec", "nhung", "cho", "voi", "de", "theo", "tai", "trong", "duoc",
+    "nay", "co", "mot", "tren", "la", "o", "tu", "den", "khi", "nham", "hoac", "cung", "nhu",
+    "thi", "da", "se", "can", "phai", "ca", "tung", "thuoc", "do", "vao", "bang",
 ];
 
 /// Folded phrases without task meaning, removed before the single stop words.
 pub const STOP_PHRASES: &[&str] = &[
-    "co lien quan", "lien quan", "dia ban", "tang cuong", "tiep tuc", "kip thoi", "day manh", "thuong xuyen",
-    "mot so", "tren co so do", "tren co so",
+    "co lien quan",
+    "lien quan",
+    "dia ban",
+    "tang cuong",
+    "tiep tuc",
+    "kip thoi",
+    "day manh",
+    "thuong xuyen",
+    "mot so",
+    "tren co so do",
+    "tren co so",
 ];
 
 /// Words naming roles (removed from task keys; the role is recorded separately).
-pub const ROLE_WORDS: &[&str] = &["chu tri", "phoi hop", "chiu trach nhiem chinh", "chiu trach nhiem", "la co quan"];
+pub const ROLE_WORDS: &[&str] = &[
+    "chu tri",
+    "phoi hop",
+    "chiu trach nhiem chinh",
+    "chiu trach nhiem",
+    "la co quan",
+];
 
 /// Build a task/scope key from a normalised (folded) string: expands common abbreviations,
 /// drops role words, stop words and punctuation.
 pub fn task_key(folded: &str) -> String {
-    let mut s = format!(" {} ", folded.replace(|c: char| !(c.is_ascii_alphanumeric() || c == ' '), " "));
+    let mut s = format!(
+        " {} ",
+        folded.replace(|c: char| !(c.is_ascii_alphanumeric() || c == ' '), " ")
+    );
     for (from, to) in [
         (" van ban quy pham phap luat ", " van ban qppl "),
         (" quy pham phap luat ", " qppl "),
@@ -244,7 +281,12 @@ pub fn task_key(folded: &str) -> String {
     let mut out: Vec<&str> = Vec::with_capacity(words.len());
     for (i, w) in words.iter().enumerate() {
         // "theo dõi" and "đề xuất" are actions although "theo" and "đề/để" alone are stop words.
-        let keep_pair = (*w == "theo" && words.get(i + 1) == Some(&"doi")) || (*w == "de" && matches!(words.get(i + 1), Some(&"xuat") | Some(&"nghi") | Some(&"an")));
+        let keep_pair = (*w == "theo" && words.get(i + 1) == Some(&"doi"))
+            || (*w == "de"
+                && matches!(
+                    words.get(i + 1),
+                    Some(&"xuat") | Some(&"nghi") | Some(&"an")
+                ));
         if keep_pair || !STOP_WORDS.contains(w) {
             out.push(w);
         }
@@ -296,7 +338,9 @@ mod tests {
     #[test]
     fn task_keys_match_two_spellings() {
         let a = task_key(&rasoat_text::fold("rà soát các văn bản QPPL về phân cấp"));
-        let b = task_key(&rasoat_text::fold("chủ trì việc rà soát văn bản quy phạm pháp luật về phân cấp"));
+        let b = task_key(&rasoat_text::fold(
+            "chủ trì việc rà soát văn bản quy phạm pháp luật về phân cấp",
+        ));
         assert_eq!(a, b);
         assert_eq!(a, "ra soat van ban qppl phan cap");
     }

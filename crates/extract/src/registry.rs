@@ -97,13 +97,22 @@ impl Registry {
         let rf: RegistryFile = toml::from_str(src).map_err(|e| toml_err(file, src, &e))?;
         let mut reg = Registry::default();
         for d in rf.document {
-            let line = src.find(&format!("\"{}\"", d.number)).map(|o| src[..o].matches('\n').count() + 1).unwrap_or(1);
+            let line = src
+                .find(&format!("\"{}\"", d.number))
+                .map(|o| src[..o].matches('\n').count() + 1)
+                .unwrap_or(1);
             let date = |s: &Option<String>| -> Result<Option<Date>, String> {
                 match s {
                     Some(x) => parse_iso(x).map(Some).ok_or_else(|| {
                         let at = src.find(&format!("\"{}\"", d.number)).unwrap_or(0);
-                        let l = src[at..].find(&format!("\"{x}\"")).map(|o| src[..at + o].matches('\n').count() + 1).unwrap_or(line);
-                        format!("{file}:{l}: `{}`: bad date `{x}` (want YYYY-MM-DD)", d.number)
+                        let l = src[at..]
+                            .find(&format!("\"{x}\""))
+                            .map(|o| src[..at + o].matches('\n').count() + 1)
+                            .unwrap_or(line);
+                        format!(
+                            "{file}:{l}: `{}`: bad date `{x}` (want YYYY-MM-DD)",
+                            d.number
+                        )
                     }),
                     None => Ok(None),
                 }
@@ -132,8 +141,16 @@ impl Registry {
             if reg.by_key.insert(key.clone(), reg.entries.len()).is_some() {
                 return Err(format!("{file}:{line}: `{}` is registered twice", d.number));
             }
-            if let Some(n) = &d.name {
-                reg.by_name.entry(law_name_key(n)).or_default().push(reg.entries.len());
+            // A consolidated text (VBHN) is not the law a name cites.
+            if let Some(n) = d
+                .name
+                .as_ref()
+                .filter(|_| !e.doc_type.starts_with("Văn bản hợp nhất"))
+            {
+                reg.by_name
+                    .entry(law_name_key(n))
+                    .or_default()
+                    .push(reg.entries.len());
             }
             reg.entries.push(e);
         }
@@ -150,13 +167,20 @@ impl Registry {
 
     /// A law cited by name: the registered law of that name passed on `date` (or in `year`);
     /// with neither, None (ambiguous).
-    pub fn law_by_name(&self, name_key: &str, date: Option<Date>, year: Option<i32>) -> Option<&RegEntry> {
+    pub fn law_by_name(
+        &self,
+        name_key: &str,
+        date: Option<Date>,
+        year: Option<i32>,
+    ) -> Option<&RegEntry> {
         let cands = self.by_name.get(name_key)?;
-        let pick = |f: &dyn Fn(&RegEntry) -> bool| cands.iter().map(|&i| &self.entries[i]).find(|e| f(e));
+        let pick =
+            |f: &dyn Fn(&RegEntry) -> bool| cands.iter().map(|&i| &self.entries[i]).find(|e| f(e));
         if let Some(d) = date
-            && let Some(e) = pick(&|e| e.date == Some(d)) {
-                return Some(e);
-            }
+            && let Some(e) = pick(&|e| e.date == Some(d))
+        {
+            return Some(e);
+        }
         let y = year.or(date.map(|d| d.year() as i32))?;
         pick(&|e| e.date.is_some_and(|x| x.year() as i32 == y))
     }

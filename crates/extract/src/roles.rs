@@ -1,6 +1,9 @@
 //! Roles and assignments, delegation acts and reporting duties of one clause.
 
-use crate::facts::{AgencyMention, Assignment, Context, Deadline, Delegation, DelegationAct, DelegationMode, ReportDuty, Role};
+use crate::facts::{
+    AgencyMention, Assignment, Context, Deadline, Delegation, DelegationAct, DelegationMode,
+    ReportDuty, Role,
+};
 use crate::norm::{NormText, slice, task_key};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -67,30 +70,59 @@ const CUES: &[(&str, Role)] = &[
 ];
 
 /// Adverbs that may precede the role word.
-const ADVERBS: &[&str] = &["thuong xuyen ", "tiep tuc ", "kip thoi ", "chu dong ", "khan truong ", "co trach nhiem ", "la co quan ", "dinh ky "];
+const ADVERBS: &[&str] = &[
+    "thuong xuyen ",
+    "tiep tuc ",
+    "kip thoi ",
+    "chu dong ",
+    "khan truong ",
+    "co trach nhiem ",
+    "la co quan ",
+    "dinh ky ",
+];
 
 static CRITERION_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(duoi \d|tren \d|tu \d[^;.]*? tro len|cap (i|ii|iii|iv|dac biet)(?-u:\b)|nhom [abc](?-u:\b)|do cap xa quan ly|tren dia ban (01|mot) xa|tru truong hop|doi voi |theo chuc nang,nhiem vu|trong pham vi|thuoc tham quyen|theo tham quyen|theo phan cap)").expect("criterion regex")
 });
-static PURPOSE_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r" (de|nham|bao dam|dam bao|kip thoi phat hien|trong do|phu hop voi|theo quy dinh)(?-u:\b)").expect("purpose regex"));
+static PURPOSE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r" (de|nham|bao dam|dam bao|kip thoi phat hien|trong do|phu hop voi|theo quy dinh)(?-u:\b)",
+    )
+    .expect("purpose regex")
+});
 static NO_TASK_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:\(|(?:ke hoach|quyet dinh|nghi quyet|chi thi|de an|chuong trinh|quy che|quy dinh|van ban|thong tu|nghi dinh|luat) nay(?-u:\b)|tren day(?-u:\b)|noi nhan(?-u:\b))").expect("no-task regex")
 });
 static ISSUES_DOC_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^ban hanh (ke hoach|quyet dinh|nghi quyet|chi thi|de an|chuong trinh|luat|bo luat|phap lenh|nghi dinh|thong tu)(?-u:\b)").expect("issues regex")
 });
-static DESCRIPTOR_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(noi |co tru so|truong hop|ma |duoc giao|duoc phan cong|quan ly truc tiep|cung cap)").expect("descriptor regex"));
-static DUTY_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(co trach nhiem|co nhiem vu|chiu trach nhiem|chu tri|phoi hop|tham muu)(?-u:\b)").expect("duty regex")
+static DESCRIPTOR_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(noi |co tru so|truong hop|ma |duoc giao|duoc phan cong|quan ly truc tiep|cung cap)",
+    )
+    .expect("descriptor regex")
 });
-static MODE_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(phan quyen|phan cap|uy quyen)(?-u:\b)").expect("mode regex"));
-static NEG_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(khong duoc|nghiem cam|khong|cam)( tiep tuc)? $").expect("neg regex"));
-static PROPOSE_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)(de xuat|nghien cuu|tham muu|du thao|de nghi|kien nghi|xay dung phuong an)(?-u:\b)").expect("propose regex"));
-static RECEIVED_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)duoc [^;.]*?(uy quyen|phan cap) tai (quyet dinh|van ban|nghi quyet|ke hoach)").expect("received regex"));
+static DUTY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)(co trach nhiem|co nhiem vu|chiu trach nhiem|chu tri|phoi hop|tham muu)(?-u:\b)",
+    )
+    .expect("duty regex")
+});
+static MODE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(phan quyen|phan cap|uy quyen)(?-u:\b)").expect("mode regex")
+});
+static NEG_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(khong duoc|nghiem cam|khong|cam)( tiep tuc)? $").expect("neg regex")
+});
+static PROPOSE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(de xuat|nghien cuu|tham muu|du thao|de nghi|kien nghi|xay dung phuong an)(?-u:\b)").expect("propose regex")
+});
+static RECEIVED_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)duoc [^;.]*?(uy quyen|phan cap) tai (quyet dinh|van ban|nghi quyet|ke hoach)",
+    )
+    .expect("received regex")
+});
 static TERM_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)(thoi han(?: uy quyen| phan cap)?(?: la| ke tu| den|:)[^;.]*|den het ngay [^;.]*|den ngay \d[^;.]*|ke tu ngay [^;.]*? den [^;.]*|trong (?:khoang )?thoi gian \d[^;.]*|trong (?:khoang )?thoi gian (?:tu|ke tu)[^;.]*)").expect("term regex")
 });
@@ -109,7 +141,10 @@ fn segments(s: &str) -> Vec<(usize, usize, bool)> {
                 out.push((start, i, false));
                 start = i + 1;
             }
-            b'.' if depth == 0 && (i + 1 == b.len() || b[i + 1] == b' ') && !(i > 0 && b[i - 1].is_ascii_digit()) => {
+            b'.' if depth == 0
+                && (i + 1 == b.len() || b[i + 1] == b' ')
+                && !(i > 0 && b[i - 1].is_ascii_digit()) =>
+            {
                 out.push((start, i, true));
                 start = i + 1;
             }
@@ -132,7 +167,10 @@ fn segments(s: &str) -> Vec<(usize, usize, bool)> {
 }
 
 fn non_op_at(non_op: &[(usize, usize, Context)], p: usize) -> Option<Context> {
-    non_op.iter().find(|&&(a, b, _)| a <= p && p < b).map(|x| x.2)
+    non_op
+        .iter()
+        .find(|&&(a, b, _)| a <= p && p < b)
+        .map(|x| x.2)
 }
 
 /// Skip separators between listed agencies: spaces, `,`, `;`, "và", "các".
@@ -140,7 +178,11 @@ fn skip_seps(s: &str, mut p: usize, end: usize) -> usize {
     loop {
         let r = &s[p..end];
         let t = r.trim_start_matches([' ', ',', ';', '-']);
-        let t = t.strip_prefix("va ").or_else(|| t.strip_prefix("cac ")).or_else(|| t.strip_prefix("cung ")).unwrap_or(t);
+        let t = t
+            .strip_prefix("va ")
+            .or_else(|| t.strip_prefix("cac "))
+            .or_else(|| t.strip_prefix("cung "))
+            .unwrap_or(t);
         let np = end - t.len();
         if np == p {
             return p;
@@ -150,11 +192,20 @@ fn skip_seps(s: &str, mut p: usize, end: usize) -> usize {
 }
 
 /// Consecutive mentions starting at `p`; returns them and the position after the list.
-fn mention_list<'a, 'b>(s: &str, ms: &'b [NMention<'a>], p: usize, end: usize) -> (Vec<&'b NMention<'a>>, usize) {
+fn mention_list<'a, 'b>(
+    s: &str,
+    ms: &'b [NMention<'a>],
+    p: usize,
+    end: usize,
+) -> (Vec<&'b NMention<'a>>, usize) {
     let mut out = Vec::new();
     let mut q = skip_seps(s, p, end);
     let mut last = p;
-    while let Some(m) = ms.iter().find(|m| m.b <= end && m.b > q && (m.a == q || m.a < q && q - m.a <= 5 && s[m.a..q].trim_end() == "cac")) {
+    while let Some(m) = ms.iter().find(|m| {
+        m.b <= end
+            && m.b > q
+            && (m.a == q || m.a < q && q - m.a <= 5 && s[m.a..q].trim_end() == "cac")
+    }) {
         out.push(m);
         last = m.b;
         q = skip_seps(s, m.b, end);
@@ -181,7 +232,11 @@ fn strip_adverbs(s: &str, mut p: usize, end: usize) -> usize {
 }
 
 fn cue_at(s: &str) -> Option<(&'static str, Role)> {
-    CUES.iter().find(|(c, _)| s.starts_with(c) && !s[c.len()..].starts_with(|ch: char| ch.is_ascii_alphanumeric())).map(|&(c, r)| (c, r))
+    CUES.iter()
+        .find(|(c, _)| {
+            s.starts_with(c) && !s[c.len()..].starts_with(|ch: char| ch.is_ascii_alphanumeric())
+        })
+        .map(|&(c, r)| (c, r))
 }
 
 /// Task text and key for `a..b` minus agency mentions and deadlines, cut at purpose clauses.
@@ -191,7 +246,12 @@ fn task_of(inp: &ClauseInput, a: usize, b: usize) -> (String, String, usize) {
     for m in PURPOSE_RE.find_iter(&s[a..b]) {
         // "đề xuất", "đề nghị", "đề án" fold like the purpose word "để".
         let after = &s[a + m.end()..b];
-        if m.as_str() == " de" && (after.starts_with(" xuat") || after.starts_with(" nghi") || after.starts_with(" an ") || after.starts_with(" ra ")) {
+        if m.as_str() == " de"
+            && (after.starts_with(" xuat")
+                || after.starts_with(" nghi")
+                || after.starts_with(" an ")
+                || after.starts_with(" ra "))
+        {
             continue;
         }
         // keep at least a few words
@@ -207,10 +267,29 @@ fn task_of(inp: &ClauseInput, a: usize, b: usize) -> (String, String, usize) {
         .mentions
         .iter()
         .filter(|m| m.a >= a && m.b <= end)
-        .map(|m| (if s[..m.a].ends_with("(qua ") && m.a >= a + 5 { m.a - 5 } else { m.a }, m.b))
+        .map(|m| {
+            (
+                if s[..m.a].ends_with("(qua ") && m.a >= a + 5 {
+                    m.a - 5
+                } else {
+                    m.a
+                },
+                m.b,
+            )
+        })
         .collect();
-    cuts.extend(inp.deadlines.iter().filter(|d| d.0 >= a && d.1 <= end).map(|d| (d.0, d.1)));
-    cuts.extend(inp.non_op.iter().filter(|d| d.0 < end && d.1 > a).map(|d| (d.0.max(a), d.1.min(end))));
+    cuts.extend(
+        inp.deadlines
+            .iter()
+            .filter(|d| d.0 >= a && d.1 <= end)
+            .map(|d| (d.0, d.1)),
+    );
+    cuts.extend(
+        inp.non_op
+            .iter()
+            .filter(|d| d.0 < end && d.1 > a)
+            .map(|d| (d.0.max(a), d.1.min(end))),
+    );
     cuts.sort();
     for (x, y) in cuts {
         if x > p {
@@ -226,7 +305,15 @@ fn task_of(inp: &ClauseInput, a: usize, b: usize) -> (String, String, usize) {
     (text, task_key(&folded), end)
 }
 
-fn assignment(m: &AgencyMention, role: Role, task: &(String, String, usize), implied: bool, crit: bool, ctx: Context, range: crate::facts::TextRange) -> Assignment {
+fn assignment(
+    m: &AgencyMention,
+    role: Role,
+    task: &(String, String, usize),
+    implied: bool,
+    crit: bool,
+    ctx: Context,
+    range: crate::facts::TextRange,
+) -> Assignment {
     Assignment {
         agency: m.id.clone(),
         agency_name: m.name.clone(),
@@ -237,7 +324,11 @@ fn assignment(m: &AgencyMention, role: Role, task: &(String, String, usize), imp
         task_text: task.0.clone(),
         implied_subject: implied,
         has_criterion: crit,
-        context: if ctx == Context::Operative && m.context == Context::Historic { Context::Historic } else { ctx },
+        context: if ctx == Context::Operative && m.context == Context::Historic {
+            Context::Historic
+        } else {
+            ctx
+        },
         range,
     }
 }
@@ -255,25 +346,47 @@ pub(crate) fn analyze_clause(inp: &ClauseInput) -> ClauseOut {
         if prev_sentence_end {
             chain = None;
         }
-        let continues_list = std::mem::replace(&mut prev_tail_mention, inp.mentions.iter().any(|m| m.b == sb || m.b + 1 == sb));
+        let continues_list = std::mem::replace(
+            &mut prev_tail_mention,
+            inp.mentions.iter().any(|m| m.b == sb || m.b + 1 == sb),
+        );
         prev_sentence_end = sentence_end;
         // "Căn cứ Kế hoạch này, xây dựng …": the operative part starts after the căn cứ phrase.
         let mut sa = sa0;
-        if let Some(&(_, e, _)) = inp.non_op.iter().find(|&&(a, e, c)| c == Context::CanCu && a <= sa && e < sb) {
+        if let Some(&(_, e, _)) = inp
+            .non_op
+            .iter()
+            .find(|&&(a, e, c)| c == Context::CanCu && a <= sa && e < sb)
+        {
             sa = (e + 1).min(sb);
             while sa < sb && matches!(s.as_bytes()[sa], b' ' | b',') {
                 sa += 1;
             }
         }
         // Schedule fields are not tasks.
-        if ["thoi gian thuc hien", "thoi han thuc hien", "thoi han hoan thanh", "tien do", "kinh phi thuc hien"].iter().any(|f| s[sa..sb].starts_with(f)) {
+        if [
+            "thoi gian thuc hien",
+            "thoi han thuc hien",
+            "thoi han hoan thanh",
+            "tien do",
+            "kinh phi thuc hien",
+        ]
+        .iter()
+        .any(|f| s[sa..sb].starts_with(f))
+        {
             continue;
         }
         let ctx = non_op_at(inp.non_op, sa).unwrap_or(Context::Operative);
         let mut p = sa;
         let mut de_nghi = false;
         let mut giao = false;
-        for (w, flag) in [("de nghi ", 0), ("kinh de nghi ", 0), ("giao ", 1), ("dong thoi,", 2), ("dong thoi ", 2)] {
+        for (w, flag) in [
+            ("de nghi ", 0),
+            ("kinh de nghi ", 0),
+            ("giao ", 1),
+            ("dong thoi,", 2),
+            ("dong thoi ", 2),
+        ] {
             if s[p..sb].starts_with(w) {
                 p += w.len();
                 match flag {
@@ -284,7 +397,11 @@ pub(crate) fn analyze_clause(inp: &ClauseInput) -> ClauseOut {
             }
         }
         // A list broken by ";" ("giữa UBND tỉnh, …; UBND các xã, phường đảm bảo …") is not a subject.
-        let (list, after) = if continues_list && !de_nghi && !giao && pending.is_empty() { (Vec::new(), p) } else { mention_list(s, &inp.mentions, p, sb) };
+        let (list, after) = if continues_list && !de_nghi && !giao && pending.is_empty() {
+            (Vec::new(), p)
+        } else {
+            mention_list(s, &inp.mentions, p, sb)
+        };
         let mut subjects: Vec<AgencyMention> = list.iter().map(|m| m.m.clone()).collect();
         let mut q = after;
         // "UBND tỉnh giao Sở Tư pháp chủ trì …": the one given the task is the subject.
@@ -370,10 +487,24 @@ pub(crate) fn analyze_clause(inp: &ClauseInput) -> ClauseOut {
                     }
                 }
                 // Action cues (thẩm định, kiểm tra, thực hiện …) are part of the task itself.
-                if matches!(r, Role::ThamDinh | Role::KiemTra | Role::QuyetDinh | Role::ThucHien | Role::TheoDoi | Role::BaoCao) {
+                if matches!(
+                    r,
+                    Role::ThamDinh
+                        | Role::KiemTra
+                        | Role::QuyetDinh
+                        | Role::ThucHien
+                        | Role::TheoDoi
+                        | Role::BaoCao
+                ) {
                     task_start = rest_start;
                 }
-                if let (Some(ir), true) = (inherited_role, !matches!(r, Role::ChuTri | Role::PhoiHop | Role::ThamMuu | Role::ChiuTrachNhiem)) {
+                if let (Some(ir), true) = (
+                    inherited_role,
+                    !matches!(
+                        r,
+                        Role::ChuTri | Role::PhoiHop | Role::ThamMuu | Role::ChiuTrachNhiem
+                    ),
+                ) {
                     // "…chủ trì, phối hợp … thanh tra …; thanh tra, kiểm tra …": the lead carries over.
                     if ir == Role::ChuTri {
                         role = ir;
@@ -381,7 +512,9 @@ pub(crate) fn analyze_clause(inp: &ClauseInput) -> ClauseOut {
                 }
             }
             None => {
-                role = inherited_role.filter(|r| *r == Role::ChuTri).unwrap_or(Role::ThucHien);
+                role = inherited_role
+                    .filter(|r| *r == Role::ChuTri)
+                    .unwrap_or(Role::ThucHien);
             }
         }
         if de_nghi {
@@ -399,12 +532,24 @@ pub(crate) fn analyze_clause(inp: &ClauseInput) -> ClauseOut {
         }
         for m in &subjects {
             let a = assignment(m, role, &task, implied && !explicit, crit, ctx, seg_range);
-            if !out.assignments.iter().any(|x| x.agency == a.agency && x.role == a.role && x.task_key == a.task_key) {
+            if !out
+                .assignments
+                .iter()
+                .any(|x| x.agency == a.agency && x.role == a.role && x.task_key == a.task_key)
+            {
                 out.assignments.push(a);
             }
         }
         for m in &partners {
-            out.assignments.push(assignment(m, Role::PhoiHop, &task, false, crit, ctx, seg_range));
+            out.assignments.push(assignment(
+                m,
+                Role::PhoiHop,
+                &task,
+                false,
+                crit,
+                ctx,
+                seg_range,
+            ));
         }
         chain = Some((subjects.clone(), implied && !explicit, role, de_nghi));
         reports_and_delegations(inp, sa, sb, &subjects, ctx, &mut out);
@@ -412,28 +557,57 @@ pub(crate) fn analyze_clause(inp: &ClauseInput) -> ClauseOut {
     out
 }
 
-fn reports_and_delegations(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[AgencyMention], ctx: Context, out: &mut ClauseOut) {
+fn reports_and_delegations(
+    inp: &ClauseInput,
+    sa: usize,
+    sb: usize,
+    subjects: &[AgencyMention],
+    ctx: Context,
+    out: &mut ClauseOut,
+) {
     reports(inp, sa, sb, subjects, ctx, out);
     delegations(inp, sa, sb, subjects, ctx, out);
 }
 
-static REPORT_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)(bao cao|gui bao cao|gui ket qua|gui ve|gui)(?-u:\b) ?(?:ve )?").expect("report regex"));
+static REPORT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(bao cao|gui bao cao|gui ket qua|gui ve|gui)(?-u:\b) ?(?:ve )?")
+        .expect("report regex")
+});
 
-fn reports(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[AgencyMention], ctx: Context, out: &mut ClauseOut) {
+fn reports(
+    inp: &ClauseInput,
+    sa: usize,
+    sb: usize,
+    subjects: &[AgencyMention],
+    ctx: Context,
+    out: &mut ClauseOut,
+) {
     let s = inp.n.s.as_str();
     for m in REPORT_RE.find_iter(&s[sa..sb]) {
         let at = sa + m.end();
         // Recipient: right after the cue, or later after "về"/"gửi"/"báo cáo" ("gửi báo cáo kết quả … về Sở Nội vụ").
         let rec = inp.mentions.iter().find(|x| x.a == at).or_else(|| {
-            inp.mentions.iter().find(|x| x.a > at && x.a < sb && (s[..x.a].ends_with(" ve ") || s[..x.a].ends_with(" gui ") || s[..x.a].ends_with("bao cao ")))
+            inp.mentions.iter().find(|x| {
+                x.a > at
+                    && x.a < sb
+                    && (s[..x.a].ends_with(" ve ")
+                        || s[..x.a].ends_with(" gui ")
+                        || s[..x.a].ends_with("bao cao "))
+            })
         });
         let Some(rec) = rec else { continue };
-        let what = if rec.a > at { task_key(&s[at..rec.a]) } else { String::new() };
+        let what = if rec.a > at {
+            task_key(&s[at..rec.a])
+        } else {
+            String::new()
+        };
         let mut p = rec.b;
         let mut via = None;
         let tail = &s[p..sb];
-        if let Some(t) = tail.strip_prefix(" (qua ").or_else(|| tail.strip_prefix("(qua ")) {
+        if let Some(t) = tail
+            .strip_prefix(" (qua ")
+            .or_else(|| tail.strip_prefix("(qua "))
+        {
             let vpos = sb - t.len();
             if let Some(v) = inp.mentions.iter().find(|x| x.a == vpos) {
                 via = Some(v.m.id.clone());
@@ -443,22 +617,34 @@ fn reports(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[AgencyMention], 
         // Senders: the clause subject, or the agencies right before the cue ("các cơ quan … kịp thời báo cáo").
         let mut senders: Vec<String> = {
             let cue = sa + m.start();
-            let mut back: Vec<&NMention> = inp.mentions.iter().filter(|x| x.b <= cue && cue - x.b <= 24 && x.a >= sa).collect();
+            let mut back: Vec<&NMention> = inp
+                .mentions
+                .iter()
+                .filter(|x| x.b <= cue && cue - x.b <= 24 && x.a >= sa)
+                .collect();
             back.retain(|x| {
                 let between = s[x.b..cue].trim();
-                between.is_empty() || ADVERBS.iter().any(|a| between == a.trim()) || between.starts_with(',')
+                between.is_empty()
+                    || ADVERBS.iter().any(|a| between == a.trim())
+                    || between.starts_with(',')
             });
             back.iter().map(|x| x.m.id.clone()).collect()
         };
         if senders.is_empty() {
             senders = subjects.iter().map(|x| x.id.clone()).collect();
         }
-        let deadline = inp.deadlines.iter().find(|d| d.0 >= sa && d.0 < sb).map(|d| d.2.clone());
+        let deadline = inp
+            .deadlines
+            .iter()
+            .find(|d| d.0 >= sa && d.0 < sb)
+            .map(|d| d.2.clone());
         let seg = &s[sa..sb];
         let period = if let Some(d) = &deadline {
-            d.value.rsplit_once('/').map(|x| x.1.to_string()).filter(|x| !x.contains(|c: char| c.is_ascii_digit())).or_else(|| {
-                d.value.strip_prefix("freq:").map(|x| x.to_string())
-            })
+            d.value
+                .rsplit_once('/')
+                .map(|x| x.1.to_string())
+                .filter(|x| !x.contains(|c: char| c.is_ascii_digit()))
+                .or_else(|| d.value.strip_prefix("freq:").map(|x| x.to_string()))
         } else {
             None
         }
@@ -477,7 +663,12 @@ fn reports(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[AgencyMention], 
         })
         .unwrap_or_default();
         // What is reported: the words after recipient/via, up to the deadline or a purpose clause.
-        let dl_start = inp.deadlines.iter().find(|d| d.0 >= p && d.0 < sb).map(|d| d.0).unwrap_or(sb);
+        let dl_start = inp
+            .deadlines
+            .iter()
+            .find(|d| d.0 >= p && d.0 < sb)
+            .map(|d| d.0)
+            .unwrap_or(sb);
         let (_, mut key, _) = task_of(inp, p.min(dl_start), dl_start);
         if !what.is_empty() {
             key = what;
@@ -498,7 +689,14 @@ fn reports(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[AgencyMention], 
     }
 }
 
-fn delegations(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[AgencyMention], ctx: Context, out: &mut ClauseOut) {
+fn delegations(
+    inp: &ClauseInput,
+    sa: usize,
+    sb: usize,
+    subjects: &[AgencyMention],
+    ctx: Context,
+    out: &mut ClauseOut,
+) {
     let s = inp.n.s.as_str();
     let seg = &s[sa..sb];
     // Group "phân cấp, phân quyền, ủy quyền" listed together.
@@ -522,10 +720,14 @@ fn delegations(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[AgencyMentio
         }
         groups.push((a, b, vec![mode]));
     }
-    let received = RECEIVED_RE.find(seg).map(|m| (sa + m.start(), sa + m.end()));
+    let received = RECEIVED_RE
+        .find(seg)
+        .map(|m| (sa + m.start(), sa + m.end()));
     // The term may sit in a later clause of the same sentence ("…; thời hạn ủy quyền đến hết ngày …").
     let sent_end = s[sa..].find(". ").map(|p| sa + p).unwrap_or(s.len());
-    let term = TERM_RE.find(&s[sa..sent_end]).map(|m| rasoat_text::collapse_spaces(slice(inp.text, inp.n.range(sa + m.start(), sa + m.end()))));
+    let term = TERM_RE.find(&s[sa..sent_end]).map(|m| {
+        rasoat_text::collapse_spaces(slice(inp.text, inp.n.range(sa + m.start(), sa + m.end())))
+    });
     for (a, b, modes) in groups {
         let gctx = non_op_at(inp.non_op, a).unwrap_or(ctx);
         let before_all = &s[sa..a];
@@ -536,26 +738,48 @@ fn delegations(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[AgencyMentio
         let after = &s[b..sb];
         // Inside a received-delegation phrase ("đã được … ủy quyền tại Quyết định số …"): a mention.
         let in_received = received.is_some_and(|(x, y)| x <= a && b <= y);
-        let again = after.starts_with(" lai") || after.starts_with(" tiep") || before_all.ends_with("tiep tuc ");
+        let again = after.starts_with(" lai")
+            || after.starts_with(" tiep")
+            || before_all.ends_with("tiep tuc ");
         let negated = NEG_RE.is_match(before_all) || before_all.ends_with("khong duoc tiep tuc ");
         // Grantee: "… cho <AG>".
         let mut grantee = None;
         let mut grantee_head = None;
         let mut grantee_text = None;
         let mut scope_start = b;
-        let after_cho = after.strip_prefix(" lai").unwrap_or(after).strip_prefix(" tiep").unwrap_or(after);
+        let after_cho = after
+            .strip_prefix(" lai")
+            .unwrap_or(after)
+            .strip_prefix(" tiep")
+            .unwrap_or(after);
         let after_cho = after_cho.strip_prefix(" cho ");
         if let Some(t) = after_cho {
             let pos = sb - t.len();
             // Allow an office title before the body ("cho Giám đốc Sở …").
-            if let Some(m) = inp.mentions.iter().find(|x| x.a >= pos && x.a <= pos + 24 && (x.a == pos || x.m.head.is_some())) {
+            if let Some(m) = inp
+                .mentions
+                .iter()
+                .find(|x| x.a >= pos && x.a <= pos + 24 && (x.a == pos || x.m.head.is_some()))
+            {
                 grantee = Some(m.m.id.clone());
                 grantee_head = m.m.head.clone();
                 scope_start = m.b;
             } else {
-                let mut end = t.find([',', ';', '.']).map(|k| pos + k).unwrap_or(sb).min(pos + 80);
+                let mut end = t
+                    .find([',', ';', '.'])
+                    .map(|k| pos + k)
+                    .unwrap_or(sb)
+                    .min(pos + 80);
                 // The grantee's name ends where the delegated act begins.
-                for v in [" ky ", " thuc hien", " giai quyet", " quyet dinh", " cap giay", " phe duyet", " tiep nhan"] {
+                for v in [
+                    " ky ",
+                    " thuc hien",
+                    " giai quyet",
+                    " quyet dinh",
+                    " cap giay",
+                    " phe duyet",
+                    " tiep nhan",
+                ] {
                     if let Some(k) = s[pos..end].find(v) {
                         end = pos + k;
                     }
@@ -567,7 +791,10 @@ fn delegations(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[AgencyMentio
         // Passive: "<AG> được (<AG>) phân cấp".
         let mut passive_grantor = None;
         if grantee.is_none() && !in_received {
-            if let Some(pre) = before_all.strip_suffix("duoc ").or_else(|| before_all.strip_suffix("da duoc ")) {
+            if let Some(pre) = before_all
+                .strip_suffix("duoc ")
+                .or_else(|| before_all.strip_suffix("da duoc "))
+            {
                 let pe = sa + pre.trim_end().len();
                 if let Some(m) = inp.mentions.iter().find(|x| x.b == pe || x.b + 1 == pe) {
                     grantee = Some(m.m.id.clone());
@@ -596,8 +823,15 @@ fn delegations(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[AgencyMentio
             DelegationAct::Redelegation
         } else if PROPOSE_RE.is_match(&before) {
             DelegationAct::Proposal
-        } else if grantee.is_some() || grantee_text.is_some() || starts_clause && after_cho.is_some() {
-            if received.is_some() { DelegationAct::Redelegation } else { DelegationAct::Grant }
+        } else if grantee.is_some()
+            || grantee_text.is_some()
+            || starts_clause && after_cho.is_some()
+        {
+            if received.is_some() {
+                DelegationAct::Redelegation
+            } else {
+                DelegationAct::Grant
+            }
         } else {
             DelegationAct::Mention
         };
@@ -605,20 +839,35 @@ fn delegations(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[AgencyMentio
         let direct = inp.mentions.iter().find(|x| x.b + 1 == a || x.b == a);
         let (grantor, grantor_head) = if let Some(m) = passive_grantor {
             (Some(m.m.id.clone()), m.m.head.clone())
-        } else if let Some(m) = direct.filter(|m| grantee.as_deref() != Some(m.m.id.as_str()) || after_cho.is_some()) {
+        } else if let Some(m) =
+            direct.filter(|m| grantee.as_deref() != Some(m.m.id.as_str()) || after_cho.is_some())
+        {
             (Some(m.m.id.clone()), m.m.head.clone())
-        } else if matches!(act, DelegationAct::Grant | DelegationAct::Redelegation | DelegationAct::Prohibition) && !subjects.is_empty() {
+        } else if matches!(
+            act,
+            DelegationAct::Grant | DelegationAct::Redelegation | DelegationAct::Prohibition
+        ) && !subjects.is_empty()
+        {
             (Some(subjects[0].id.clone()), subjects[0].head.clone())
         } else {
             (inp.doc_issuer.map(str::to_string), None)
         };
-        let scope_end = TERM_RE.find(&s[scope_start.min(sb)..sb]).map(|m| scope_start + m.start()).unwrap_or(sb);
-        let (scope_text, scope_key, _) = if scope_start < scope_end && act != DelegationAct::Mention {
+        let scope_end = TERM_RE
+            .find(&s[scope_start.min(sb)..sb])
+            .map(|m| scope_start + m.start())
+            .unwrap_or(sb);
+        let (scope_text, scope_key, _) = if scope_start < scope_end && act != DelegationAct::Mention
+        {
             task_of(inp, scope_start, scope_end)
         } else {
             (String::new(), String::new(), 0)
         };
-        let (grantor, grantor_head) = if act == DelegationAct::Mention && passive_grantor.is_none() { (None, None) } else { (grantor, grantor_head) };
+        let (grantor, grantor_head) = if act == DelegationAct::Mention && passive_grantor.is_none()
+        {
+            (None, None)
+        } else {
+            (grantor, grantor_head)
+        };
         for mode in modes {
             out.delegations.push(Delegation {
                 mode,
@@ -626,8 +875,16 @@ fn delegations(inp: &ClauseInput, sa: usize, sb: usize, subjects: &[AgencyMentio
                 grantor: grantor.clone(),
                 grantee: grantee.clone(),
                 scope_key: scope_key.clone(),
-                scope: if scope_text.is_empty() { None } else { Some(scope_text.clone()) },
-                term: if act == DelegationAct::Mention { None } else { term.clone() },
+                scope: if scope_text.is_empty() {
+                    None
+                } else {
+                    Some(scope_text.clone())
+                },
+                term: if act == DelegationAct::Mention {
+                    None
+                } else {
+                    term.clone()
+                },
                 context: gctx,
                 range: inp.n.range(a, b),
                 grantee_text: grantee_text.clone(),

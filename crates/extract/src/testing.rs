@@ -3,7 +3,9 @@
 //! "n." khoản and "a)" điểm inside articles, "Phụ lục". An item line that is short and has no
 //! final punctuation becomes the heading ("1. Sở Tư pháp"). Text is NFC'd and reflowed.
 
-use rasoat_model::{DocMeta, Document, Format, Provision, ProvisionKind, Source, SourceMap, Span, MapPiece};
+use rasoat_model::{
+    DocMeta, Document, Format, MapPiece, Provision, ProvisionKind, Source, SourceMap, Span,
+};
 
 fn roman(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'))
@@ -36,7 +38,15 @@ pub fn document_from_text(path: &str, text: &str) -> Document {
             .iter()
             .map(|l| l.trim())
             .find(|l| !l.is_empty())
-            .is_none_or(|l| l.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) || l.starts_with(|c: char| c.is_lowercase()) && l.split_whitespace().next().is_some_and(|w| w.ends_with(')')));
+            .is_none_or(|l| {
+                l.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                    || l.starts_with(|c: char| c.is_lowercase())
+                        && l.split_whitespace()
+                            .next()
+                            .is_some_and(|w| w.ends_with(')'))
+            });
         let line_start = off;
         off += raw_line.len();
         let line = raw_line.trim_end_matches(['\n', '\r']);
@@ -56,13 +66,45 @@ pub fn document_from_text(path: &str, text: &str) -> Document {
                 (ProvisionKind::PhuLuc, "1".into(), trimmed, 0)
             } else if first.ends_with('.') && roman(first.trim_end_matches('.')) {
                 in_dieu = false;
-                (ProvisionKind::Section, first.trim_end_matches('.').into(), trimmed[first.len()..].trim_start(), 0)
-            } else if first.ends_with('.') && first.trim_end_matches('.').chars().all(|c| c.is_ascii_digit()) && first.len() > 1 {
-                let k = if in_dieu { ProvisionKind::Khoan } else { ProvisionKind::Item };
-                (k, first.trim_end_matches('.').into(), trimmed[first.len()..].trim_start(), 1)
-            } else if first.ends_with(')') && first.chars().count() <= 3 && first.chars().next().is_some_and(|c| c.is_lowercase()) {
-                let k = if in_dieu { ProvisionKind::Diem } else { ProvisionKind::SubItem };
-                (k, first.trim_end_matches(')').into(), trimmed[first.len()..].trim_start(), 2)
+                (
+                    ProvisionKind::Section,
+                    first.trim_end_matches('.').into(),
+                    trimmed[first.len()..].trim_start(),
+                    0,
+                )
+            } else if first.ends_with('.')
+                && first
+                    .trim_end_matches('.')
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+                && first.len() > 1
+            {
+                let k = if in_dieu {
+                    ProvisionKind::Khoan
+                } else {
+                    ProvisionKind::Item
+                };
+                (
+                    k,
+                    first.trim_end_matches('.').into(),
+                    trimmed[first.len()..].trim_start(),
+                    1,
+                )
+            } else if first.ends_with(')')
+                && first.chars().count() <= 3
+                && first.chars().next().is_some_and(|c| c.is_lowercase())
+            {
+                let k = if in_dieu {
+                    ProvisionKind::Diem
+                } else {
+                    ProvisionKind::SubItem
+                };
+                (
+                    k,
+                    first.trim_end_matches(')').into(),
+                    trimmed[first.len()..].trim_start(),
+                    2,
+                )
             } else {
                 // continuation: append to the open provision (or a preamble)
                 let src = (line_start + lead) as u32;
@@ -71,13 +113,21 @@ pub fn document_from_text(path: &str, text: &str) -> Document {
                         if !n.p.text.is_empty() {
                             n.p.text.push(' ');
                         }
-                        n.p.map.pieces.push(MapPiece { text: n.p.text.len() as u32, src, src_len: trimmed.len() as u32 });
+                        n.p.map.pieces.push(MapPiece {
+                            text: n.p.text.len() as u32,
+                            src,
+                            src_len: trimmed.len() as u32,
+                        });
                         n.p.text.push_str(trimmed);
                         n.p.span.end = off;
                     }
                     None => {
                         let mut p = provision("preamble", ProvisionKind::Preamble, "", line_start);
-                        p.map.pieces.push(MapPiece { text: 0, src, src_len: trimmed.len() as u32 });
+                        p.map.pieces.push(MapPiece {
+                            text: 0,
+                            src,
+                            src_len: trimmed.len() as u32,
+                        });
                         p.text.push_str(trimmed);
                         p.span.end = off;
                         stack.push(Node { p, depth: 0 });
@@ -93,15 +143,25 @@ pub fn document_from_text(path: &str, text: &str) -> Document {
         };
         let mut p = provision(&id, kind, &number, line_start);
         let rest_src = line_start + (line.len() - rest.len());
-        let heading_like = matches!(kind, ProvisionKind::Item | ProvisionKind::Section | ProvisionKind::Dieu | ProvisionKind::PhuLuc)
-            && rest.chars().count() < 90
+        let heading_like = matches!(
+            kind,
+            ProvisionKind::Item
+                | ProvisionKind::Section
+                | ProvisionKind::Dieu
+                | ProvisionKind::PhuLuc
+        ) && rest.chars().count() < 90
             && !rest.ends_with(['.', ';', ':', ','])
             && next_starts_upper
-            && kind != ProvisionKind::PhuLuc || kind == ProvisionKind::Dieu;
+            && kind != ProvisionKind::PhuLuc
+            || kind == ProvisionKind::Dieu;
         if heading_like {
             p.heading = Some(rest.to_string());
         } else {
-            p.map.pieces.push(MapPiece { text: 0, src: rest_src as u32, src_len: rest.len() as u32 });
+            p.map.pieces.push(MapPiece {
+                text: 0,
+                src: rest_src as u32,
+                src_len: rest.len() as u32,
+            });
             p.text.push_str(rest);
         }
         p.span.end = off;
@@ -110,7 +170,12 @@ pub fn document_from_text(path: &str, text: &str) -> Document {
     close(&mut stack, &mut roots, 0);
     // Reflow: collapse the spaces inside each text (map pieces stay per line).
     Document {
-        source: Source { path: path.to_string(), format: Format::Text, bytes: text.len() as u64, digest: String::new() },
+        source: Source {
+            path: path.to_string(),
+            format: Format::Text,
+            bytes: text.len() as u64,
+            digest: String::new(),
+        },
         meta: DocMeta::default(),
         provisions: roots,
         blocks: Vec::new(),
@@ -136,7 +201,10 @@ fn provision(id: &str, kind: ProvisionKind, number: &str, start: usize) -> Provi
         number: number.to_string(),
         heading: None,
         text: String::new(),
-        span: Span { start, ..Default::default() },
+        span: Span {
+            start,
+            ..Default::default()
+        },
         map: SourceMap::default(),
         law_id: None,
         article_id: None,
@@ -149,10 +217,19 @@ fn provision(id: &str, kind: ProvisionKind, number: &str, start: usize) -> Provi
 pub fn single_provision_doc(text: &str) -> Document {
     let mut p = provision("1", ProvisionKind::Item, "1", 0);
     p.text = text.to_string();
-    p.map.pieces.push(MapPiece { text: 0, src: 0, src_len: text.len() as u32 });
+    p.map.pieces.push(MapPiece {
+        text: 0,
+        src: 0,
+        src_len: text.len() as u32,
+    });
     p.span.end = text.len();
     Document {
-        source: Source { path: "inline".into(), format: Format::Text, bytes: text.len() as u64, digest: String::new() },
+        source: Source {
+            path: "inline".into(),
+            format: Format::Text,
+            bytes: text.len() as u64,
+            digest: String::new(),
+        },
         meta: DocMeta::default(),
         provisions: vec![p],
         blocks: Vec::new(),

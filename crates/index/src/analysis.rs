@@ -5,7 +5,9 @@
 use rasoat_text::{fold_char_into, normalize_tone};
 use std::sync::OnceLock;
 use tantivy::Index;
-use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
+use tantivy::tokenizer::{
+    RemoveLongFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
 /// Bump when any analyzer's output changes: an index built with another value is stale.
@@ -21,8 +23,14 @@ pub fn register(index: &Index) {
     let m = index.tokenizers();
     m.register(FOLD, fold_analyzer());
     m.register(EXACT, exact_analyzer());
-    m.register(BIGRAM, TextAnalyzer::builder(BigramTokenizer::default()).build());
-    m.register(BIGRAM_EXACT, TextAnalyzer::builder(BigramTokenizer::exact()).build());
+    m.register(
+        BIGRAM,
+        TextAnalyzer::builder(BigramTokenizer::default()).build(),
+    );
+    m.register(
+        BIGRAM_EXACT,
+        TextAnalyzer::builder(BigramTokenizer::exact()).build(),
+    );
 }
 
 pub fn fold_analyzer() -> TextAnalyzer {
@@ -97,7 +105,8 @@ pub fn exact_token(s: &str, out: &mut String) {
 
 #[inline]
 fn is_word_char(c: char) -> bool {
-    is_alnum(c) || (!c.is_ascii() && ((0x300..=0x36F).contains(&(c as u32)) || is_combining_mark(c)))
+    is_alnum(c)
+        || (!c.is_ascii() && ((0x300..=0x36F).contains(&(c as u32)) || is_combining_mark(c)))
 }
 
 /// Like tantivy's SimpleTokenizer, but combining marks stay inside a word (NFD-safe).
@@ -117,7 +126,11 @@ impl Tokenizer for VnWordTokenizer {
     type TokenStream<'a> = VnWordTokenStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VnWordTokenStream<'a> {
         self.token.reset();
-        VnWordTokenStream { text, chars: text.char_indices(), token: &mut self.token }
+        VnWordTokenStream {
+            text,
+            chars: text.char_indices(),
+            token: &mut self.token,
+        }
     }
 }
 
@@ -127,7 +140,11 @@ impl TokenStream for VnWordTokenStream<'_> {
         self.token.position = self.token.position.wrapping_add(1);
         while let Some((from, c)) = self.chars.next() {
             if is_alnum(c) {
-                let to = self.chars.find(|(_, c)| !is_word_char(*c)).map(|(o, _)| o).unwrap_or(self.text.len());
+                let to = self
+                    .chars
+                    .find(|(_, c)| !is_word_char(*c))
+                    .map(|(o, _)| o)
+                    .unwrap_or(self.text.len());
                 self.token.offset_from = from;
                 self.token.offset_to = to;
                 self.token.text.push_str(&self.text[from..to]);
@@ -171,7 +188,11 @@ impl std::hash::Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf29ce484222325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf29ce484222325
+        } else {
+            self.0
+        };
         for b in bytes {
             h ^= *b as u64;
             h = h.wrapping_mul(0x100000001b3);
@@ -214,14 +235,22 @@ impl TokenCache {
 impl TokenFilter for VnNorm {
     type Tokenizer<T: Tokenizer> = VnNormWrapper<T>;
     fn transform<T: Tokenizer>(self, t: T) -> VnNormWrapper<T> {
-        VnNormWrapper { inner: t, cache: TokenCache::default(), fold: self.fold }
+        VnNormWrapper {
+            inner: t,
+            cache: TokenCache::default(),
+            fold: self.fold,
+        }
     }
 }
 
 impl<T: Tokenizer> Tokenizer for VnNormWrapper<T> {
     type TokenStream<'a> = VnNormStream<'a, T::TokenStream<'a>>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        VnNormStream { tail: self.inner.token_stream(text), cache: &mut self.cache, fold: self.fold }
+        VnNormStream {
+            tail: self.inner.token_stream(text),
+            cache: &mut self.cache,
+            fold: self.fold,
+        }
     }
 }
 
@@ -260,7 +289,10 @@ pub struct BigramTokenizer {
 
 impl BigramTokenizer {
     pub fn exact() -> Self {
-        BigramTokenizer { exact: true, ..Default::default() }
+        BigramTokenizer {
+            exact: true,
+            ..Default::default()
+        }
     }
 }
 
@@ -272,7 +304,12 @@ pub struct BigramStream<'a> {
 }
 
 fn breaks_pair(gap: &str) -> bool {
-    gap.chars().any(|c| matches!(c, '.' | ';' | ':' | ',' | '(' | ')' | '\n' | '"' | '“' | '”' | '?' | '!'))
+    gap.chars().any(|c| {
+        matches!(
+            c,
+            '.' | ';' | ':' | ',' | '(' | ')' | '\n' | '"' | '“' | '”' | '?' | '!'
+        )
+    })
 }
 
 impl Tokenizer for BigramTokenizer {
@@ -292,7 +329,12 @@ impl Tokenizer for BigramTokenizer {
             }
             self.words.push((w, t.offset_from, t.offset_to));
         }
-        BigramStream { words: &self.words, text, i: 0, token: &mut self.token }
+        BigramStream {
+            words: &self.words,
+            text,
+            i: 0,
+            token: &mut self.token,
+        }
     }
 }
 
@@ -365,7 +407,8 @@ fn number_re() -> &'static regex::Regex {
 /// trailing punctuation trimmed. `28/NQ-HĐND`, `28/NQ-HDND`, `28 / NQ - HĐND` → `28/nq-hdnd`.
 pub fn number_key(s: &str) -> String {
     let k = rasoat_extract::norm::normalize_number(s.trim());
-    k.trim_end_matches(|c: char| !c.is_alphanumeric()).to_string()
+    k.trim_end_matches(|c: char| !c.is_alphanumeric())
+        .to_string()
 }
 
 /// Every number-symbol written in `text`, as keys.
@@ -374,7 +417,11 @@ pub fn number_keys_in(text: &str) -> Vec<String> {
     if !text.contains('/') {
         return Vec::new();
     }
-    let mut v: Vec<String> = number_re().find_iter(text).map(|m| number_key(m.as_str())).filter(|k| k.contains('/')).collect();
+    let mut v: Vec<String> = number_re()
+        .find_iter(text)
+        .map(|m| number_key(m.as_str()))
+        .filter(|k| k.contains('/'))
+        .collect();
     v.sort();
     v.dedup();
     v
@@ -385,14 +432,26 @@ pub fn query_as_number(q: &str) -> Option<String> {
     let q = q.trim();
     let q = q.trim_start_matches(|c: char| !c.is_alphanumeric());
     let folded = rasoat_text::fold(q);
-    let rest_start = ["van ban so ", "so "].iter().find(|p| folded.starts_with(**p)).map(|p| p.len()).unwrap_or(0);
+    let rest_start = ["van ban so ", "so "]
+        .iter()
+        .find(|p| folded.starts_with(**p))
+        .map(|p| p.len())
+        .unwrap_or(0);
     // Map the folded offset back: "số " and "văn bản số " fold length-preserving in chars.
     let skip_chars = folded[..rest_start].chars().count();
     // Users type symbols in lower case (`28/nq-hdnd`); the pattern expects capitals.
-    let body: String = q.chars().skip(skip_chars).collect::<String>().to_uppercase();
+    let body: String = q
+        .chars()
+        .skip(skip_chars)
+        .collect::<String>()
+        .to_uppercase();
     let body = body.trim();
     let m = number_re().find(body)?;
-    if m.start() == 0 && body[m.end()..].trim().is_empty() { Some(number_key(m.as_str())) } else { None }
+    if m.start() == 0 && body[m.end()..].trim().is_empty() {
+        Some(number_key(m.as_str()))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -402,13 +461,19 @@ mod tests {
     #[test]
     fn fold_handles_nfc_nfd_and_d() {
         let nfd: String = "Phân cấp Đắk Lắk".nfd().collect();
-        assert_eq!(fold_tokens("Phân cấp Đắk Lắk"), ["phan", "cap", "dak", "lak"]);
+        assert_eq!(
+            fold_tokens("Phân cấp Đắk Lắk"),
+            ["phan", "cap", "dak", "lak"]
+        );
         assert_eq!(fold_tokens(&nfd), ["phan", "cap", "dak", "lak"]);
     }
 
     #[test]
     fn fold_table_agrees_with_rasoat_text() {
-        let all: String = (0xA0u32..0x2000).filter_map(char::from_u32).filter(|c| is_alnum(*c)).collect();
+        let all: String = (0xA0u32..0x2000)
+            .filter_map(char::from_u32)
+            .filter(|c| is_alnum(*c))
+            .collect();
         for c in all.chars() {
             let mut a = String::new();
             fold_token(&c.to_string(), &mut a);
@@ -441,7 +506,9 @@ mod tests {
             assert_eq!(number_key(s), "28/nq-hdnd", "{s}");
         }
         assert_eq!(number_key("043/2025/QĐ-UBND"), "43/2025/qd-ubnd");
-        let keys = number_keys_in("Căn cứ Luật số 72/2025/QH15 và Nghị quyết số 28/NQ-HĐND ngày 1/7/2025; Kết luận 192-KL/TW.");
+        let keys = number_keys_in(
+            "Căn cứ Luật số 72/2025/QH15 và Nghị quyết số 28/NQ-HĐND ngày 1/7/2025; Kết luận 192-KL/TW.",
+        );
         assert_eq!(keys, ["192-kl/tw", "28/nq-hdnd", "72/2025/qh15"]);
         assert_eq!(query_as_number("số 28/NQ-HDND"), Some("28/nq-hdnd".into()));
         assert_eq!(query_as_number("72/2025/QH15"), Some("72/2025/qh15".into()));

@@ -49,7 +49,10 @@ impl IndexError {
 
 /// Open the tantivy index in `dir` and register rasoat's analyzers on it.
 pub(crate) fn open_index_dir(dir: &Path) -> Result<Index, IndexError> {
-    let index = Index::open_in_dir(dir).map_err(|e| IndexError::Corrupt { dir: dir.display().to_string(), reason: e.to_string() })?;
+    let index = Index::open_in_dir(dir).map_err(|e| IndexError::Corrupt {
+        dir: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
     // Custom tokenizers are not persisted by tantivy: register on every open.
     analysis::register(&index);
     Ok(index)
@@ -74,37 +77,65 @@ impl SearchIndex {
             return Err(IndexError::Missing(ds));
         }
         if !dir.is_dir() {
-            return Err(IndexError::Corrupt { dir: ds, reason: "not a folder".into() });
+            return Err(IndexError::Corrupt {
+                dir: ds,
+                reason: "not a folder".into(),
+            });
         }
         let manifest = match Manifest::load(dir)? {
             Some(m) => m,
             None if dir.join("meta.json").exists() => {
-                return Err(IndexError::Corrupt { dir: ds, reason: "the rasoat manifest is missing".into() });
+                return Err(IndexError::Corrupt {
+                    dir: ds,
+                    reason: "the rasoat manifest is missing".into(),
+                });
             }
             None => {
-                let empty = std::fs::read_dir(dir).map(|mut r| r.next().is_none()).unwrap_or(false);
+                let empty = std::fs::read_dir(dir)
+                    .map(|mut r| r.next().is_none())
+                    .unwrap_or(false);
                 return Err(if empty {
                     IndexError::Missing(ds)
                 } else {
-                    IndexError::Corrupt { dir: ds, reason: "no rasoat manifest (not a rasoat index?)".into() }
+                    IndexError::Corrupt {
+                        dir: ds,
+                        reason: "no rasoat manifest (not a rasoat index?)".into(),
+                    }
                 });
             }
         };
         // Single-threaded search: a segment-parallel executor measured slower on this 2-core box.
         let index = open_index_dir(dir)?;
-        let fields = Fields::from_schema(&index.schema()).map_err(|e| IndexError::Stale { dir: ds.clone(), reason: e.to_string() })?;
+        let fields = Fields::from_schema(&index.schema()).map_err(|e| IndexError::Stale {
+            dir: ds.clone(),
+            reason: e.to_string(),
+        })?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e: tantivy::TantivyError| IndexError::Corrupt { dir: ds.clone(), reason: e.to_string() })?;
+            .map_err(|e: tantivy::TantivyError| IndexError::Corrupt {
+                dir: ds.clone(),
+                reason: e.to_string(),
+            })?;
         // Force-load every segment now so a damaged file is reported here, not mid-query.
         let searcher = reader.searcher();
         for seg in searcher.segment_readers() {
-            seg.inverted_index(fields.text).map_err(|e| IndexError::Corrupt { dir: ds.clone(), reason: e.to_string() })?;
+            seg.inverted_index(fields.text)
+                .map_err(|e| IndexError::Corrupt {
+                    dir: ds.clone(),
+                    reason: e.to_string(),
+                })?;
         }
         let effects = writer::effect_map(&manifest);
-        Ok(SearchIndex { dir: dir.to_path_buf(), index, reader, fields, manifest, effects })
+        Ok(SearchIndex {
+            dir: dir.to_path_buf(),
+            index,
+            reader,
+            fields,
+            manifest,
+            effects,
+        })
     }
 
     /// Number of indexed records (documents + provisions).

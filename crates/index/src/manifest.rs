@@ -38,7 +38,11 @@ pub struct DocEntry {
 
 impl Manifest {
     pub fn new() -> Manifest {
-        Manifest { schema_version: SCHEMA_VERSION, analyzer_version: ANALYZER_VERSION, files: BTreeMap::new() }
+        Manifest {
+            schema_version: SCHEMA_VERSION,
+            analyzer_version: ANALYZER_VERSION,
+            files: BTreeMap::new(),
+        }
     }
 
     /// Load the manifest of `dir`. `Ok(None)` when there is no index there yet.
@@ -48,15 +52,20 @@ impl Manifest {
         if !p.exists() {
             return Ok(None);
         }
-        let s = std::fs::read_to_string(&p).map_err(|e| IndexError::Corrupt { dir: ds.clone(), reason: format!("{MANIFEST}: {e}") })?;
+        let s = std::fs::read_to_string(&p).map_err(|e| IndexError::Corrupt {
+            dir: ds.clone(),
+            reason: format!("{MANIFEST}: {e}"),
+        })?;
         // Versions first, so an old manifest layout still reports "stale", not "corrupt".
         #[derive(Deserialize)]
         struct Versions {
             schema_version: u32,
             analyzer_version: u32,
         }
-        let v: Versions =
-            serde_json::from_str(&s).map_err(|e| IndexError::Corrupt { dir: ds.clone(), reason: format!("{MANIFEST}: {e}") })?;
+        let v: Versions = serde_json::from_str(&s).map_err(|e| IndexError::Corrupt {
+            dir: ds.clone(),
+            reason: format!("{MANIFEST}: {e}"),
+        })?;
         if v.schema_version != SCHEMA_VERSION || v.analyzer_version != ANALYZER_VERSION {
             return Err(IndexError::Stale {
                 dir: ds,
@@ -66,7 +75,10 @@ impl Manifest {
                 ),
             });
         }
-        let m: Manifest = serde_json::from_str(&s).map_err(|e| IndexError::Corrupt { dir: ds, reason: format!("{MANIFEST}: {e}") })?;
+        let m: Manifest = serde_json::from_str(&s).map_err(|e| IndexError::Corrupt {
+            dir: ds,
+            reason: format!("{MANIFEST}: {e}"),
+        })?;
         Ok(Some(m))
     }
 
@@ -75,8 +87,10 @@ impl Manifest {
         let tmp = dir.join(format!("{MANIFEST}.tmp"));
         let s = serde_json::to_string(self).map_err(|e| IndexError::Other(e.to_string()))?;
         // Write-then-rename so an interrupted run never leaves a half manifest.
-        std::fs::write(&tmp, s).map_err(|e| IndexError::Io(tmp.display().to_string(), e.to_string()))?;
-        std::fs::rename(&tmp, &p).map_err(|e| IndexError::Io(p.display().to_string(), e.to_string()))?;
+        std::fs::write(&tmp, s)
+            .map_err(|e| IndexError::Io(tmp.display().to_string(), e.to_string()))?;
+        std::fs::rename(&tmp, &p)
+            .map_err(|e| IndexError::Io(p.display().to_string(), e.to_string()))?;
         Ok(())
     }
 }

@@ -6,14 +6,18 @@
 //! says so. `"quoted phrases"` must match in order; `-word` / `-"phrase"` exclude. A query
 //! that is a document number returns that document and the provisions citing it.
 
-use crate::analysis::{bigram_tokens, exact_bigram_tokens, exact_tokens, fold_tokens, query_as_number};
+use crate::analysis::{
+    bigram_tokens, exact_bigram_tokens, exact_tokens, fold_tokens, query_as_number,
+};
 use crate::writer::{agency_key, type_key};
 use crate::{IndexError, SearchIndex};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::ops::Bound;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Score, TantivyDocument, Term};
@@ -43,6 +47,10 @@ pub struct Weights {
     /// postings a question walks on a large index.
     pub max_terms: f32,
     pub phrase_exact: f32,
+    /// Long questions: folded bigrams matched against the document's name.
+    pub law: f32,
+    /// Long questions: score × (1 + head_cover × c²), c = share of the heading's bigrams in the question.
+    pub head_cover: f32,
 }
 
 pub const WEIGHTS: Weights = Weights {
@@ -57,10 +65,13 @@ pub const WEIGHTS: Weights = Weights {
     df_cut: 0.5,
     max_terms: 0.0,
     phrase_exact: 1.0,
+    law: 2.0,
+    head_cover: 0.1,
 };
 
 /// The weights in use: [`WEIGHTS`], or `RASOAT_SEARCH_WEIGHTS=exact,head,bigram,units_only,
-/// exact_bigram,second,df_cut` for the long-question weights (a tuning knob for bench/retrieval).
+/// exact_bigram,second,df_cut[,max_terms[,law[,head_cover]]]` for the long-question weights (a
+/// tuning knob for bench/retrieval).
 fn weights() -> &'static Weights {
     static W: std::sync::OnceLock<Weights> = std::sync::OnceLock::new();
     W.get_or_init(|| {
@@ -68,10 +79,24 @@ fn weights() -> &'static Weights {
         if let Ok(v) = std::env::var("RASOAT_SEARCH_WEIGHTS") {
             let n: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
             if let [e, h, b, u, eb, sc, dc, ..] = n[..] {
-                (w.exact, w.head, w.bigram, w.units_only, w.exact_bigram, w.second, w.df_cut) = (e, h, b, u, eb, sc, dc);
+                (
+                    w.exact,
+                    w.head,
+                    w.bigram,
+                    w.units_only,
+                    w.exact_bigram,
+                    w.second,
+                    w.df_cut,
+                ) = (e, h, b, u, eb, sc, dc);
             }
             if let [_, _, _, _, _, _, _, mt, ..] = n[..] {
                 w.max_terms = mt;
+            }
+            if let [_, _, _, _, _, _, _, _, lw, ..] = n[..] {
+                w.law = lw;
+            }
+            if let [_, _, _, _, _, _, _, _, _, hc, ..] = n[..] {
+                w.head_cover = hc;
             }
         }
         w
@@ -91,11 +116,13 @@ const LONG_QUERY_TERMS: usize = 6;
 /// from folded bigrams made only of them; a query made only of them is rejected. Long questions
 /// keep them as terms (the df cut drops the commonest).
 const STOP_WORDS: &[&str] = &[
-    "thua", "xin", "hoi", "cho", "toi", "em", "chau", "minh", "a", "vay", "nhu", "the", "nao", "gi", "sao", "khong", "la",
-    "cua", "va", "cac", "nhung", "mot", "nay", "do", "thi", "ma", "o", "voi", "de", "duoc", "bi", "co", "trong", "ve", "tu",
-    "den", "khi", "neu", "nhe", "vui", "long", "giup", "hay", "hoac", "rat", "cam", "on", "da", "dang", "se", "ra", "vao",
-    "nhieu", "it", "bao", "phai", "can", "muon", "biet", "rang", "con", "nua", "luc", "ay", "kia", "day", "sau", "truoc",
-    "tren", "duoi", "theo", "tai", "boi", "vi", "nen", "cung", "van", "chi", "moi", "tung", "ca", "nguoi", "dieu", "khoan",
+    "thua", "xin", "hoi", "cho", "toi", "em", "chau", "minh", "a", "vay", "nhu", "the", "nao",
+    "gi", "sao", "khong", "la", "cua", "va", "cac", "nhung", "mot", "nay", "do", "thi", "ma", "o",
+    "voi", "de", "duoc", "bi", "co", "trong", "ve", "tu", "den", "khi", "neu", "nhe", "vui",
+    "long", "giup", "hay", "hoac", "rat", "cam", "on", "da", "dang", "se", "ra", "vao", "nhieu",
+    "it", "bao", "phai", "can", "muon", "biet", "rang", "con", "nua", "luc", "ay", "kia", "day",
+    "sau", "truoc", "tren", "duoi", "theo", "tai", "boi", "vi", "nen", "cung", "van", "chi", "moi",
+    "tung", "ca", "nguoi", "dieu", "khoan",
 ];
 
 fn is_stop(t: &str) -> bool {
@@ -259,7 +286,11 @@ type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
 fn term_q(t: Term, boost: f32) -> Box<dyn Query> {
     let q: Box<dyn Query> = Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs));
-    if (boost - 1.0).abs() < f32::EPSILON { q } else { Box::new(BoostQuery::new(q, boost)) }
+    if (boost - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
 }
 
 fn filter_q(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
@@ -270,8 +301,15 @@ fn filter_q(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
 fn phrase_or_term(field: tantivy::schema::Field, toks: &[String]) -> Option<Box<dyn Query>> {
     match toks.len() {
         0 => None,
-        1 => Some(Box::new(TermQuery::new(Term::from_field_text(field, &toks[0]), IndexRecordOption::WithFreqs))),
-        _ => Some(Box::new(PhraseQuery::new(toks.iter().map(|t| Term::from_field_text(field, t)).collect()))),
+        1 => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, &toks[0]),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(PhraseQuery::new(
+            toks.iter()
+                .map(|t| Term::from_field_text(field, t))
+                .collect(),
+        ))),
     }
 }
 
@@ -281,13 +319,22 @@ fn has_diacritics(s: &str) -> bool {
 
 impl SearchIndex {
     /// Run one query. `Err(IndexError::Query)` for an empty or stop-word-only query.
-    pub fn search(&self, q: &str, filters: &Filters, limit: usize) -> Result<SearchResult, IndexError> {
+    pub fn search(
+        &self,
+        q: &str,
+        filters: &Filters,
+        limit: usize,
+    ) -> Result<SearchResult, IndexError> {
         let t0 = std::time::Instant::now();
         let q = rasoat_text::nfc(q);
         let limit = limit.max(1);
         let mut res = if let Some(key) = query_as_number(&q) {
             let r = self.search_number(&q, &key, filters, limit)?;
-            if r.hits.is_empty() { self.search_text(&q, filters, limit)? } else { r }
+            if r.hits.is_empty() {
+                self.search_text(&q, filters, limit)?
+            } else {
+                r
+            }
         } else {
             self.search_text(&q, filters, limit)?
         };
@@ -299,31 +346,57 @@ impl SearchIndex {
         let fl = &self.fields;
         let mut v = Vec::new();
         if let Some(t) = &f.doc_type {
-            v.push(filter_q(term_q(Term::from_field_text(fl.doc_type, &type_key(t)), 1.0)));
+            v.push(filter_q(term_q(
+                Term::from_field_text(fl.doc_type, &type_key(t)),
+                1.0,
+            )));
         }
         if let Some(i) = &f.issuer {
             let toks = fold_tokens(i);
             if toks.is_empty() {
-                return Err(IndexError::Query(format!("--issuer {i:?} has no searchable word")));
+                return Err(IndexError::Query(format!(
+                    "--issuer {i:?} has no searchable word"
+                )));
             }
-            let sub: Vec<(Occur, Box<dyn Query>)> =
-                toks.iter().map(|t| (Occur::Must, term_q(Term::from_field_text(fl.issuer, t), 1.0))).collect();
+            let sub: Vec<(Occur, Box<dyn Query>)> = toks
+                .iter()
+                .map(|t| {
+                    (
+                        Occur::Must,
+                        term_q(Term::from_field_text(fl.issuer, t), 1.0),
+                    )
+                })
+                .collect();
             v.push(filter_q(Box::new(BooleanQuery::new(sub))));
         }
-        let role = f.role.as_ref().map(|r| rasoat_text::fold(r).trim().replace([' ', '_'], "-"));
+        let role = f
+            .role
+            .as_ref()
+            .map(|r| rasoat_text::fold(r).trim().replace([' ', '_'], "-"));
         match (&f.agency, &role) {
             (Some(a), Some(r)) => {
                 // "agency X has role R" in the same provision.
-                let sub: Vec<(Occur, Box<dyn Query>)> = [format!("{r}@{}", agency_key(a)), format!("{r}@{a}")]
-                    .into_iter()
-                    .map(|k| (Occur::Should, term_q(Term::from_field_text(fl.role, &k), 1.0)))
-                    .collect();
+                let sub: Vec<(Occur, Box<dyn Query>)> =
+                    [format!("{r}@{}", agency_key(a)), format!("{r}@{a}")]
+                        .into_iter()
+                        .map(|k| {
+                            (
+                                Occur::Should,
+                                term_q(Term::from_field_text(fl.role, &k), 1.0),
+                            )
+                        })
+                        .collect();
                 v.push(filter_q(Box::new(BooleanQuery::new(sub))));
             }
             (Some(a), None) => {
                 let sub: Vec<(Occur, Box<dyn Query>)> = [agency_key(a), a.trim().to_string()]
                     .into_iter()
-                    .map(|k| (Occur::Should, term_q(Term::from_field_text(fl.agency, &k), 1.0)))
+                    .map(|k| {
+                        (
+                            Occur::Should,
+                            term_q(Term::from_field_text(fl.agency, &k), 1.0),
+                        )
+                    })
                     .collect();
                 v.push(filter_q(Box::new(BooleanQuery::new(sub))));
             }
@@ -331,24 +404,48 @@ impl SearchIndex {
             (None, None) => {}
         }
         if f.from.is_some() || f.to.is_some() {
-            let num = |d: &jiff::civil::Date| (d.year() as u64) * 10000 + (d.month() as u64) * 100 + d.day() as u64;
-            let lo = f.from.as_ref().map(|d| Bound::Included(Term::from_field_u64(fl.date, num(d)))).unwrap_or(Bound::Unbounded);
-            let hi = f.to.as_ref().map(|d| Bound::Included(Term::from_field_u64(fl.date, num(d)))).unwrap_or(Bound::Unbounded);
+            let num = |d: &jiff::civil::Date| {
+                (d.year() as u64) * 10000 + (d.month() as u64) * 100 + d.day() as u64
+            };
+            let lo = f
+                .from
+                .as_ref()
+                .map(|d| Bound::Included(Term::from_field_u64(fl.date, num(d))))
+                .unwrap_or(Bound::Unbounded);
+            let hi =
+                f.to.as_ref()
+                    .map(|d| Bound::Included(Term::from_field_u64(fl.date, num(d))))
+                    .unwrap_or(Bound::Unbounded);
             v.push(filter_q(Box::new(RangeQuery::new(lo, hi))));
         }
         if f.in_force {
             for k in self.effects.keys() {
-                v.push((Occur::MustNot, term_q(Term::from_field_text(fl.doc_key, k), 1.0)));
+                v.push((
+                    Occur::MustNot,
+                    term_q(Term::from_field_text(fl.doc_key, k), 1.0),
+                ));
             }
         }
         Ok(v)
     }
 
-    fn search_number(&self, q: &str, key: &str, filters: &Filters, limit: usize) -> Result<SearchResult, IndexError> {
+    fn search_number(
+        &self,
+        q: &str,
+        key: &str,
+        filters: &Filters,
+        limit: usize,
+    ) -> Result<SearchResult, IndexError> {
         let fl = &self.fields;
         let doc_q: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-            (Occur::Must, term_q(Term::from_field_text(fl.doc_key, key), 1.0)),
-            (Occur::Must, term_q(Term::from_field_text(fl.kind, "document"), 1.0)),
+            (
+                Occur::Must,
+                term_q(Term::from_field_text(fl.doc_key, key), 1.0),
+            ),
+            (
+                Occur::Must,
+                term_q(Term::from_field_text(fl.kind, "document"), 1.0),
+            ),
         ]));
         let cite_q = term_q(Term::from_field_text(fl.nums, key), 1.0);
         let mut hits = Vec::new();
@@ -357,7 +454,8 @@ impl SearchIndex {
             let mut clauses = vec![(Occur::Must, sub)];
             clauses.extend(self.filter_clauses(filters)?);
             let query = BooleanQuery::new(clauses);
-            let mut part = self.collect(&query, limit.saturating_sub(hits.len()), &mut seen, true)?;
+            let mut part =
+                self.collect(&query, limit.saturating_sub(hits.len()), &mut seen, true)?;
             for h in &mut part {
                 h.matched = Some(which.to_string());
             }
@@ -369,32 +467,63 @@ impl SearchIndex {
         for (i, h) in hits.iter_mut().enumerate() {
             h.rank = i + 1;
         }
-        Ok(SearchResult { query: q.to_string(), mode: SearchMode::Number, fallback: false, hits, took_us: 0 })
+        Ok(SearchResult {
+            query: q.to_string(),
+            mode: SearchMode::Number,
+            fallback: false,
+            hits,
+            took_us: 0,
+        })
     }
 
-    fn search_text(&self, q: &str, filters: &Filters, limit: usize) -> Result<SearchResult, IndexError> {
+    fn search_text(
+        &self,
+        q: &str,
+        filters: &Filters,
+        limit: usize,
+    ) -> Result<SearchResult, IndexError> {
         let fl = &self.fields;
         let pq = parse_query(q);
         let fold_all = fold_tokens(&pq.plain);
         let exact_all = exact_tokens(&pq.plain);
         let content: Vec<&String> = fold_all.iter().filter(|t| !is_stop(t)).collect();
         let folded_q = rasoat_text::fold(q);
-        let question_cue = ["thua ", "cho hoi", "xin hoi", "toi muon hoi"].iter().any(|c| folded_q.trim_start().starts_with(c))
+        let question_cue = ["thua ", "cho hoi", "xin hoi", "toi muon hoi"]
+            .iter()
+            .any(|c| folded_q.trim_start().starts_with(c))
             || (q.trim_end().ends_with('?') && content.len() > 3);
         let long = content.len() > LONG_QUERY_TERMS || question_cue;
 
         if fold_all.is_empty() && pq.phrases.is_empty() {
             if !pq.negs.is_empty() {
-                return Err(IndexError::Query("the query only excludes words; add a word or phrase to search for".into()));
+                return Err(IndexError::Query(
+                    "the query only excludes words; add a word or phrase to search for".into(),
+                ));
             }
             if filters.is_empty() {
-                return Err(IndexError::Query("empty query: type some words, a \"phrase\" or a document number".into()));
+                return Err(IndexError::Query(
+                    "empty query: type some words, a \"phrase\" or a document number".into(),
+                ));
             }
             // Filters only: list matching provisions.
-            let mut clauses = vec![(Occur::Must, term_q(Term::from_field_text(fl.kind, "provision"), 1.0))];
+            let mut clauses = vec![(
+                Occur::Must,
+                term_q(Term::from_field_text(fl.kind, "provision"), 1.0),
+            )];
             clauses.extend(self.filter_clauses(filters)?);
-            let hits = self.collect(&BooleanQuery::new(clauses), limit, &mut HashSet::new(), false)?;
-            return Ok(SearchResult { query: q.to_string(), mode: SearchMode::Filter, fallback: false, hits: rank(hits), took_us: 0 });
+            let hits = self.collect(
+                &BooleanQuery::new(clauses),
+                limit,
+                &mut HashSet::new(),
+                false,
+            )?;
+            return Ok(SearchResult {
+                query: q.to_string(),
+                mode: SearchMode::Filter,
+                fallback: false,
+                hits: rank(hits),
+                took_us: 0,
+            });
         }
         if content.is_empty() && pq.phrases.is_empty() {
             return Err(IndexError::Query(format!(
@@ -412,12 +541,25 @@ impl SearchIndex {
         // Per-term clause: folded body OR exact body (boosted) OR headings.
         let term_clause = |fold_t: &str, exact_t: Option<&str>| -> Box<dyn Query> {
             let mut sub: Vec<(Occur, Box<dyn Query>)> = vec![
-                (Occur::Should, term_q(Term::from_field_text(fl.text, fold_t), 1.0)),
-                (Occur::Should, term_q(Term::from_field_text(fl.head, fold_t), weights().head)),
+                (
+                    Occur::Should,
+                    term_q(Term::from_field_text(fl.text, fold_t), 1.0),
+                ),
+                (
+                    Occur::Should,
+                    term_q(Term::from_field_text(fl.head, fold_t), weights().head),
+                ),
             ];
-            let we = if long { weights().exact } else { weights().exact_short };
+            let we = if long {
+                weights().exact
+            } else {
+                weights().exact_short
+            };
             if let Some(e) = exact_t.filter(|e| has_diacritics(e) && we > 0.0) {
-                sub.push((Occur::Should, term_q(Term::from_field_text(fl.text_exact, e), we)));
+                sub.push((
+                    Occur::Should,
+                    term_q(Term::from_field_text(fl.text_exact, e), we),
+                ));
             }
             Box::new(BooleanQuery::new(sub))
         };
@@ -425,32 +567,71 @@ impl SearchIndex {
         let paired: Vec<(String, Option<String>)> = fold_all
             .iter()
             .enumerate()
-            .map(|(i, f)| (f.clone(), if use_exact { exact_all.get(i).cloned() } else { None }))
+            .map(|(i, f)| {
+                (
+                    f.clone(),
+                    if use_exact {
+                        exact_all.get(i).cloned()
+                    } else {
+                        None
+                    },
+                )
+            })
             .collect();
 
         // Long questions on a big index: only the rarest terms (they carry the ranking anyway).
-        let rarest = |field: tantivy::schema::Field, terms: Vec<String>| -> Option<HashSet<String>> {
-            // Unset: unlimited on ordinary indexes, 16 on large ones, where walking every common
-            // term's postings would dominate latency.
-            let k = if weights().max_terms > 0.0 {
-                weights().max_terms as usize
-            } else if large {
-                16
-            } else {
-                0
+        let rarest =
+            |field: tantivy::schema::Field, terms: Vec<String>| -> Option<HashSet<String>> {
+                // Unset: unlimited on ordinary indexes, 16 on large ones, where walking every common
+                // term's postings would dominate latency.
+                let k = if weights().max_terms > 0.0 {
+                    weights().max_terms as usize
+                } else if large {
+                    16
+                } else {
+                    0
+                };
+                if !long || k == 0 || terms.len() <= k {
+                    return None;
+                }
+                let mut v: Vec<(u64, String)> = terms
+                    .into_iter()
+                    .map(|t| {
+                        (
+                            searcher
+                                .doc_freq(&Term::from_field_text(field, &t))
+                                .unwrap_or(0),
+                            t,
+                        )
+                    })
+                    .collect();
+                v.sort();
+                Some(v.into_iter().take(k).map(|x| x.1).collect())
             };
-            if !long || k == 0 || terms.len() <= k {
-                return None;
-            }
-            let mut v: Vec<(u64, String)> =
-                terms.into_iter().map(|t| (searcher.doc_freq(&Term::from_field_text(field, &t)).unwrap_or(0), t)).collect();
-            v.sort();
-            Some(v.into_iter().take(k).map(|x| x.1).collect())
-        };
-        let keep_uni = rarest(fl.text, content.iter().map(|s| s.to_string()).collect::<HashSet<_>>().into_iter().collect());
+        let keep_uni = rarest(
+            fl.text,
+            content
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect(),
+        );
         let keep_bi = rarest(
-            if use_exact { fl.text_bigram_exact } else { fl.text_bigram },
-            (if use_exact { exact_bigram_tokens(&pq.plain) } else { bigram_tokens(&pq.plain) }).into_iter().collect::<HashSet<_>>().into_iter().collect(),
+            if use_exact {
+                fl.text_bigram_exact
+            } else {
+                fl.text_bigram
+            },
+            (if use_exact {
+                exact_bigram_tokens(&pq.plain)
+            } else {
+                bigram_tokens(&pq.plain)
+            })
+            .into_iter()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect(),
         );
         let build = |any: bool| -> Result<BooleanQuery, IndexError> {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -467,8 +648,14 @@ impl SearchIndex {
                     continue;
                 }
                 if any && long && weights().df_cut > 0.0 {
-                    let df = searcher.doc_freq(&Term::from_field_text(fl.text, f)).unwrap_or(0) as f32;
-                    let cut = if large { weights().df_cut.min(LARGE_DF_CUT) } else { weights().df_cut };
+                    let df = searcher
+                        .doc_freq(&Term::from_field_text(fl.text, f))
+                        .unwrap_or(0) as f32;
+                    let cut = if large {
+                        weights().df_cut.min(LARGE_DF_CUT)
+                    } else {
+                        weights().df_cut
+                    };
                     if df > cut * n_docs {
                         continue;
                     }
@@ -478,19 +665,40 @@ impl SearchIndex {
                 }
                 if any {
                     // Flat disjunction of term queries: lets tantivy use block-max WAND for top-k.
-                    clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text, f), 1.0)));
-                    clauses.push((Occur::Should, term_q(Term::from_field_text(fl.head, f), weights().head)));
-                    let we = if long { weights().exact } else { weights().exact_short };
+                    clauses.push((
+                        Occur::Should,
+                        term_q(Term::from_field_text(fl.text, f), 1.0),
+                    ));
+                    clauses.push((
+                        Occur::Should,
+                        term_q(Term::from_field_text(fl.head, f), weights().head),
+                    ));
+                    let we = if long {
+                        weights().exact
+                    } else {
+                        weights().exact_short
+                    };
                     if let Some(e) = e.as_deref().filter(|e| has_diacritics(e) && we > 0.0) {
-                        clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_exact, e), we)));
+                        clauses.push((
+                            Occur::Should,
+                            term_q(Term::from_field_text(fl.text_exact, e), we),
+                        ));
                     }
                 } else {
                     clauses.push((Occur::Must, term_clause(f, e.as_deref())));
                 }
             }
-            let wb = if long { weights().bigram } else { weights().bigram_short };
+            let wb = if long {
+                weights().bigram
+            } else {
+                weights().bigram_short
+            };
             // Long questions typed without marks use folded bigrams at the exact-bigram weight.
-            let wb = if long && !use_exact { wb.max(weights().exact_bigram) } else { wb };
+            let wb = if long && !use_exact {
+                wb.max(weights().exact_bigram)
+            } else {
+                wb
+            };
             let mut seen_bi = HashSet::new();
             for b in bigram_tokens(&pq.plain) {
                 let both_stop = b.split('_').all(is_stop);
@@ -500,7 +708,10 @@ impl SearchIndex {
                 if any && !use_exact && keep_bi.as_ref().is_some_and(|k| !k.contains(&b)) {
                     continue;
                 }
-                clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_bigram, &b), wb)));
+                clauses.push((
+                    Occur::Should,
+                    term_q(Term::from_field_text(fl.text_bigram, &b), wb),
+                ));
             }
             for p in &pq.phrases {
                 let toks = fold_tokens(p);
@@ -511,7 +722,13 @@ impl SearchIndex {
                     let et = exact_tokens(p);
                     // Exact field has no positions: reward each exact syllable instead.
                     for e in et.iter().filter(|e| has_diacritics(e)) {
-                        clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_exact, e), weights().phrase_exact)));
+                        clauses.push((
+                            Occur::Should,
+                            term_q(
+                                Term::from_field_text(fl.text_exact, e),
+                                weights().phrase_exact,
+                            ),
+                        ));
                     }
                 }
             }
@@ -529,7 +746,25 @@ impl SearchIndex {
                     if keep_bi.as_ref().is_some_and(|k| !k.contains(&b)) {
                         continue;
                     }
-                    clauses.push((Occur::Should, term_q(Term::from_field_text(fl.text_bigram_exact, &b), weights().exact_bigram)));
+                    clauses.push((
+                        Occur::Should,
+                        term_q(
+                            Term::from_field_text(fl.text_bigram_exact, &b),
+                            weights().exact_bigram,
+                        ),
+                    ));
+                }
+            }
+            if long && weights().law > 0.0 {
+                let mut seen_lb = HashSet::new();
+                for b in bigram_tokens(&pq.plain) {
+                    if b.split('_').all(is_stop) || !seen_lb.insert(b.clone()) {
+                        continue;
+                    }
+                    clauses.push((
+                        Occur::Should,
+                        term_q(Term::from_field_text(fl.law_bigram, &b), weights().law),
+                    ));
                 }
             }
             if any && long && weights().units_only > 0.5 {
@@ -548,27 +783,55 @@ impl SearchIndex {
             let hits = if weights().second > 0.0 {
                 self.collect_aggregated(&query, limit, weights().second)?
             } else {
-                self.collect(&query, limit, &mut HashSet::new(), true)?
+                let qb: HashSet<String> = bigram_tokens(&pq.plain).into_iter().collect();
+                let heads = (weights().head_cover > 0.0).then_some(&qb);
+                self.collect_with(&query, limit, &mut HashSet::new(), true, heads)?
             };
-            return Ok(SearchResult { query: q.to_string(), mode: SearchMode::Any, fallback: false, hits: rank(hits), took_us: 0 });
+            return Ok(SearchResult {
+                query: q.to_string(),
+                mode: SearchMode::Any,
+                fallback: false,
+                hits: rank(hits),
+                took_us: 0,
+            });
         }
         let query = build(false)?;
         let hits = self.collect(&query, limit, &mut HashSet::new(), true)?;
         if !hits.is_empty() || fold_all.len() < 2 {
-            return Ok(SearchResult { query: q.to_string(), mode: SearchMode::All, fallback: false, hits: rank(hits), took_us: 0 });
+            return Ok(SearchResult {
+                query: q.to_string(),
+                mode: SearchMode::All,
+                fallback: false,
+                hits: rank(hits),
+                took_us: 0,
+            });
         }
         let query = build(true)?;
         let hits = self.collect(&query, limit, &mut HashSet::new(), true)?;
-        Ok(SearchResult { query: q.to_string(), mode: SearchMode::Any, fallback: true, hits: rank(hits), took_us: 0 })
+        Ok(SearchResult {
+            query: q.to_string(),
+            mode: SearchMode::Any,
+            fallback: true,
+            hits: rank(hits),
+            took_us: 0,
+        })
     }
 
     /// Rank units by best record + `second` × second-best record (an article whose text and one
     /// of its clauses both match beats one matching once), then show each unit's best record.
-    fn collect_aggregated(&self, query: &dyn Query, limit: usize, second: f32) -> Result<Vec<Hit>, IndexError> {
+    fn collect_aggregated(
+        &self,
+        query: &dyn Query,
+        limit: usize,
+        second: f32,
+    ) -> Result<Vec<Hit>, IndexError> {
         let fl = &self.fields;
         let searcher = self.reader.searcher();
         let top: Vec<(Score, DocAddress)> = searcher
-            .search(query, &TopDocs::with_limit((limit * 10).max(100)).order_by_score())
+            .search(
+                query,
+                &TopDocs::with_limit((limit * 10).max(100)).order_by_score(),
+            )
             .map_err(|e| IndexError::Other(e.to_string()))?;
         let mut units: Vec<(u64, Vec<(Score, DocAddress)>)> = Vec::new();
         let mut pos: std::collections::HashMap<u64, usize> = Default::default();
@@ -582,11 +845,17 @@ impl SearchIndex {
         }
         let mut ranked: Vec<(Score, DocAddress)> = units
             .iter()
-            .map(|(_, v)| (v[0].0 + second * v.get(1).map(|x| x.0).unwrap_or(0.0), v[0].1))
+            .map(|(_, v)| {
+                (
+                    v[0].0 + second * v.get(1).map(|x| x.0).unwrap_or(0.0),
+                    v[0].1,
+                )
+            })
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
         ranked.truncate(limit);
-        let mut g = SnippetGenerator::create(&searcher, query, fl.text).map_err(|e| IndexError::Other(e.to_string()))?;
+        let mut g = SnippetGenerator::create(&searcher, query, fl.text)
+            .map_err(|e| IndexError::Other(e.to_string()))?;
         g.set_max_num_chars(220);
         let mut hits = Vec::new();
         for (sc, addr) in ranked {
@@ -607,10 +876,18 @@ impl SearchIndex {
     }
 
     /// Build the displayed hit of one record.
-    fn hit(&self, searcher: &tantivy::Searcher, addr: DocAddress, score: Score, snip: Option<&mut SnippetGenerator>) -> Result<Hit, IndexError> {
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        addr: DocAddress,
+        score: Score,
+        snip: Option<&mut SnippetGenerator>,
+    ) -> Result<Hit, IndexError> {
         let fl = &self.fields;
-        let d: TantivyDocument =
-            searcher.doc(addr).map_err(|e| IndexError::Corrupt { dir: self.dir.display().to_string(), reason: e.to_string() })?;
+        let d: TantivyDocument = searcher.doc(addr).map_err(|e| IndexError::Corrupt {
+            dir: self.dir.display().to_string(),
+            reason: e.to_string(),
+        })?;
         let s = |f| d.get_first(f).and_then(|v| v.as_str()).map(String::from);
         let text = s(fl.text).unwrap_or_default();
         let snippet = match snip {
@@ -618,12 +895,19 @@ impl SearchIndex {
                 let mut sn = g.snippet(&text);
                 sn.set_snippet_prefix_postfix("**", "**");
                 let html = sn.to_html();
-                if sn.is_empty() { first_chars(&text, 220) } else { unescape_html(&html) }
+                if sn.is_empty() {
+                    first_chars(&text, 220)
+                } else {
+                    unescape_html(&html)
+                }
             }
             None => first_chars(&text, 220),
         };
         let doc_key = s(fl.doc_key);
-        let date = d.get_first(fl.date).and_then(|v| v.as_u64()).map(|n| format!("{:04}-{:02}-{:02}", n / 10000, (n / 100) % 100, n % 100));
+        let date = d
+            .get_first(fl.date)
+            .and_then(|v| v.as_u64())
+            .map(|n| format!("{:04}-{:02}-{:02}", n / 10000, (n / 100) % 100, n % 100));
         Ok(Hit {
             rank: 0,
             score,
@@ -641,8 +925,15 @@ impl SearchIndex {
             line: d.get_first(fl.line).and_then(|v| v.as_u64()).unwrap_or(0),
             end_line: d.get_first(fl.end_line).and_then(|v| v.as_u64()),
             snippet,
-            agencies: d.get_all(fl.agency_name).filter_map(|v| v.as_str().map(String::from)).collect(),
-            roles: d.get_all(fl.role).filter_map(|v| v.as_str().map(String::from)).filter(|r| !r.contains('@')).collect(),
+            agencies: d
+                .get_all(fl.agency_name)
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
+            roles: d
+                .get_all(fl.role)
+                .filter_map(|v| v.as_str().map(String::from))
+                .filter(|r| !r.contains('@'))
+                .collect(),
             law_id: s(fl.law_id),
             article_id: s(fl.article_id),
             matched: None,
@@ -650,7 +941,27 @@ impl SearchIndex {
     }
 
     /// Execute, keep the best hit per unit (an article and its clauses are one result), build hits.
-    fn collect(&self, query: &dyn Query, limit: usize, seen_units: &mut HashSet<u64>, snippets: bool) -> Result<Vec<Hit>, IndexError> {
+    fn collect(
+        &self,
+        query: &dyn Query,
+        limit: usize,
+        seen_units: &mut HashSet<u64>,
+        snippets: bool,
+    ) -> Result<Vec<Hit>, IndexError> {
+        self.collect_with(query, limit, seen_units, snippets, None)
+    }
+
+    /// [`collect`], and for questions (`heads` = the question's folded bigrams) each candidate's
+    /// score is raised by the share of its heading's bigrams the question contains: a question that
+    /// restates an article's heading ("Cơ sở cai nghiện ma túy tự nguyện là …") is about that article.
+    fn collect_with(
+        &self,
+        query: &dyn Query,
+        limit: usize,
+        seen_units: &mut HashSet<u64>,
+        snippets: bool,
+        heads: Option<&HashSet<String>>,
+    ) -> Result<Vec<Hit>, IndexError> {
         if limit == 0 {
             return Ok(Vec::new());
         }
@@ -658,9 +969,24 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut fetch = limit * 3 + 10;
         loop {
-            let top: Vec<(Score, DocAddress)> =
-                searcher.search(query, &TopDocs::with_limit(fetch).order_by_score()).map_err(|e| IndexError::Other(e.to_string()))?;
+            let mut top: Vec<(Score, DocAddress)> = searcher
+                .search(query, &TopDocs::with_limit(fetch).order_by_score())
+                .map_err(|e| IndexError::Other(e.to_string()))?;
             let exhausted = top.len() < fetch;
+            if let Some(qb) = heads {
+                let beta = weights().head_cover;
+                for (sc, addr) in top.iter_mut() {
+                    let d: TantivyDocument =
+                        searcher.doc(*addr).map_err(|e| IndexError::Corrupt {
+                            dir: self.dir.display().to_string(),
+                            reason: e.to_string(),
+                        })?;
+                    let head = d.get_first(fl.head).and_then(|v| v.as_str()).unwrap_or("");
+                    let cover = heading_cover(head, qb);
+                    *sc *= 1.0 + beta * cover * cover;
+                }
+                top.sort_by(|a, b| b.0.total_cmp(&a.0));
+            }
             let mut chosen = Vec::new();
             let mut local_seen = seen_units.clone();
             for (score, addr) in &top {
@@ -674,7 +1000,8 @@ impl SearchIndex {
             if chosen.len() >= limit || exhausted || fetch > 5000 {
                 *seen_units = local_seen;
                 let mut snip = if snippets {
-                    let mut g = SnippetGenerator::create(&searcher, query, fl.text).map_err(|e| IndexError::Other(e.to_string()))?;
+                    let mut g = SnippetGenerator::create(&searcher, query, fl.text)
+                        .map_err(|e| IndexError::Other(e.to_string()))?;
                     g.set_max_num_chars(220);
                     Some(g)
                 } else {
@@ -689,6 +1016,22 @@ impl SearchIndex {
             fetch *= 4;
         }
     }
+}
+
+/// Best share, over the heading lines of a record (its own and its ancestors'), of the line's
+/// folded bigrams found in the question's bigrams `qb`. One-word headings ("Thưởng") say too
+/// little and count 0.
+fn heading_cover(head: &str, qb: &HashSet<String>) -> f32 {
+    head.lines()
+        .map(|l| {
+            let bs = bigram_tokens(l);
+            if bs.len() < 2 {
+                0.0
+            } else {
+                bs.iter().filter(|b| qb.contains(*b)).count() as f32 / bs.len() as f32
+            }
+        })
+        .fold(0.0, f32::max)
 }
 
 fn rank(mut hits: Vec<Hit>) -> Vec<Hit> {
@@ -708,12 +1051,37 @@ fn first_chars(s: &str, n: usize) -> String {
 
 /// Snippet::to_html escapes the text; we print plain text with `**` marks.
 fn unescape_html(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
 mod parse_tests {
     use super::*;
+
+    #[test]
+    fn heading_cover_counts_the_heading_words_a_question_restates() {
+        let qb: HashSet<String> =
+            bigram_tokens("Cơ sở cai nghiện ma túy tự nguyện là do cơ quan nhà nước thành lập")
+                .into_iter()
+                .collect();
+        assert_eq!(
+            heading_cover("Chương III\nCơ sở cai nghiện ma túy tự nguyện", &qb),
+            1.0
+        );
+        // cai nghiện, nghiện ma, ma túy of six bigrams.
+        assert_eq!(heading_cover("Cai nghiện ma túy tại gia đình", &qb), 0.5);
+        assert_eq!(
+            heading_cover("Thưởng", &qb),
+            0.0,
+            "a one-word heading says too little"
+        );
+        assert_eq!(heading_cover("", &qb), 0.0);
+    }
 
     #[test]
     fn parses_phrases_and_negations() {

@@ -6,7 +6,7 @@ use tantivy::schema::{
 };
 
 /// Bump when fields or their meaning change: an index built with another value is stale.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
@@ -41,14 +41,21 @@ pub struct Fields {
     pub text_exact: Field,
     pub text_bigram: Field,
     pub text_bigram_exact: Field,
-    /// Heading + title, folded (boosted).
+    /// Heading + title, folded (boosted); stored for the heading-coverage rescoring of questions.
     pub head: Field,
+    /// The document's name (title, or the registry's name of its number), folded bigrams, on
+    /// every record: "theo Bộ luật Hình sự" favours that code's articles.
+    pub law_bigram: Field,
     /// Keys of number-symbols cited in the body.
     pub nums: Field,
 }
 
 fn text_opts(tokenizer: &str, opt: IndexRecordOption, stored: bool) -> TextOptions {
-    let o = TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(opt));
+    let o = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(opt),
+    );
     if stored { o.set_stored() } else { o }
 }
 
@@ -63,7 +70,10 @@ pub fn build_schema() -> Schema {
     b.add_text_field("doc_key", STRING | STORED);
     b.add_text_field("title", STORED);
     b.add_text_field("doc_type", STRING | STORED);
-    b.add_text_field("issuer", text_opts(FOLD, IndexRecordOption::WithFreqsAndPositions, true));
+    b.add_text_field(
+        "issuer",
+        text_opts(FOLD, IndexRecordOption::WithFreqsAndPositions, true),
+    );
     b.add_u64_field("date", INDEXED | FAST | STORED);
     b.add_text_field("pid", STORED);
     b.add_text_field("label", STORED);
@@ -76,11 +86,30 @@ pub fn build_schema() -> Schema {
     b.add_u64_field("end_line", STORED);
     b.add_text_field("law_id", STRING | STORED);
     b.add_text_field("article_id", STRING | STORED);
-    b.add_text_field("text", text_opts(FOLD, IndexRecordOption::WithFreqsAndPositions, true));
-    b.add_text_field("text_exact", text_opts(EXACT, IndexRecordOption::WithFreqs, false));
-    b.add_text_field("text_bigram", text_opts(BIGRAM, IndexRecordOption::WithFreqs, false));
-    b.add_text_field("text_bigram_exact", text_opts(BIGRAM_EXACT, IndexRecordOption::WithFreqs, false));
-    b.add_text_field("head", text_opts(FOLD, IndexRecordOption::WithFreqsAndPositions, false));
+    b.add_text_field(
+        "text",
+        text_opts(FOLD, IndexRecordOption::WithFreqsAndPositions, true),
+    );
+    b.add_text_field(
+        "text_exact",
+        text_opts(EXACT, IndexRecordOption::WithFreqs, false),
+    );
+    b.add_text_field(
+        "text_bigram",
+        text_opts(BIGRAM, IndexRecordOption::WithFreqs, false),
+    );
+    b.add_text_field(
+        "text_bigram_exact",
+        text_opts(BIGRAM_EXACT, IndexRecordOption::WithFreqs, false),
+    );
+    b.add_text_field(
+        "head",
+        text_opts(FOLD, IndexRecordOption::WithFreqsAndPositions, true),
+    );
+    b.add_text_field(
+        "law_bigram",
+        text_opts(BIGRAM, IndexRecordOption::WithFreqs, false),
+    );
     b.add_text_field("nums", STRING);
     b.build()
 }
@@ -116,6 +145,7 @@ impl Fields {
             text_bigram: s.get_field("text_bigram")?,
             text_bigram_exact: s.get_field("text_bigram_exact")?,
             head: s.get_field("head")?,
+            law_bigram: s.get_field("law_bigram")?,
             nums: s.get_field("nums")?,
         })
     }

@@ -7,7 +7,15 @@ use rasoat_model::{DocMeta, Document, Format, Provision, ProvisionKind, Source, 
 use std::path::Path;
 use unicode_normalization::UnicodeNormalization;
 
-fn prov(id: &str, label: &str, kind: ProvisionKind, heading: Option<&str>, text: &str, line: usize, children: Vec<Provision>) -> Provision {
+fn prov(
+    id: &str,
+    label: &str,
+    kind: ProvisionKind,
+    heading: Option<&str>,
+    text: &str,
+    line: usize,
+    children: Vec<Provision>,
+) -> Provision {
     Provision {
         id: id.into(),
         label: label.into(),
@@ -15,7 +23,14 @@ fn prov(id: &str, label: &str, kind: ProvisionKind, heading: Option<&str>, text:
         number: id.rsplit('-').next().unwrap_or("").into(),
         heading: heading.map(String::from),
         text: text.into(),
-        span: Span { start: 0, end: 0, line, col: 1, end_line: line + 1, end_col: 1 },
+        span: Span {
+            start: 0,
+            end: 0,
+            line,
+            col: 1,
+            end_line: line + 1,
+            end_col: 1,
+        },
         map: Default::default(),
         law_id: None,
         article_id: None,
@@ -23,9 +38,21 @@ fn prov(id: &str, label: &str, kind: ProvisionKind, heading: Option<&str>, text:
     }
 }
 
-fn doc(path: &str, number: &str, ty: &str, title: &str, date: (i16, i8, i8), provisions: Vec<Provision>) -> Document {
+fn doc(
+    path: &str,
+    number: &str,
+    ty: &str,
+    title: &str,
+    date: (i16, i8, i8),
+    provisions: Vec<Provision>,
+) -> Document {
     Document {
-        source: Source { path: path.into(), format: Format::Text, bytes: 0, digest: String::new() },
+        source: Source {
+            path: path.into(),
+            format: Format::Text,
+            bytes: 0,
+            digest: String::new(),
+        },
         meta: DocMeta {
             number: Some(number.into()),
             doc_type: Some(ty.into()),
@@ -60,8 +87,24 @@ fn corpus() -> Vec<(String, Vec<Document>)> {
             "",
             10,
             vec![
-                prov("dieu-1.khoan-1", "khoản 1 Điều 1", ProvisionKind::Khoan, None, "Sở Tư pháp chủ trì thẩm định văn bản phân cấp cho Ủy ban nhân dân cấp xã.", 11, vec![]),
-                prov("dieu-1.khoan-2", "khoản 2 Điều 1", ProvisionKind::Khoan, None, "Triển khai Nghị quyết số 28/NQ-HĐND về sắp xếp đơn vị hành chính tại Đắk Lắk.", 12, vec![]),
+                prov(
+                    "dieu-1.khoan-1",
+                    "khoản 1 Điều 1",
+                    ProvisionKind::Khoan,
+                    None,
+                    "Sở Tư pháp chủ trì thẩm định văn bản phân cấp cho Ủy ban nhân dân cấp xã.",
+                    11,
+                    vec![],
+                ),
+                prov(
+                    "dieu-1.khoan-2",
+                    "khoản 2 Điều 1",
+                    ProvisionKind::Khoan,
+                    None,
+                    "Triển khai Nghị quyết số 28/NQ-HĐND về sắp xếp đơn vị hành chính tại Đắk Lắk.",
+                    12,
+                    vec![],
+                ),
             ],
         )],
     );
@@ -71,12 +114,41 @@ fn corpus() -> Vec<(String, Vec<Document>)> {
         "NQ",
         "Nghị quyết về sắp xếp đơn vị hành chính",
         (2025, 6, 1),
-        vec![prov("dieu-1", "Điều 1", ProvisionKind::Dieu, Some("Sắp xếp"), "Quy định về phân bổ ngân sách cho các xã.", 5, vec![])],
+        vec![prov(
+            "dieu-1",
+            "Điều 1",
+            ProvisionKind::Dieu,
+            Some("Sắp xếp"),
+            "Quy định về phân bổ ngân sách cho các xã.",
+            5,
+            vec![],
+        )],
     );
     // NFD on purpose: NFC queries must still find it.
-    let nfd_text: String = "Uỷ quyền cho Chủ tịch xã quyết định đầu tư công.".nfd().collect();
-    let qd = doc("qd.txt", "12/2024/QĐ-UBND", "QĐ", "Quyết định ủy quyền", (2024, 3, 1), vec![prov("dieu-2", "Điều 2", ProvisionKind::Dieu, None, &nfd_text, 7, vec![])]);
-    vec![("kh.json".into(), vec![kh]), ("nq.json".into(), vec![nq]), ("qd.json".into(), vec![qd])]
+    let nfd_text: String = "Uỷ quyền cho Chủ tịch xã quyết định đầu tư công."
+        .nfd()
+        .collect();
+    let qd = doc(
+        "qd.txt",
+        "12/2024/QĐ-UBND",
+        "QĐ",
+        "Quyết định ủy quyền",
+        (2024, 3, 1),
+        vec![prov(
+            "dieu-2",
+            "Điều 2",
+            ProvisionKind::Dieu,
+            None,
+            &nfd_text,
+            7,
+            vec![],
+        )],
+    );
+    vec![
+        ("kh.json".into(), vec![kh]),
+        ("nq.json".into(), vec![nq]),
+        ("qd.json".into(), vec![qd]),
+    ]
 }
 
 fn facts(d: &Document) -> Option<DocFacts> {
@@ -128,7 +200,11 @@ fn build(dir: &Path, src: &Path) -> UpdateStats {
         }
         files.push(p);
     }
-    let opts = UpdateOptions { parse: Some(&json_parse), facts: Some(&facts), ..Default::default() };
+    let opts = UpdateOptions {
+        parse: Some(&json_parse),
+        facts: Some(&facts),
+        ..Default::default()
+    };
     update(dir, &files, &opts).unwrap()
 }
 
@@ -143,34 +219,58 @@ fn setup() -> (tempfile::TempDir, SearchIndex) {
 }
 
 fn labels(r: &SearchResult) -> Vec<String> {
-    r.hits.iter().map(|h| format!("{} {}", h.document, h.label.clone().unwrap_or_default())).collect()
+    r.hits
+        .iter()
+        .map(|h| format!("{} {}", h.document, h.label.clone().unwrap_or_default()))
+        .collect()
 }
 
 #[test]
 fn folded_queries_find_accented_text() {
     let (_t, idx) = setup();
-    let r = idx.search("tham dinh van ban phan cap", &Filters::default(), 10).unwrap();
+    let r = idx
+        .search("tham dinh van ban phan cap", &Filters::default(), 10)
+        .unwrap();
     assert_eq!(r.mode, SearchMode::All);
     assert_eq!(labels(&r)[0], "45/KH-UBND khoản 1 Điều 1");
-    assert!(r.hits[0].snippet.contains("**thẩm**"), "{}", r.hits[0].snippet);
+    assert!(
+        r.hits[0].snippet.contains("**thẩm**"),
+        "{}",
+        r.hits[0].snippet
+    );
     let r = idx.search("dak lak", &Filters::default(), 10).unwrap();
-    assert!(labels(&r).iter().any(|l| l.contains("khoản 2 Điều 1")), "{:?}", labels(&r));
+    assert!(
+        labels(&r).iter().any(|l| l.contains("khoản 2 Điều 1")),
+        "{:?}",
+        labels(&r)
+    );
 }
 
 #[test]
 fn nfd_documents_found_by_nfc_query() {
     let (_t, idx) = setup();
-    let r = idx.search("ủy quyền chủ tịch", &Filters::default(), 10).unwrap();
-    assert_eq!(r.hits.first().map(|h| h.document.as_str()), Some("12/2024/QĐ-UBND"));
+    let r = idx
+        .search("ủy quyền chủ tịch", &Filters::default(), 10)
+        .unwrap();
+    assert_eq!(
+        r.hits.first().map(|h| h.document.as_str()),
+        Some("12/2024/QĐ-UBND")
+    );
 }
 
 #[test]
 fn phrase_and_negation() {
     let (_t, idx) = setup();
     let r = idx.search("\"phan cap\"", &Filters::default(), 10).unwrap();
-    assert!(r.hits.iter().all(|h| h.document == "45/KH-UBND"), "{:?}", labels(&r));
+    assert!(
+        r.hits.iter().all(|h| h.document == "45/KH-UBND"),
+        "{:?}",
+        labels(&r)
+    );
     // "phân bổ ... các xã" has phan and xa but not the phrase "phan cap".
-    let r = idx.search("\"cap xa\" -dinh", &Filters::default(), 10).unwrap();
+    let r = idx
+        .search("\"cap xa\" -dinh", &Filters::default(), 10)
+        .unwrap();
     assert!(r.hits.is_empty(), "{:?}", labels(&r));
     let r = idx.search("\"cap xa\"", &Filters::default(), 10).unwrap();
     assert_eq!(r.hits.len(), 1);
@@ -179,7 +279,9 @@ fn phrase_and_negation() {
 #[test]
 fn and_falls_back_to_any() {
     let (_t, idx) = setup();
-    let r = idx.search("phân cấp ngân sách", &Filters::default(), 10).unwrap();
+    let r = idx
+        .search("phân cấp ngân sách", &Filters::default(), 10)
+        .unwrap();
     assert!(r.fallback);
     assert_eq!(r.mode, SearchMode::Any);
     assert!(!r.hits.is_empty());
@@ -188,17 +290,30 @@ fn and_falls_back_to_any() {
 #[test]
 fn filters() {
     let (_t, idx) = setup();
-    let f = Filters { doc_type: Some("KH".into()), ..Default::default() };
+    let f = Filters {
+        doc_type: Some("KH".into()),
+        ..Default::default()
+    };
     let r = idx.search("xa", &f, 10).unwrap();
     assert!(!r.hits.is_empty() && r.hits.iter().all(|h| h.document == "45/KH-UBND"));
-    let f = Filters { agency: Some("Sở Tư pháp".into()), role: Some("chu-tri".into()), ..Default::default() };
+    let f = Filters {
+        agency: Some("Sở Tư pháp".into()),
+        role: Some("chu-tri".into()),
+        ..Default::default()
+    };
     let r = idx.search("van ban", &f, 10).unwrap();
     assert_eq!(labels(&r), ["45/KH-UBND khoản 1 Điều 1"]);
-    let f = Filters { from: Some(jiff::civil::date(2025, 1, 1)), ..Default::default() };
+    let f = Filters {
+        from: Some(jiff::civil::date(2025, 1, 1)),
+        ..Default::default()
+    };
     let r = idx.search("xa", &f, 10).unwrap();
     assert!(r.hits.iter().all(|h| h.document != "12/2024/QĐ-UBND"));
     assert!(!r.hits.is_empty());
-    let f = Filters { to: Some(jiff::civil::date(2024, 12, 31)), ..Default::default() };
+    let f = Filters {
+        to: Some(jiff::civil::date(2024, 12, 31)),
+        ..Default::default()
+    };
     let r = idx.search("xa", &f, 10).unwrap();
     assert_eq!(r.hits.len(), 1);
 }
@@ -206,12 +321,25 @@ fn filters() {
 #[test]
 fn in_force_filter_uses_replacement_edges() {
     let (_t, idx) = setup();
-    let r = idx.search("chu tich dau tu", &Filters::default(), 10).unwrap();
-    let h = r.hits.iter().find(|h| h.document == "12/2024/QĐ-UBND").expect("decision found");
+    let r = idx
+        .search("chu tich dau tu", &Filters::default(), 10)
+        .unwrap();
+    let h = r
+        .hits
+        .iter()
+        .find(|h| h.document == "12/2024/QĐ-UBND")
+        .expect("decision found");
     assert_eq!(h.effect.as_deref(), Some("replaced by 45/KH-UBND"));
-    let f = Filters { in_force: true, ..Default::default() };
+    let f = Filters {
+        in_force: true,
+        ..Default::default()
+    };
     let r = idx.search("chu tich dau tu", &f, 10).unwrap();
-    assert!(r.hits.iter().all(|h| h.document != "12/2024/QĐ-UBND"), "{:?}", labels(&r));
+    assert!(
+        r.hits.iter().all(|h| h.document != "12/2024/QĐ-UBND"),
+        "{:?}",
+        labels(&r)
+    );
 }
 
 #[test]
@@ -222,7 +350,12 @@ fn number_query_finds_document_and_citers() {
         assert_eq!(r.mode, SearchMode::Number, "{q}");
         assert_eq!(r.hits[0].kind, "document");
         assert_eq!(r.hits[0].document, "28/NQ-HĐND");
-        assert!(r.hits.iter().any(|h| h.document == "45/KH-UBND" && h.matched.as_deref() == Some("cites")), "{q}");
+        assert!(
+            r.hits
+                .iter()
+                .any(|h| h.document == "45/KH-UBND" && h.matched.as_deref() == Some("cites")),
+            "{q}"
+        );
     }
 }
 
@@ -240,12 +373,23 @@ fn empty_and_stop_word_queries_are_errors() {
 #[test]
 fn long_question_ranks_articles() {
     let (_t, idx) = setup();
-    let r = idx.search("Thưa luật sư, Sở Tư pháp có phải thẩm định văn bản phân cấp cho cấp xã không?", &Filters::default(), 10).unwrap();
+    let r = idx
+        .search(
+            "Thưa luật sư, Sở Tư pháp có phải thẩm định văn bản phân cấp cho cấp xã không?",
+            &Filters::default(),
+            10,
+        )
+        .unwrap();
     assert_eq!(r.mode, SearchMode::Any);
     assert!(!r.fallback);
     // The article wins; the hit shown is its best-matching clause.
     assert_eq!(r.hits[0].document, "45/KH-UBND");
-    assert_eq!(r.hits[0].provision.as_deref(), Some("dieu-1.khoan-1"), "{:?}", labels(&r));
+    assert_eq!(
+        r.hits[0].provision.as_deref(),
+        Some("dieu-1.khoan-1"),
+        "{:?}",
+        labels(&r)
+    );
 }
 
 #[test]
@@ -261,11 +405,20 @@ fn incremental_update_and_stale_detection() {
     // Remove a file: its records leave the index.
     std::fs::remove_file(src.join("qd.json")).unwrap();
     let files: Vec<_> = ["kh.json", "nq.json"].iter().map(|n| src.join(n)).collect();
-    let opts = UpdateOptions { parse: Some(&json_parse), ..Default::default() };
+    let opts = UpdateOptions {
+        parse: Some(&json_parse),
+        ..Default::default()
+    };
     let s = update(&dir, &files, &opts).unwrap();
     assert_eq!(s.files_removed, 1);
     let idx = SearchIndex::open(&dir).unwrap();
-    assert!(idx.search("chu tich dau tu cong", &Filters::default(), 10).unwrap().hits.iter().all(|h| h.document != "12/2024/QĐ-UBND"));
+    assert!(
+        idx.search("chu tich dau tu cong", &Filters::default(), 10)
+            .unwrap()
+            .hits
+            .iter()
+            .all(|h| h.document != "12/2024/QĐ-UBND")
+    );
     drop(idx);
     // Stale: older analyzer version recorded.
     let m = std::fs::read_to_string(dir.join(manifest::MANIFEST)).unwrap();
@@ -274,7 +427,9 @@ fn incremental_update_and_stale_detection() {
     v["analyzer_version"] = serde_json::json!(0);
     std::fs::write(dir.join(manifest::MANIFEST), v.to_string()).unwrap();
     match SearchIndex::open(&dir) {
-        Err(e @ IndexError::Stale { .. }) => assert!(e.to_string().contains("rasoat index --rebuild")),
+        Err(e @ IndexError::Stale { .. }) => {
+            assert!(e.to_string().contains("rasoat index --rebuild"))
+        }
         Err(e) => panic!("{e}"),
         Ok(_) => panic!("stale index opened"),
     }

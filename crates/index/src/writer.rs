@@ -54,7 +54,13 @@ pub struct UpdateOptions<'a> {
 
 impl Default for UpdateOptions<'_> {
     fn default() -> Self {
-        UpdateOptions { rebuild: false, facts: None, parse: None, progress: None, memory: 256_000_000 }
+        UpdateOptions {
+            rebuild: false,
+            facts: None,
+            parse: None,
+            progress: None,
+            memory: 256_000_000,
+        }
     }
 }
 
@@ -79,7 +85,11 @@ fn file_digest(bytes: &[u8]) -> String {
 }
 
 fn mtime_of(md: &std::fs::Metadata) -> u64 {
-    md.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as u64).unwrap_or(0)
+    md.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
 }
 
 /// True when `dir` looks like something we may delete on --rebuild.
@@ -90,7 +100,9 @@ fn safe_to_clear(dir: &Path) -> bool {
     if dir.join(crate::manifest::MANIFEST).exists() || dir.join("meta.json").exists() {
         return true;
     }
-    std::fs::read_dir(dir).map(|mut r| r.next().is_none()).unwrap_or(false)
+    std::fs::read_dir(dir)
+        .map(|mut r| r.next().is_none())
+        .unwrap_or(false)
 }
 
 fn clear_dir(dir: &Path) -> Result<(), IndexError> {
@@ -101,7 +113,8 @@ fn clear_dir(dir: &Path) -> Result<(), IndexError> {
         )));
     }
     if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(|e| IndexError::Io(dir.display().to_string(), e.to_string()))?;
+        std::fs::remove_dir_all(dir)
+            .map_err(|e| IndexError::Io(dir.display().to_string(), e.to_string()))?;
     }
     Ok(())
 }
@@ -109,15 +122,24 @@ fn clear_dir(dir: &Path) -> Result<(), IndexError> {
 /// Build or update the index in `dir` from `files` (already collected). Files known to the
 /// manifest but absent from `files` are removed; unchanged files (same size + mtime, or same
 /// digest) are not re-read.
-pub fn update(dir: &Path, files: &[PathBuf], opts: &UpdateOptions<'_>) -> Result<UpdateStats, IndexError> {
-    let mut stats = UpdateStats { files_total: files.len(), ..Default::default() };
+pub fn update(
+    dir: &Path,
+    files: &[PathBuf],
+    opts: &UpdateOptions<'_>,
+) -> Result<UpdateStats, IndexError> {
+    let mut stats = UpdateStats {
+        files_total: files.len(),
+        ..Default::default()
+    };
     let mut rebuild = opts.rebuild;
     let mut manifest = if rebuild {
         None
     } else {
         match Manifest::load(dir) {
             Ok(m) => m,
-            Err(IndexError::Stale { .. }) | Err(IndexError::Corrupt { .. }) if dir.join(crate::manifest::MANIFEST).exists() => {
+            Err(IndexError::Stale { .. }) | Err(IndexError::Corrupt { .. })
+                if dir.join(crate::manifest::MANIFEST).exists() =>
+            {
                 // A stale index of ours: rebuilding is the only way forward, say so.
                 stats.rebuilt_reason = Some(match Manifest::load(dir) {
                     Err(e) => e.to_string(),
@@ -142,9 +164,13 @@ pub fn update(dir: &Path, files: &[PathBuf], opts: &UpdateOptions<'_>) -> Result
     let index = match &manifest {
         Some(_) => open_index_dir(dir)?,
         None => {
-            std::fs::create_dir_all(dir).map_err(|e| IndexError::Io(dir.display().to_string(), e.to_string()))?;
-            let idx = Index::create_in_dir(dir, build_schema())
-                .map_err(|e| IndexError::Corrupt { dir: dir.display().to_string(), reason: e.to_string() })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| IndexError::Io(dir.display().to_string(), e.to_string()))?;
+            let idx =
+                Index::create_in_dir(dir, build_schema()).map_err(|e| IndexError::Corrupt {
+                    dir: dir.display().to_string(),
+                    reason: e.to_string(),
+                })?;
             analysis::register(&idx);
             idx
         }
@@ -174,15 +200,27 @@ pub fn update(dir: &Path, files: &[PathBuf], opts: &UpdateOptions<'_>) -> Result
             _ => to_read.push((p.clone(), key, size, mtime)),
         }
     }
-    let removed: Vec<String> = manifest.files.keys().filter(|k| !wanted.contains(*k)).cloned().collect();
+    let removed: Vec<String> = manifest
+        .files
+        .keys()
+        .filter(|k| !wanted.contains(*k))
+        .cloned()
+        .collect();
 
     // Two cores: tantivy's indexing threads do analysis + postings while rayon threads parse,
     // extract and build records, feeding the writer directly (add_document takes &self).
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
     let threads = index_threads(cores);
     let mut writer: IndexWriter = index
         .writer_with_num_threads(threads, opts.memory.max(threads * 16_000_000))
-        .map_err(|e| IndexError::Other(format!("cannot lock index {} for writing: {e}", dir.display())))?;
+        .map_err(|e| {
+            IndexError::Other(format!(
+                "cannot lock index {} for writing: {e}",
+                dir.display()
+            ))
+        })?;
 
     for k in &removed {
         writer.delete_term(Term::from_field_text(fields.file, k));
@@ -192,15 +230,32 @@ pub fn update(dir: &Path, files: &[PathBuf], opts: &UpdateOptions<'_>) -> Result
 
     let total_bytes: u64 = to_read.iter().map(|t| t.2).sum();
     if let Some(p) = opts.progress {
-        p(Progress::Start { files: to_read.len(), bytes: total_bytes });
+        p(Progress::Start {
+            files: to_read.len(),
+            bytes: total_bytes,
+        });
     }
-    let old_digests: HashMap<&str, &str> = manifest.files.iter().map(|(k, f)| (k.as_str(), f.digest.as_str())).collect();
+    let old_digests: HashMap<&str, &str> = manifest
+        .files
+        .iter()
+        .map(|(k, f)| (k.as_str(), f.digest.as_str()))
+        .collect();
     let results: Vec<(String, u64, u64, FileOutcome)> = to_read
         .par_iter()
         .map(|(path, key, size, mtime)| {
-            let r = index_one(path, key, old_digests.get(key.as_str()).copied(), opts, &fields, &writer);
+            let r = index_one(
+                path,
+                key,
+                old_digests.get(key.as_str()).copied(),
+                opts,
+                &fields,
+                &writer,
+            );
             if let Some(p) = opts.progress {
-                p(Progress::File { path: key, bytes: *size });
+                p(Progress::File {
+                    path: key,
+                    bytes: *size,
+                });
             }
             (key.clone(), *size, *mtime, r)
         })
@@ -215,14 +270,28 @@ pub fn update(dir: &Path, files: &[PathBuf], opts: &UpdateOptions<'_>) -> Result
                 }
                 stats.files_unchanged += 1;
             }
-            FileOutcome::Indexed { digest, entries, records, parse_s, extract_s } => {
+            FileOutcome::Indexed {
+                digest,
+                entries,
+                records,
+                parse_s,
+                extract_s,
+            } => {
                 stats.parse_s += parse_s;
                 stats.extract_s += extract_s;
                 stats.files_read += 1;
                 stats.bytes_read += size;
                 stats.documents += entries.len();
                 stats.records += records;
-                manifest.files.insert(key, FileEntry { size, mtime, digest, docs: entries });
+                manifest.files.insert(
+                    key,
+                    FileEntry {
+                        size,
+                        mtime,
+                        digest,
+                        docs: entries,
+                    },
+                );
             }
             FileOutcome::Failed(e) => {
                 // A file that no longer parses leaves the index (its old records are stale; the
@@ -236,8 +305,12 @@ pub fn update(dir: &Path, files: &[PathBuf], opts: &UpdateOptions<'_>) -> Result
     if let Some(p) = opts.progress {
         p(Progress::Committing);
     }
-    writer.commit().map_err(|e| IndexError::Other(format!("commit failed in {}: {e}", dir.display())))?;
-    writer.wait_merging_threads().map_err(|e| IndexError::Other(format!("merge failed in {}: {e}", dir.display())))?;
+    writer
+        .commit()
+        .map_err(|e| IndexError::Other(format!("commit failed in {}: {e}", dir.display())))?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| IndexError::Other(format!("merge failed in {}: {e}", dir.display())))?;
     manifest.schema_version = SCHEMA_VERSION;
     manifest.analyzer_version = analysis::ANALYZER_VERSION;
     manifest.save(dir)?;
@@ -247,17 +320,34 @@ pub fn update(dir: &Path, files: &[PathBuf], opts: &UpdateOptions<'_>) -> Result
 /// Indexing threads for tantivy: one per core (measured faster than half on 2 cores, as the
 /// producers block on the writer's bounded queue); `RASOAT_INDEX_THREADS` overrides (benchmarks).
 fn index_threads(cores: usize) -> usize {
-    std::env::var("RASOAT_INDEX_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(cores).clamp(1, 8)
+    std::env::var("RASOAT_INDEX_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(cores)
+        .clamp(1, 8)
 }
 
 enum FileOutcome {
     Unchanged,
-    Indexed { digest: String, entries: Vec<DocEntry>, records: usize, parse_s: f64, extract_s: f64 },
+    Indexed {
+        digest: String,
+        entries: Vec<DocEntry>,
+        records: usize,
+        parse_s: f64,
+        extract_s: f64,
+    },
     Failed(String),
 }
 
 /// Read, parse, extract and index one file, adding its records to `writer` as they are built.
-fn index_one(path: &Path, key: &str, old_digest: Option<&str>, opts: &UpdateOptions<'_>, f: &Fields, writer: &IndexWriter) -> FileOutcome {
+fn index_one(
+    path: &Path,
+    key: &str,
+    old_digest: Option<&str>,
+    opts: &UpdateOptions<'_>,
+    f: &Fields,
+    writer: &IndexWriter,
+) -> FileOutcome {
     let fail = |e: String| {
         writer.delete_term(Term::from_field_text(f.file, key));
         FileOutcome::Failed(e)
@@ -295,7 +385,9 @@ fn index_one(path: &Path, key: &str, old_digest: Option<&str>, opts: &UpdateOpti
             let entry = document_records(d, i, key, fx.as_ref(), f, &mut out);
             let n = out.len();
             for td in out {
-                writer.add_document(td).map_err(|e| format!("indexing {key}: {e}"))?;
+                writer
+                    .add_document(td)
+                    .map_err(|e| format!("indexing {key}: {e}"))?;
             }
             Ok((entry, n, es))
         })
@@ -313,12 +405,21 @@ fn index_one(path: &Path, key: &str, old_digest: Option<&str>, opts: &UpdateOpti
             Err(e) => return fail(e),
         }
     }
-    FileOutcome::Indexed { digest, entries, records, parse_s, extract_s }
+    FileOutcome::Indexed {
+        digest,
+        entries,
+        records,
+        parse_s,
+        extract_s,
+    }
 }
 
 /// Type key used by `--type`: folded, no spaces (`QĐ` → `qd`).
 pub fn type_key(s: &str) -> String {
-    rasoat_text::fold(s).chars().filter(|c| !c.is_whitespace()).collect()
+    rasoat_text::fold(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// Agency filter key: folded, spaces collapsed (`Sở Tư pháp` → `so tu phap`).
@@ -332,7 +433,10 @@ fn date_num(d: &jiff::civil::Date) -> u64 {
 
 /// Kinds that group others and are too broad to be a result unit themselves.
 fn is_container(k: ProvisionKind) -> bool {
-    matches!(k, ProvisionKind::Phan | ProvisionKind::Chuong | ProvisionKind::Muc | ProvisionKind::TieuMuc)
+    matches!(
+        k,
+        ProvisionKind::Phan | ProvisionKind::Chuong | ProvisionKind::Muc | ProvisionKind::TieuMuc
+    )
 }
 
 fn subtree_text(p: &Provision, out: &mut String) {
@@ -370,21 +474,55 @@ fn tags_of(pf: &rasoat_extract::ProvisionFacts, t: &mut Tags) {
         t.names.insert(s.agency_name.clone());
         // Combined keys so `--agency X --role R` means "X has role R", not both somewhere.
         t.roles.insert(format!("{r}@{}", s.agency));
-        t.roles.insert(format!("{r}@{}", agency_key(&s.agency_name)));
+        t.roles
+            .insert(format!("{r}@{}", agency_key(&s.agency_name)));
     }
 }
 
 /// Add the records of one document to `out`; return its manifest entry.
-fn document_records(d: &Document, doc_index: usize, file: &str, fx: Option<&DocFacts>, f: &Fields, out: &mut Vec<TantivyDocument>) -> DocEntry {
+fn document_records(
+    d: &Document,
+    doc_index: usize,
+    file: &str,
+    fx: Option<&DocFacts>,
+    f: &Fields,
+    out: &mut Vec<TantivyDocument>,
+) -> DocEntry {
     let number = d.meta.number.clone();
-    let key = number.as_deref().map(number_key).or_else(|| fx.and_then(|x| x.key.clone()));
+    let key = number
+        .as_deref()
+        .map(number_key)
+        .or_else(|| fx.and_then(|x| x.key.clone()));
     let display = d.display_name();
     let date = d.meta.date.or_else(|| fx.and_then(|x| x.date));
-    let by_pid: HashMap<&str, &rasoat_extract::ProvisionFacts> =
-        fx.map(|x| x.provisions.iter().map(|p| (p.provision.as_str(), p)).collect()).unwrap_or_default();
+    let by_pid: HashMap<&str, &rasoat_extract::ProvisionFacts> = fx
+        .map(|x| {
+            x.provisions
+                .iter()
+                .map(|p| (p.provision.as_str(), p))
+                .collect()
+        })
+        .unwrap_or_default();
 
+    // The name a question would use for this document ("Bộ luật Hình sự", "Luật Viên chức 2010").
+    let law_name = {
+        let name = d
+            .meta
+            .title
+            .clone()
+            .or_else(|| fx.and_then(|x| x.name.clone()));
+        match (&d.meta.type_name, name) {
+            (Some(t), Some(n)) if !rasoat_text::fold(&n).starts_with(&rasoat_text::fold(t)) => {
+                Some(format!("{t} {n}"))
+            }
+            (_, n) => n,
+        }
+    };
     let common = |td: &mut TantivyDocument| {
         td.add_text(f.file, file);
+        if let Some(n) = &law_name {
+            td.add_text(f.law_bigram, n);
+        }
         td.add_text(f.doc, &display);
         if let Some(k) = &key {
             td.add_text(f.doc_key, k);
@@ -414,7 +552,15 @@ fn document_records(d: &Document, doc_index: usize, file: &str, fx: Option<&DocF
     td.add_u64(f.unit_hash, unit_hash(&uid));
     td.add_text(f.unit_id, uid);
     let mut head = String::new();
-    for s in [&d.meta.type_name, &d.meta.number, &d.meta.title, &d.meta.law_id].into_iter().flatten() {
+    for s in [
+        &d.meta.type_name,
+        &d.meta.number,
+        &d.meta.title,
+        &d.meta.law_id,
+    ]
+    .into_iter()
+    .flatten()
+    {
         head.push_str(s);
         head.push('\n');
     }
@@ -437,7 +583,10 @@ fn document_records(d: &Document, doc_index: usize, file: &str, fx: Option<&DocF
         ancestors: &mut Vec<&'a Provision>,
         ctx: &mut dyn FnMut(&'a Provision, Option<&'a Provision>, &[&'a Provision]),
     ) {
-        let is_unit = unit.is_none() && (p.kind == ProvisionKind::Dieu || (!is_container(p.kind) && !ancestors.iter().any(|a| a.kind == ProvisionKind::Dieu)));
+        let is_unit = unit.is_none()
+            && (p.kind == ProvisionKind::Dieu
+                || (!is_container(p.kind)
+                    && !ancestors.iter().any(|a| a.kind == ProvisionKind::Dieu)));
         let unit_here = if is_unit { Some(p) } else { unit };
         ctx(p, unit_here, ancestors);
         ancestors.push(p);
@@ -494,8 +643,15 @@ fn document_records(d: &Document, doc_index: usize, file: &str, fx: Option<&DocF
             td.add_text(f.nums, k);
         }
         td.add_text(f.text, body);
-        let law = p.law_id.clone().or_else(|| ancestors.iter().rev().find_map(|a| a.law_id.clone())).or_else(|| d.meta.law_id.clone());
-        let art = p.article_id.clone().or_else(|| ancestors.iter().rev().find_map(|a| a.article_id.clone()));
+        let law = p
+            .law_id
+            .clone()
+            .or_else(|| ancestors.iter().rev().find_map(|a| a.law_id.clone()))
+            .or_else(|| d.meta.law_id.clone());
+        let art = p
+            .article_id
+            .clone()
+            .or_else(|| ancestors.iter().rev().find_map(|a| a.article_id.clone()));
         if let Some(l) = law {
             td.add_text(f.law_id, l);
         }
@@ -533,11 +689,19 @@ fn document_records(d: &Document, doc_index: usize, file: &str, fx: Option<&DocF
     let mut edges = Vec::new();
     if let Some(x) = fx {
         for e in &x.edges {
-            let kind = serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            let kind = serde_json::to_value(e.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
             edges.push((kind, number_key(&e.target)));
         }
     }
-    DocEntry { key, number, edges, date: date.map(|d| d.to_string()) }
+    DocEntry {
+        key,
+        number,
+        edges,
+        date: date.map(|d| d.to_string()),
+    }
 }
 
 /// Effect status of each document key, derived from the replace/repeal edges of every indexed

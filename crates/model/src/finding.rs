@@ -149,8 +149,21 @@ pub struct Report {
 
 impl Report {
     /// Build the envelope and its summary from findings.
-    pub fn new(findings: Vec<Finding>, rules: Vec<RuleInfo>, documents: usize, provisions: usize, suppressed: usize, as_of: String) -> Report {
-        let mut s = Summary { documents, provisions, suppressed, as_of, ..Default::default() };
+    pub fn new(
+        findings: Vec<Finding>,
+        rules: Vec<RuleInfo>,
+        documents: usize,
+        provisions: usize,
+        suppressed: usize,
+        as_of: String,
+    ) -> Report {
+        let mut s = Summary {
+            documents,
+            provisions,
+            suppressed,
+            as_of,
+            ..Default::default()
+        };
         for f in &findings {
             s.findings += 1;
             match f.severity {
@@ -162,10 +175,19 @@ impl Report {
                 s.parse_errors += 1;
             }
             *s.by_rule.entry(f.rule.clone()).or_default() += 1;
-            let d = f.location.document.clone().unwrap_or_else(|| f.location.file.clone());
+            let d = f
+                .location
+                .document
+                .clone()
+                .unwrap_or_else(|| f.location.file.clone());
             *s.by_document.entry(d).or_default() += 1;
         }
-        Report { version: 1, findings, summary: s, rules }
+        Report {
+            version: 1,
+            findings,
+            summary: s,
+            rules,
+        }
     }
 }
 

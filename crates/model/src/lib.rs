@@ -160,7 +160,11 @@ pub struct Provision {
 impl Provision {
     /// Depth-first pre-order walk over this provision and its descendants.
     pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Provision, &[&'a Provision])) {
-        fn go<'a>(p: &'a Provision, path: &mut Vec<&'a Provision>, f: &mut dyn FnMut(&'a Provision, &[&'a Provision])) {
+        fn go<'a>(
+            p: &'a Provision,
+            path: &mut Vec<&'a Provision>,
+            f: &mut dyn FnMut(&'a Provision, &[&'a Provision]),
+        ) {
             f(p, path);
             path.push(p);
             for c in &p.children {
@@ -298,7 +302,8 @@ pub fn shorten_at_word(s: &str, max: usize) -> String {
 mod tests {
     #[test]
     fn shortens_at_word() {
-        let t = "Quy định phân cấp thẩm quyền quản lý tài chính, tài sản công trong quản lý nhà nước";
+        let t =
+            "Quy định phân cấp thẩm quyền quản lý tài chính, tài sản công trong quản lý nhà nước";
         let s = super::shorten_at_word(t, 60);
         assert!(s.ends_with('…') && !s.contains("nướ…"), "{s}");
         assert_eq!(super::shorten_at_word("ngắn", 60), "ngắn");
@@ -315,6 +320,9 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
-        ParseError { path: path.into(), reason: reason.into() }
+        ParseError {
+            path: path.into(),
+            reason: reason.into(),
+        }
     }
 }

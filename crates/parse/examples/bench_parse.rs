@@ -5,12 +5,19 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
-    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
     let (files, errs) = rasoat_parse::collect_inputs(&args);
     for e in &errs {
         eprintln!("input error: {e}");
     }
-    let bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    let bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
     let cpu0 = cpu_seconds();
     let mut best = f64::MAX;
     let (mut docs, mut provs, mut failed) = (0usize, 0usize, 0usize);
@@ -44,10 +51,18 @@ fn main() {
         files.len(),
         rayon::current_num_threads()
     );
-    println!("best of {rounds}: {:.3} s  =>  {:.0} documents/s, {:.1} MB/s (wall clock)", best, docs as f64 / best, mb / best);
+    println!(
+        "best of {rounds}: {:.3} s  =>  {:.0} documents/s, {:.1} MB/s (wall clock)",
+        best,
+        docs as f64 / best,
+        mb / best
+    );
     if cpu > 0.0 {
         // CPU time is steadier than wall time on a shared machine.
-        println!("CPU per round: {cpu:.3} s  =>  {:.1} MB per CPU-second", mb / cpu);
+        println!(
+            "CPU per round: {cpu:.3} s  =>  {:.1} MB per CPU-second",
+            mb / cpu
+        );
     }
 }
 

@@ -4,7 +4,15 @@ use rasoat_model::Provision;
 
 fn show(p: &Provision, d: usize) {
     let full = std::env::var("FULL").is_ok();
-    let preview: String = if full { p.text.clone() } else { p.text.chars().take(90).collect::<String>().replace('\n', " ⏎ ") };
+    let preview: String = if full {
+        p.text.clone()
+    } else {
+        p.text
+            .chars()
+            .take(90)
+            .collect::<String>()
+            .replace('\n', " ⏎ ")
+    };
     println!(
         "{}L{}:{}-{}:{} {} [{}] {:?} {}| {}",
         "  ".repeat(d),
@@ -15,7 +23,10 @@ fn show(p: &Provision, d: usize) {
         p.id,
         p.label,
         p.kind,
-        p.heading.as_deref().map(|h| format!("— {h} ")).unwrap_or_default(),
+        p.heading
+            .as_deref()
+            .map(|h| format!("— {h} "))
+            .unwrap_or_default(),
         preview
     );
     for c in &p.children {
@@ -33,7 +44,10 @@ fn main() {
                         show(p, 1);
                     }
                     for b in &doc.blocks {
-                        println!("  [{:?} L{}-{}] {:?}", b.kind, b.span.line, b.span.end_line, b.text);
+                        println!(
+                            "  [{:?} L{}-{}] {:?}",
+                            b.kind, b.span.line, b.span.end_line, b.text
+                        );
                     }
                     for w in &doc.warnings {
                         println!("  warning: {w}");

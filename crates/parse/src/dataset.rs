@@ -87,7 +87,16 @@ fn jstr(file: &str, raw: &RawValue) -> Result<JStr, String> {
     let end = base + s.len();
     if !s.starts_with('"') {
         // Numbers and other scalars: their literal text.
-        return Ok(JStr { text: s.trim().to_string(), map: vec![MapPiece { text: 0, src: base as u32, src_len: s.len() as u32 }], start: base, end });
+        return Ok(JStr {
+            text: s.trim().to_string(),
+            map: vec![MapPiece {
+                text: 0,
+                src: base as u32,
+                src_len: s.len() as u32,
+            }],
+            start: base,
+            end,
+        });
     }
     let inner = &s[1..s.len().saturating_sub(1).max(1)];
     let ib = base + 1;
@@ -96,9 +105,17 @@ fn jstr(file: &str, raw: &RawValue) -> Result<JStr, String> {
     let bytes = inner.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let j = memchr::memchr(b'\\', &bytes[i..]).map(|k| i + k).unwrap_or(bytes.len());
+        let j = memchr::memchr(b'\\', &bytes[i..])
+            .map(|k| i + k)
+            .unwrap_or(bytes.len());
         if j > i {
-            push_piece(&mut map, text.len() as u32, (ib + i) as u32, (j - i) as u32, true);
+            push_piece(
+                &mut map,
+                text.len() as u32,
+                (ib + i) as u32,
+                (j - i) as u32,
+                true,
+            );
             text.push_str(&inner[i..j]);
         }
         if j >= bytes.len() {
@@ -116,11 +133,18 @@ fn jstr(file: &str, raw: &RawValue) -> Result<JStr, String> {
             b'\\' => (2, '\\'),
             b'/' => (2, '/'),
             b'u' => {
-                let hex = |k: usize| inner.get(k..k + 4).and_then(|h| u32::from_str_radix(h, 16).ok());
+                let hex = |k: usize| {
+                    inner
+                        .get(k..k + 4)
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                };
                 let u = hex(j + 2).ok_or("bad \\u escape")?;
                 if (0xD800..0xDC00).contains(&u) && inner.get(j + 6..j + 8) == Some("\\u") {
                     let lo = hex(j + 8).ok_or("bad \\u escape")?;
-                    let c = char::from_u32(0x10000 + ((u - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF)).unwrap_or('\u{fffd}');
+                    let c = char::from_u32(
+                        0x10000 + ((u - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF),
+                    )
+                    .unwrap_or('\u{fffd}');
                     (12, c)
                 } else {
                     (6, char::from_u32(u).unwrap_or('\u{fffd}'))
@@ -132,7 +156,12 @@ fn jstr(file: &str, raw: &RawValue) -> Result<JStr, String> {
         push_piece(&mut map, t0, (ib + j) as u32, len as u32, false);
         i = j + len;
     }
-    Ok(JStr { text, map, start: ib, end: end.saturating_sub(1) })
+    Ok(JStr {
+        text,
+        map,
+        start: ib,
+        end: end.saturating_sub(1),
+    })
 }
 
 /// Pieces of `map` covering `a..b` of its text, rebased to start at 0.
@@ -149,7 +178,11 @@ fn submap(map: &[MapPiece], text_len: usize, a: usize, b: usize) -> Vec<MapPiece
         let off = if identity { (s - ps) as u32 } else { 0 };
         let e = pe.min(b);
         let len = if identity { (e - s) as u32 } else { p.src_len };
-        out.push(MapPiece { text: (s - a) as u32, src: p.src + off, src_len: len });
+        out.push(MapPiece {
+            text: (s - a) as u32,
+            src: p.src + off,
+            src_len: len,
+        });
     }
     out
 }
@@ -177,14 +210,26 @@ fn str_lines(j: &JStr, allow: Allow, out: &mut Vec<Line<'static>>) {
 }
 
 /// A synthesised `Điều N. <title>` line: the prefix maps (empty) to where the title starts.
-fn dieu_line(num: &str, title: Option<(&JStr, usize, usize)>, at: usize, article: usize) -> Line<'static> {
+fn dieu_line(
+    num: &str,
+    title: Option<(&JStr, usize, usize)>,
+    at: usize,
+    article: usize,
+) -> Line<'static> {
     let prefix = format!("Điều {num}. ");
     let mut text = prefix.clone();
-    let mut map = vec![MapPiece { text: 0, src: at as u32, src_len: 0 }];
+    let mut map = vec![MapPiece {
+        text: 0,
+        src: at as u32,
+        src_len: 0,
+    }];
     let mut end = at;
     if let Some((j, a, b)) = title {
         for p in submap(&j.map, j.text.len(), a, b) {
-            map.push(MapPiece { text: p.text + prefix.len() as u32, ..p });
+            map.push(MapPiece {
+                text: p.text + prefix.len() as u32,
+                ..p
+            });
         }
         text.push_str(&j.text[a..b]);
         end = crate::lines::map_off(&j.map, j.text.len(), b);
@@ -194,12 +239,22 @@ fn dieu_line(num: &str, title: Option<(&JStr, usize, usize)>, at: usize, article
     l
 }
 
-static NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\d{1,4}/(?:(?:19|20)\d{2}/)?[\p{Lu}Đ][\p{L}\d]*(?:-[\p{L}\d]+)*").unwrap());
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\d{1,4}/(?:(?:19|20)\d{2}/)?[\p{Lu}Đ][\p{L}\d]*(?:-[\p{L}\d]+)*").unwrap()
+});
 
 fn dataset_name(path: &str, fallback: &str) -> String {
     let p = path.to_lowercase();
-    for n in ["drill", "vbpl", "alqac2026", "alqac2024", "alqac2023", "alqac2022", "vlsp2023", "vlsp2025"] {
+    for n in [
+        "drill",
+        "vbpl",
+        "alqac2026",
+        "alqac2024",
+        "alqac2023",
+        "alqac2022",
+        "vlsp2023",
+        "vlsp2025",
+    ] {
         if p.contains(n) {
             return n.to_string();
         }
@@ -214,7 +269,8 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Vec<Document>, String> {
     let laws: Vec<RawLaw> = if file.trim_start().starts_with('{') {
         vec![serde_json::from_str(file).map_err(|e| format!("invalid JSON: {e}"))?]
     } else {
-        serde_json::from_str(file).map_err(|e| format!("invalid JSON or not a law data set: {e}"))?
+        serde_json::from_str(file)
+            .map_err(|e| format!("invalid JSON or not a law data set: {e}"))?
     };
     let src = SrcText::new(file);
     // Laws are independent: parse them in parallel (a data-set file holds up to ~20 laws).
@@ -240,18 +296,39 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Vec<Document>, String> {
     Ok(docs.into_iter().flatten().collect())
 }
 
-fn doc_for(path: &str, bytes: &[u8], law_id: &str, dataset: String, digest_src: &[u8], parsed: structure::Parsed) -> Document {
+fn doc_for(
+    path: &str,
+    bytes: &[u8],
+    law_id: &str,
+    dataset: String,
+    digest_src: &[u8],
+    parsed: structure::Parsed,
+) -> Document {
     let mut doc = crate::finish(
-        Source { path: format!("{path}#{law_id}"), format: Format::Dataset, bytes: bytes.len() as u64, digest: crate::digest(digest_src) },
+        Source {
+            path: format!("{path}#{law_id}"),
+            format: Format::Dataset,
+            bytes: bytes.len() as u64,
+            digest: crate::digest(digest_src),
+        },
         parsed,
     );
     let m = &mut doc.meta;
     if m.number.is_none()
-        && let Some(n) = NUMBER.find(law_id).filter(|n| n.start() == 0) {
-            m.number = Some(n.as_str().to_string());
-        }
+        && let Some(n) = NUMBER.find(law_id).filter(|n| n.start() == 0)
+    {
+        m.number = Some(n.as_str().to_string());
+    }
     if m.type_name.is_none() {
-        for t in ["Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Nghị định", "Thông tư", "Nghị quyết"] {
+        for t in [
+            "Hiến pháp",
+            "Bộ luật",
+            "Luật",
+            "Pháp lệnh",
+            "Nghị định",
+            "Thông tư",
+            "Nghị quyết",
+        ] {
             if law_id.starts_with(t) {
                 m.type_name = Some(t.to_string());
             }
@@ -271,10 +348,24 @@ fn doc_for(path: &str, bytes: &[u8], law_id: &str, dataset: String, digest_src: 
     doc
 }
 
-fn alqac(path: &str, bytes: &[u8], file: &str, src: &SrcText, law: &RawLaw) -> Result<Document, String> {
-    let law_id = law.id.map(|r| jstr(file, r)).transpose()?.map(|j| j.text).unwrap_or_default();
+fn alqac(
+    path: &str,
+    bytes: &[u8],
+    file: &str,
+    src: &SrcText,
+    law: &RawLaw,
+) -> Result<Document, String> {
+    let law_id = law
+        .id
+        .map(|r| jstr(file, r))
+        .transpose()?
+        .map(|j| j.text)
+        .unwrap_or_default();
     let mut lines = Vec::new();
-    let mut arts = Articles { law_id: Some(law_id.clone()), ids: Vec::new() };
+    let mut arts = Articles {
+        law_id: Some(law_id.clone()),
+        ids: Vec::new(),
+    };
     let mut dig = Vec::new();
     for a in law.articles.as_deref().unwrap_or(&[]) {
         let id = jstr(file, a.id)?.text;
@@ -294,7 +385,12 @@ fn alqac(path: &str, bytes: &[u8], file: &str, src: &SrcText, law: &RawLaw) -> R
             && !first.ends_with(['.', ';', ':', ',']);
         if titled {
             lines.push(dieu_line(&id, Some((&body, lead, te)), body.start, k));
-            let rest = JStr { text: t[te..].to_string(), map: submap(&body.map, t.len(), te, t.len()), start: body.start, end: body.end };
+            let rest = JStr {
+                text: t[te..].to_string(),
+                map: submap(&body.map, t.len(), te, t.len()),
+                start: body.start,
+                end: body.end,
+            };
             str_lines(&rest, Allow::NoDieu, &mut lines);
         } else {
             lines.push(dieu_line(&id, None, body.start, k));
@@ -302,21 +398,40 @@ fn alqac(path: &str, bytes: &[u8], file: &str, src: &SrcText, law: &RawLaw) -> R
         }
     }
     let parsed = structure::build(&lines, src, false, &arts);
-    Ok(doc_for(path, bytes, &law_id, dataset_name(path, "alqac"), &dig, parsed))
+    Ok(doc_for(
+        path,
+        bytes,
+        &law_id,
+        dataset_name(path, "alqac"),
+        &dig,
+        parsed,
+    ))
 }
 
-fn drill(path: &str, bytes: &[u8], file: &str, src: &SrcText, law: &RawLaw) -> Result<Document, String> {
+fn drill(
+    path: &str,
+    bytes: &[u8],
+    file: &str,
+    src: &SrcText,
+    law: &RawLaw,
+) -> Result<Document, String> {
     let law_id = match (law.law_id, law.id) {
         (Some(r), _) | (None, Some(r)) => jstr(file, r)?.text,
         _ => String::new(),
     };
     let mut lines = Vec::new();
-    let mut arts = Articles { law_id: Some(law_id.clone()), ids: Vec::new() };
+    let mut arts = Articles {
+        law_id: Some(law_id.clone()),
+        ids: Vec::new(),
+    };
     let mut first: Option<i64> = None;
     let mut dig = Vec::new();
     for a in law.content.as_deref().unwrap_or(&[]) {
         let aid = jstr(file, a.aid)?.text;
-        let aid_n: i64 = aid.trim_matches('"').parse().map_err(|_| format!("aid {aid} is not a number"))?;
+        let aid_n: i64 = aid
+            .trim_matches('"')
+            .parse()
+            .map_err(|_| format!("aid {aid} is not a number"))?;
         let f = *first.get_or_insert(aid_n);
         let no = aid_n - f + 1;
         let body = jstr(file, a.content_article)?;
@@ -329,21 +444,55 @@ fn drill(path: &str, bytes: &[u8], file: &str, src: &SrcText, law: &RawLaw) -> R
         str_lines(&body, Allow::NoDieu, &mut lines);
     }
     // The Điều number is the article number; the data set's id (aid) is kept as article_id.
-    let numbers: Vec<String> = lines.iter().filter(|l| l.article.is_some()).map(|l| {
-        l.text.trim_start_matches("Điều ").trim_end().trim_end_matches('.').to_string()
-    }).collect();
+    let numbers: Vec<String> = lines
+        .iter()
+        .filter(|l| l.article.is_some())
+        .map(|l| {
+            l.text
+                .trim_start_matches("Điều ")
+                .trim_end()
+                .trim_end_matches('.')
+                .to_string()
+        })
+        .collect();
     let parsed = build_with_numbers(&lines, src, &arts, &numbers);
-    Ok(doc_for(path, bytes, &law_id, dataset_name(path, "drill"), &dig, parsed))
+    Ok(doc_for(
+        path,
+        bytes,
+        &law_id,
+        dataset_name(path, "drill"),
+        &dig,
+        parsed,
+    ))
 }
 
 /// Build where `Điều` numbers differ from the article ids (DRiLL).
-fn build_with_numbers(lines: &[Line], src: &SrcText, arts: &Articles, numbers: &[String]) -> structure::Parsed {
-    let num_arts = Articles { law_id: arts.law_id.clone(), ids: numbers.to_vec() };
+fn build_with_numbers(
+    lines: &[Line],
+    src: &SrcText,
+    arts: &Articles,
+    numbers: &[String],
+) -> structure::Parsed {
+    let num_arts = Articles {
+        law_id: arts.law_id.clone(),
+        ids: numbers.to_vec(),
+    };
     let mut parsed = structure::build(lines, src, false, &num_arts);
     // Swap the article ids back in (the tree's Điều numbers stay the article numbers).
-    fn fix(ps: &mut [rasoat_model::Provision], map: &std::collections::HashMap<&str, &str>, cur: Option<String>) {
+    fn fix(
+        ps: &mut [rasoat_model::Provision],
+        map: &std::collections::HashMap<&str, &str>,
+        cur: Option<String>,
+    ) {
         for p in ps {
-            let mine = if p.kind == rasoat_model::ProvisionKind::Dieu { p.article_id.as_deref().and_then(|a| map.get(a)).map(|s| s.to_string()) } else { None };
+            let mine = if p.kind == rasoat_model::ProvisionKind::Dieu {
+                p.article_id
+                    .as_deref()
+                    .and_then(|a| map.get(a))
+                    .map(|s| s.to_string())
+            } else {
+                None
+            };
             let c = mine.or_else(|| cur.clone());
             if p.article_id.is_some() {
                 p.article_id = c.clone();
@@ -351,16 +500,37 @@ fn build_with_numbers(lines: &[Line], src: &SrcText, arts: &Articles, numbers: &
             fix(&mut p.children, map, c);
         }
     }
-    let map: std::collections::HashMap<&str, &str> = numbers.iter().map(|s| s.as_str()).zip(arts.ids.iter().map(|s| s.as_str())).collect();
+    let map: std::collections::HashMap<&str, &str> = numbers
+        .iter()
+        .map(|s| s.as_str())
+        .zip(arts.ids.iter().map(|s| s.as_str()))
+        .collect();
     fix(&mut parsed.provisions, &map, None);
     parsed
 }
 
-static DIEU_TITLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:Điều|ĐIỀU)\s+(\d{1,4}[a-zđ]?)").unwrap());
+static DIEU_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:Điều|ĐIỀU)\s+(\d{1,4}[a-zđ]?)").unwrap());
 
-fn vbpl(path: &str, bytes: &[u8], file: &str, src: &SrcText, law: &RawLaw) -> Result<Document, String> {
-    let short = law.short_title.map(|r| jstr(file, r)).transpose()?.map(|j| j.text).unwrap_or_default();
-    let full = law.full_title.map(|r| jstr(file, r)).transpose()?.map(|j| j.text).unwrap_or_default();
+fn vbpl(
+    path: &str,
+    bytes: &[u8],
+    file: &str,
+    src: &SrcText,
+    law: &RawLaw,
+) -> Result<Document, String> {
+    let short = law
+        .short_title
+        .map(|r| jstr(file, r))
+        .transpose()?
+        .map(|j| j.text)
+        .unwrap_or_default();
+    let full = law
+        .full_title
+        .map(|r| jstr(file, r))
+        .transpose()?
+        .map(|j| j.text)
+        .unwrap_or_default();
     let mut lines = Vec::new();
     let mut dig = Vec::new();
     let mut intro_text = String::new();
@@ -370,13 +540,24 @@ fn vbpl(path: &str, bytes: &[u8], file: &str, src: &SrcText, law: &RawLaw) -> Re
         intro_text.push('\n');
         str_lines(&j, Allow::All, &mut lines);
     }
-    let number = NUMBER.find(&full).map(|m| m.as_str().to_string()).or_else(|| {
-        // "Luật Thi hành án hình sự số 41/2019/QH14 ngày …" in the intro.
-        static SO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"số\s+(\d{1,4}/\d{4}/[\p{Lu}Đ][\p{L}\d]*(?:-[\p{L}\d]+)*)").unwrap());
-        SO.captures(&intro_text).map(|c| c[1].to_string())
-    });
-    let law_id = number.clone().or_else(|| NUMBER.find(&short).map(|m| m.as_str().to_string())).unwrap_or_else(|| short.clone());
-    let mut arts = Articles { law_id: Some(law_id.clone()), ids: Vec::new() };
+    let number = NUMBER
+        .find(&full)
+        .map(|m| m.as_str().to_string())
+        .or_else(|| {
+            // "Luật Thi hành án hình sự số 41/2019/QH14 ngày …" in the intro.
+            static SO: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(r"số\s+(\d{1,4}/\d{4}/[\p{Lu}Đ][\p{L}\d]*(?:-[\p{L}\d]+)*)").unwrap()
+            });
+            SO.captures(&intro_text).map(|c| c[1].to_string())
+        });
+    let law_id = number
+        .clone()
+        .or_else(|| NUMBER.find(&short).map(|m| m.as_str().to_string()))
+        .unwrap_or_else(|| short.clone());
+    let mut arts = Articles {
+        law_id: Some(law_id.clone()),
+        ids: Vec::new(),
+    };
     for layer in law.content_layers.as_deref().unwrap_or(&[]) {
         if let Some(t) = layer.title {
             let j = jstr(file, t)?;
@@ -395,10 +576,18 @@ fn vbpl(path: &str, bytes: &[u8], file: &str, src: &SrcText, law: &RawLaw) -> Re
         }
     }
     let parsed = structure::build(&lines, src, true, &arts);
-    let mut doc = doc_for(path, bytes, &law_id, dataset_name(path, "vbpl"), &dig, parsed);
+    let mut doc = doc_for(
+        path,
+        bytes,
+        &law_id,
+        dataset_name(path, "vbpl"),
+        &dig,
+        parsed,
+    );
     if doc.meta.number.is_none() {
         doc.meta.number = number;
-        let (code, normative) = crate::header::classify(doc.meta.number.as_deref(), doc.meta.type_name.as_deref());
+        let (code, normative) =
+            crate::header::classify(doc.meta.number.as_deref(), doc.meta.type_name.as_deref());
         doc.meta.doc_type = doc.meta.doc_type.clone().or(code);
         doc.meta.normative |= normative;
     }

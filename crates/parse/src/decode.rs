@@ -19,7 +19,9 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<Decoded<'_>, String> {
         return Err("empty file (0 bytes)".into());
     }
     if bytes.starts_with(b"%PDF-") {
-        return Err("a PDF file, not text: extract its text first (for example `pdftotext -layout`)".into());
+        return Err(
+            "a PDF file, not text: extract its text first (for example `pdftotext -layout`)".into(),
+        );
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return Err("a zip archive (maybe .docx with a wrong extension), not text".into());
@@ -65,12 +67,23 @@ fn utf16(bytes: &[u8], be: bool) -> Result<String, String> {
     if !bytes.len().is_multiple_of(2) {
         return Err("invalid UTF-16: odd number of bytes".into());
     }
-    let units = bytes.chunks_exact(2).map(|c| if be { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) });
+    let units = bytes.chunks_exact(2).map(|c| {
+        if be {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        }
+    });
     let mut s = String::with_capacity(bytes.len() / 2 * 3 / 2);
     for (i, r) in char::decode_utf16(units).enumerate() {
         match r {
             Ok(c) => s.push(c),
-            Err(_) => return Err(format!("invalid UTF-16 (unpaired surrogate at byte {})", i * 2)),
+            Err(_) => {
+                return Err(format!(
+                    "invalid UTF-16 (unpaired surrogate at byte {})",
+                    i * 2
+                ));
+            }
         }
     }
     Ok(s)
@@ -162,9 +175,14 @@ mod tests {
     fn rejects_bad_inputs() {
         assert!(decode_text(b"").unwrap_err().contains("empty"));
         assert!(decode_text(b"  \n ").unwrap_err().contains("empty"));
-        assert!(decode_text(&[1, 0, 2, 0, 0, 0, 255, 7, 0, 0, 0, 0, 9]).unwrap_err().contains("binary"));
+        assert!(
+            decode_text(&[1, 0, 2, 0, 0, 0, 255, 7, 0, 0, 0, 0, 9])
+                .unwrap_err()
+                .contains("binary")
+        );
         // "Điều" in TCVN3: §iÒu (0xA7 'i' 0xD2 'u').
-        let tcvn = b"\xa7i\xd2u 1. Ph\xb9m vi \xae\xbbu ch\xacnh c\xf1a Lu\xcbt n\xb5y quy \xae\xfenh";
+        let tcvn =
+            b"\xa7i\xd2u 1. Ph\xb9m vi \xae\xbbu ch\xacnh c\xf1a Lu\xcbt n\xb5y quy \xae\xfenh";
         let e = decode_text(tcvn).unwrap_err();
         assert!(e.contains("TCVN3"), "{e}");
         // VNI: "Ñieàu 1. Phaïm vi ñieàu chænh"

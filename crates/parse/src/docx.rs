@@ -39,17 +39,25 @@ struct Numbering {
 
 #[allow(deprecated)] // unescape_value is enough for attribute values we read (ids, numbers, lvlText)
 fn attr(e: &BytesStart, name: &str) -> Option<String> {
-    e.try_get_attribute(name).ok().flatten().and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+    e.try_get_attribute(name)
+        .ok()
+        .flatten()
+        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
 }
 
-fn read_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<String>, String> {
+fn read_part(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Option<String>, String> {
     let f = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(format!("corrupt .docx: cannot open {name}: {e}")),
     };
     let mut s = String::new();
-    f.take(MAX_XML).read_to_string(&mut s).map_err(|e| format!("corrupt .docx: cannot read {name}: {e}"))?;
+    f.take(MAX_XML)
+        .read_to_string(&mut s)
+        .map_err(|e| format!("corrupt .docx: cannot read {name}: {e}"))?;
     Ok(Some(s))
 }
 
@@ -61,18 +69,32 @@ fn parse_numbering(xml: &str) -> Result<Numbering, String> {
     let mut num: Option<String> = None;
     let mut ovr_lvl: Option<usize> = None;
     loop {
-        let ev = r.read_event().map_err(|e| format!("corrupt .docx: numbering.xml: {e}"))?;
+        let ev = r
+            .read_event()
+            .map_err(|e| format!("corrupt .docx: numbering.xml: {e}"))?;
         match &ev {
             Event::Start(e) | Event::Empty(e) => {
                 let name = e.name();
                 match name.as_ref() {
                     "w:abstractNum" => abs = attr(e, "w:abstractNumId"),
                     "w:lvl" if abs.is_some() => {
-                        let i: usize = attr(e, "w:ilvl").and_then(|v| v.parse().ok()).unwrap_or(0).min(9);
+                        let i: usize = attr(e, "w:ilvl")
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(0)
+                            .min(9);
                         lvl = Some(i);
-                        let levels = n.abstracts.entry(abs.clone().unwrap_or_default()).or_default();
+                        let levels = n
+                            .abstracts
+                            .entry(abs.clone().unwrap_or_default())
+                            .or_default();
                         if levels.len() <= i {
-                            levels.resize(i + 1, Level { start: 1, ..Default::default() });
+                            levels.resize(
+                                i + 1,
+                                Level {
+                                    start: 1,
+                                    ..Default::default()
+                                },
+                            );
                         }
                     }
                     "w:start" | "w:numFmt" | "w:lvlText" if lvl.is_some() => {
@@ -100,7 +122,9 @@ fn parse_numbering(xml: &str) -> Result<Numbering, String> {
                     }
                     "w:lvlOverride" => ovr_lvl = attr(e, "w:ilvl").and_then(|v| v.parse().ok()),
                     "w:startOverride" => {
-                        if let (Some(id), Some(i), Some(v)) = (&num, ovr_lvl, attr(e, "w:val").and_then(|v| v.parse().ok())) {
+                        if let (Some(id), Some(i), Some(v)) =
+                            (&num, ovr_lvl, attr(e, "w:val").and_then(|v| v.parse().ok()))
+                        {
                             n.nums.entry(id.clone()).or_default().1.insert(i, v);
                         }
                     }
@@ -153,9 +177,17 @@ impl Counters<'_> {
         let (abs, overrides) = self.numbering.nums.get(num_id)?;
         let levels = self.numbering.abstracts.get(abs)?;
         let lv = levels.get(ilvl)?;
-        let st = self.state.entry(num_id.to_string()).or_insert_with(|| vec![None; 10]);
+        let st = self
+            .state
+            .entry(num_id.to_string())
+            .or_insert_with(|| vec![None; 10]);
         let ilvl = ilvl.min(9);
-        let start = |i: usize| overrides.get(&i).copied().unwrap_or_else(|| levels.get(i).map(|l| l.start).unwrap_or(1));
+        let start = |i: usize| {
+            overrides
+                .get(&i)
+                .copied()
+                .unwrap_or_else(|| levels.get(i).map(|l| l.start).unwrap_or(1))
+        };
         st[ilvl] = Some(st[ilvl].map(|v| v + 1).unwrap_or_else(|| start(ilvl)));
         for s in st.iter_mut().skip(ilvl + 1) {
             *s = None;
@@ -202,14 +234,19 @@ fn parse_styles(xml: &str) -> Result<HashMap<String, (String, usize)>, String> {
     let mut style: Option<String> = None;
     let mut num: (Option<String>, usize) = (None, 0);
     loop {
-        match r.read_event().map_err(|e| format!("corrupt .docx: styles.xml: {e}"))? {
+        match r
+            .read_event()
+            .map_err(|e| format!("corrupt .docx: styles.xml: {e}"))?
+        {
             Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
                 "w:style" => {
                     style = attr(&e, "w:styleId");
                     num = (None, 0);
                 }
                 "w:numId" if style.is_some() => num.0 = attr(&e, "w:val"),
-                "w:ilvl" if style.is_some() => num.1 = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0),
+                "w:ilvl" if style.is_some() => {
+                    num.1 = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0)
+                }
                 _ => {}
             },
             Event::End(e) if e.name().as_ref() == "w:style" => {
@@ -225,16 +262,25 @@ fn parse_styles(xml: &str) -> Result<HashMap<String, (String, usize)>, String> {
 }
 
 /// The paragraphs of `word/document.xml`, numbering labels prepended.
-fn paragraphs(xml: &str, numbering: &Numbering, styles: &HashMap<String, (String, usize)>) -> Result<Vec<String>, String> {
+fn paragraphs(
+    xml: &str,
+    numbering: &Numbering,
+    styles: &HashMap<String, (String, usize)>,
+) -> Result<Vec<String>, String> {
     let mut r = Reader::from_str(xml);
     let mut out = Vec::new();
     let mut cur: Option<String> = None;
     let mut in_t = false;
     let mut num: (Option<String>, usize) = (None, 0);
     let mut pstyle: Option<String> = None;
-    let mut counters = Counters { numbering, state: HashMap::new() };
+    let mut counters = Counters {
+        numbering,
+        state: HashMap::new(),
+    };
     loop {
-        let ev = r.read_event().map_err(|e| format!("corrupt .docx: word/document.xml: {e}"))?;
+        let ev = r
+            .read_event()
+            .map_err(|e| format!("corrupt .docx: word/document.xml: {e}"))?;
         match &ev {
             Event::Start(e) | Event::Empty(e) => {
                 let empty = matches!(ev, Event::Empty(_));
@@ -289,9 +335,10 @@ fn paragraphs(xml: &str, numbering: &Numbering, styles: &HashMap<String, (String
                         }
                     }
                     if let Some(id) = num.0.take().filter(|id| id != "0")
-                        && let Some(label) = counters.next(&id, num.1).filter(|l| !l.is_empty()) {
-                            p = format!("{label} {p}");
-                        }
+                        && let Some(label) = counters.next(&id, num.1).filter(|l| !l.is_empty())
+                    {
+                        p = format!("{label} {p}");
+                    }
                     // Newlines inside a paragraph would break the one-line-per-paragraph map.
                     out.push(p.replace(['\n', '\r'], " "));
                 }
@@ -311,8 +358,10 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
     if bytes.is_empty() {
         return Err("empty file (0 bytes)".into());
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("corrupt .docx (not a valid zip archive): {e}"))?;
-    let doc = read_part(&mut zip, "word/document.xml")?.ok_or("not a .docx: the archive has no word/document.xml")?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| format!("corrupt .docx (not a valid zip archive): {e}"))?;
+    let doc = read_part(&mut zip, "word/document.xml")?
+        .ok_or("not a .docx: the archive has no word/document.xml")?;
     let numbering = match read_part(&mut zip, "word/numbering.xml")? {
         Some(x) => parse_numbering(&x)?,
         None => Numbering::default(),
@@ -332,7 +381,10 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
     }
     let src = SrcText::new(&text);
     let parsed = structure::build(&lines, &src, true, &Articles::default());
-    Ok(crate::finish(crate::source(path, Format::Docx, bytes), parsed))
+    Ok(crate::finish(
+        crate::source(path, Format::Docx, bytes),
+        parsed,
+    ))
 }
 
 #[cfg(test)]
@@ -341,7 +393,10 @@ pub(crate) mod tests {
     use std::io::Write;
 
     /// A minimal .docx: `paras` are (text, Some((numId, ilvl)) for auto-numbered paragraphs).
-    pub(crate) fn make_docx(paras: &[(&str, Option<(u32, u32)>)], numbering: Option<&str>) -> Vec<u8> {
+    pub(crate) fn make_docx(
+        paras: &[(&str, Option<(u32, u32)>)],
+        numbering: Option<&str>,
+    ) -> Vec<u8> {
         let mut body = String::new();
         for (t, n) in paras {
             body.push_str("<w:p>");
@@ -349,11 +404,17 @@ pub(crate) mod tests {
                 body.push_str(&format!("<w:pPr><w:numPr><w:ilvl w:val=\"{l}\"/><w:numId w:val=\"{id}\"/></w:numPr></w:pPr>"));
             }
             // Split the text over two runs to check that runs are joined.
-            let mid = t.char_indices().nth(t.chars().count() / 2).map(|(i, _)| i).unwrap_or(0);
+            let mid = t
+                .char_indices()
+                .nth(t.chars().count() / 2)
+                .map(|(i, _)| i)
+                .unwrap_or(0);
             let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
             body.push_str(&format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>{}</w:t></w:r></w:p>", esc(&t[..mid]), esc(&t[mid..])));
         }
-        let doc = format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>");
+        let doc = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+        );
         let mut buf = Cursor::new(Vec::new());
         {
             let mut z = zip::ZipWriter::new(&mut buf);
@@ -391,10 +452,20 @@ pub(crate) mod tests {
         );
         let d = parse("t.docx", &b).unwrap();
         assert_eq!(d.meta.title.as_deref(), Some("Về việc phân cấp & ủy quyền"));
-        assert_eq!(d.find("dieu-1").unwrap().heading.as_deref(), Some("Phạm vi điều chỉnh"));
-        assert_eq!(d.find("dieu-1.khoan-2.diem-b").unwrap().text, "UBND cấp xã.");
+        assert_eq!(
+            d.find("dieu-1").unwrap().heading.as_deref(),
+            Some("Phạm vi điều chỉnh")
+        );
+        assert_eq!(
+            d.find("dieu-1.khoan-2.diem-b").unwrap().text,
+            "UBND cấp xã."
+        );
         assert_eq!(d.find("dieu-2.khoan-1").unwrap().span.line, 9);
-        assert!(parse("bad.docx", b"PK\x03\x04garbage").unwrap_err().contains("corrupt .docx"));
+        assert!(
+            parse("bad.docx", b"PK\x03\x04garbage")
+                .unwrap_err()
+                .contains("corrupt .docx")
+        );
     }
 
     #[test]
@@ -403,6 +474,9 @@ pub(crate) mod tests {
         let n = parse_numbering(NUMBERING).unwrap();
         let st = parse_styles(styles).unwrap();
         let doc = r#"<w:document xmlns:w="x"><w:body><w:p><w:pPr><w:pStyle w:val="Dieu"/></w:pPr><w:r><w:t>Phạm vi</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="Dieu"/></w:pPr><w:r><w:t>Đối tượng</w:t></w:r></w:p></w:body></w:document>"#;
-        assert_eq!(paragraphs(doc, &n, &st).unwrap(), ["Điều 1. Phạm vi", "Điều 2. Đối tượng"]);
+        assert_eq!(
+            paragraphs(doc, &n, &st).unwrap(),
+            ["Điều 1. Phạm vi", "Điều 2. Đối tượng"]
+        );
     }
 }

@@ -54,12 +54,18 @@ pub(crate) const TYPES: &[(&str, &str, &str)] = &[
 /// `(type name, code)` of a type line such as `KẾ HOẠCH` or `QUYẾT ĐỊNH:`.
 pub(crate) fn type_line(t: &str) -> Option<(&'static str, &'static str)> {
     let t = t.trim().trim_end_matches(':').trim();
-    TYPES.iter().find(|(caps, _, _)| *caps == t).map(|(_, name, code)| (*name, *code))
+    TYPES
+        .iter()
+        .find(|(caps, _, _)| *caps == t)
+        .map(|(_, name, code)| (*name, *code))
 }
 
 /// Code from a type name (`Luật` → `LUAT`).
 pub(crate) fn type_code(name: &str) -> Option<&'static str> {
-    TYPES.iter().find(|(_, n, _)| n.eq_ignore_ascii_case(name) || *n == name).map(|(_, _, c)| *c)
+    TYPES
+        .iter()
+        .find(|(_, n, _)| n.eq_ignore_ascii_case(name) || *n == name)
+        .map(|(_, _, c)| *c)
 }
 
 static SO: LazyLock<Regex> = LazyLock::new(|| {
@@ -69,7 +75,8 @@ static PLACE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<place>[\p{L}][\p{L} .'\-]{0,40}?)?\s*,?\s*ngày\s*(?P<d>\d{1,2})?[\s.…_]*tháng\s*(?P<m>\d{1,2})?[\s.…_]*năm\s*(?P<y>(?:19|20)\d{2})").unwrap()
 });
 static DRAFT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bDỰ\s+THẢO\b").unwrap());
-static SIGN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:TM|KT|TL|TUQ|Q)\s*\.\s*\p{Lu}").unwrap());
+static SIGN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:TM|KT|TL|TUQ|Q)\s*\.\s*\p{Lu}").unwrap());
 static POSITION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:PHÓ\s+)?(?:CHỦ TỊCH|BỘ TRƯỞNG|THỨ TRƯỞNG|THỦ TƯỚNG|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|CHÁNH ÁN|VIỆN TRƯỞNG|TỔNG KIỂM TOÁN|TRƯỞNG BAN|CHỦ NHIỆM)(?:\s+[\p{Lu} ]*)?$").unwrap()
 });
@@ -87,7 +94,9 @@ pub(crate) fn detect(lines: &[Line]) -> (Header, usize) {
     while i < limit {
         let l = &lines[i];
         let t = l.trimmed();
-        if markers::detect(t, 0, true).is_some_and(|m| m.kind != markers::Mk::Dash) || starts_body(t) {
+        if markers::detect(t, 0, true).is_some_and(|m| m.kind != markers::Mk::Dash)
+            || starts_body(t)
+        {
             break;
         }
         let mut rest = t.to_string();
@@ -109,14 +118,19 @@ pub(crate) fn detect(lines: &[Line]) -> (Header, usize) {
             known = true;
         }
         let f = fold(&rest);
-        if let Some(p) = f.find(TIEU_NGU).or_else(|| f.find("doc lap – tu do – hanh phuc")) {
+        if let Some(p) = f
+            .find(TIEU_NGU)
+            .or_else(|| f.find("doc lap – tu do – hanh phuc"))
+        {
             rest = cut_folded(&rest, &f, p, TIEU_NGU.len());
             known = true;
         }
         if let Some(c) = SO.captures(&rest) {
             let sym: String = c["sym"].chars().filter(|c| !c.is_whitespace()).collect();
             match c.name("n").map(|m| m.as_str()) {
-                Some(n) if n.chars().all(|c| c.is_ascii_digit()) => h.number = Some(format!("{n}{sym}")),
+                Some(n) if n.chars().all(|c| c.is_ascii_digit()) => {
+                    h.number = Some(format!("{n}{sym}"))
+                }
                 _ => {
                     h.draft = true;
                     h.partial_symbol = Some(sym);
@@ -144,7 +158,11 @@ pub(crate) fn detect(lines: &[Line]) -> (Header, usize) {
             rest = format!("{} {}", &rest[..r.start], &rest[r.end..]);
             known = true;
         }
-        let rest = rest.trim().trim_matches(|c: char| c == '-' || c == '_' || c == '–').trim().to_string();
+        let rest = rest
+            .trim()
+            .trim_matches(|c: char| c == '-' || c == '_' || c == '–')
+            .trim()
+            .to_string();
         if let Some((name, _)) = type_line(&rest) {
             h.type_name = Some(name.to_string());
             // Trích yếu: the following lines up to a blank line or the body.
@@ -187,7 +205,13 @@ pub(crate) fn detect(lines: &[Line]) -> (Header, usize) {
     if !issuer_parts.is_empty() {
         h.issuer = Some(org_case(&issuer_parts.join(" ")));
     }
-    if consumed == 0 || (h.number.is_none() && h.type_name.is_none() && h.date.is_none() && !h.draft && h.title.is_none()) {
+    if consumed == 0
+        || (h.number.is_none()
+            && h.type_name.is_none()
+            && h.date.is_none()
+            && !h.draft
+            && h.title.is_none())
+    {
         // Nothing that makes a header: leave the lines to the body.
         return (Header::default(), 0);
     }
@@ -196,7 +220,16 @@ pub(crate) fn detect(lines: &[Line]) -> (Header, usize) {
 
 /// Lines that begin the body of a document (căn cứ, enacting words).
 fn starts_body(t: &str) -> bool {
-    ["Căn cứ", "Xét ", "Theo đề nghị", "Thực hiện", "Triển khai", "Kính gửi"].iter().any(|p| t.starts_with(p))
+    [
+        "Căn cứ",
+        "Xét ",
+        "Theo đề nghị",
+        "Thực hiện",
+        "Triển khai",
+        "Kính gửi",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
 }
 
 /// Remove the original-text range matching folded bytes `p..p+len` (fold keeps char counts for
@@ -204,8 +237,16 @@ fn starts_body(t: &str) -> bool {
 fn cut_folded(orig: &str, folded: &str, p: usize, len: usize) -> String {
     let cstart = folded[..p].chars().count();
     let cend = cstart + folded[p..(p + len).min(folded.len())].chars().count();
-    let start = orig.char_indices().nth(cstart).map(|(i, _)| i).unwrap_or(orig.len());
-    let end = orig.char_indices().nth(cend).map(|(i, _)| i).unwrap_or(orig.len());
+    let start = orig
+        .char_indices()
+        .nth(cstart)
+        .map(|(i, _)| i)
+        .unwrap_or(orig.len());
+    let end = orig
+        .char_indices()
+        .nth(cend)
+        .map(|(i, _)| i)
+        .unwrap_or(orig.len());
     format!("{} {}", &orig[..start], &orig[end..])
 }
 
@@ -249,7 +290,8 @@ pub(crate) fn trailer_start(t: &str) -> bool {
 }
 
 pub(crate) fn signature_line(t: &str) -> bool {
-    (SIGN.is_match(t) && t.chars().count() < 80 && markers::is_upper_title(t)) || (POSITION.is_match(t) && t.chars().count() < 60)
+    (SIGN.is_match(t) && t.chars().count() < 80 && markers::is_upper_title(t))
+        || (POSITION.is_match(t) && t.chars().count() < 60)
 }
 
 /// Fill `DocMeta` from a header (number → type code, normative).
@@ -271,8 +313,10 @@ pub(crate) fn to_meta(h: Header) -> DocMeta {
     }
 }
 
-static NUMSYM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:\d+)?(?:/(?P<year>(?:19|20)\d{2}))?/(?P<sym>[\p{L}\d]+)(?:-(?P<iss>.+))?$").unwrap());
+static NUMSYM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d+)?(?:/(?P<year>(?:19|20)\d{2}))?/(?P<sym>[\p{L}\d]+)(?:-(?P<iss>.+))?$")
+        .unwrap()
+});
 
 /// Type code and normative flag from a number-symbol and/or type name.
 pub(crate) fn classify(number: Option<&str>, type_name: Option<&str>) -> (Option<String>, bool) {
@@ -288,7 +332,10 @@ pub(crate) fn classify(number: Option<&str>, type_name: Option<&str>) -> (Option
         }
     }
     let code = code.or(by_name);
-    let always = matches!(code.as_deref(), Some("HP" | "BLUAT" | "LUAT" | "PL" | "NĐ" | "TT" | "TTLT"));
+    let always = matches!(
+        code.as_deref(),
+        Some("HP" | "BLUAT" | "LUAT" | "PL" | "NĐ" | "TT" | "TTLT")
+    );
     (code, year || always)
 }
 
@@ -327,8 +374,14 @@ mod tests {
 
     #[test]
     fn org_names() {
-        assert_eq!(org_case("BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH"), "Bộ Văn hóa, Thể thao và Du lịch");
-        assert_eq!(org_case("HỘI ĐỒNG NHÂN DÂN TỈNH GIA LAI"), "Hội đồng nhân dân tỉnh Gia Lai");
+        assert_eq!(
+            org_case("BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH"),
+            "Bộ Văn hóa, Thể thao và Du lịch"
+        );
+        assert_eq!(
+            org_case("HỘI ĐỒNG NHÂN DÂN TỈNH GIA LAI"),
+            "Hội đồng nhân dân tỉnh Gia Lai"
+        );
     }
 
     #[test]

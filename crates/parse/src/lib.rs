@@ -29,13 +29,12 @@ use rasoat_model::{Document, Format, ParseError, Source};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-
-
 /// Parse one file. A data-set JSON yields one document per law; a JSON file of
 /// questions (no law texts) yields none.
 pub fn parse_path(path: &Path) -> Result<Vec<Document>, ParseError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| ParseError::new(&name, format!("cannot read: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| ParseError::new(&name, format!("cannot read: {e}")))?;
     parse_bytes(&name, &bytes)
 }
 
@@ -70,15 +69,22 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ParseError>) {
         let meta = match std::fs::metadata(p) {
             Ok(m) => m,
             Err(e) => {
-                errors.push(ParseError::new(p.display().to_string(), format!("cannot read: {e}")));
+                errors.push(ParseError::new(
+                    p.display().to_string(),
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
         if meta.is_dir() {
             let mut found = Vec::new();
-            let walker = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
-                e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
-            });
+            let walker = walkdir::WalkDir::new(p)
+                .follow_links(true)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+                });
             for e in walker {
                 match e {
                     Ok(e) if e.file_type().is_file() => {
@@ -86,15 +92,25 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ParseError>) {
                         if name == "readme.md" || name == "sources.md" {
                             continue;
                         }
-                        let ext = e.path().extension().map(|x| x.to_string_lossy().to_lowercase()).unwrap_or_default();
+                        let ext = e
+                            .path()
+                            .extension()
+                            .map(|x| x.to_string_lossy().to_lowercase())
+                            .unwrap_or_default();
                         if EXTENSIONS.contains(&ext.as_str()) {
                             found.push(e.into_path());
                         }
                     }
                     Ok(_) => {}
                     Err(e) => {
-                        let at = e.path().map(|x| x.display().to_string()).unwrap_or_else(|| p.display().to_string());
-                        errors.push(ParseError::new(at, format!("cannot read directory entry: {e}")));
+                        let at = e
+                            .path()
+                            .map(|x| x.display().to_string())
+                            .unwrap_or_else(|| p.display().to_string());
+                        errors.push(ParseError::new(
+                            at,
+                            format!("cannot read directory entry: {e}"),
+                        ));
                     }
                 }
             }
@@ -160,7 +176,12 @@ pub fn digest(bytes: &[u8]) -> String {
 }
 
 fn source(path: &str, format: Format, bytes: &[u8]) -> Source {
-    Source { path: path.to_string(), format, bytes: bytes.len() as u64, digest: digest(bytes) }
+    Source {
+        path: path.to_string(),
+        format,
+        bytes: bytes.len() as u64,
+        digest: digest(bytes),
+    }
 }
 
 /// Plain text (PDF extraction) → one document.
@@ -168,7 +189,11 @@ fn parse_text(path: &str, bytes: &[u8]) -> Result<Document, String> {
     let d = decode::decode_text(bytes)?;
     // Spans are computed against the original file when it is UTF-8 (BOM included).
     // (Only a file with a UTF-8 BOM needs a second look at the original bytes.)
-    let orig: &str = if d.utf16 || d.base == 0 { &d.text } else { std::str::from_utf8(bytes).unwrap_or(&d.text) };
+    let orig: &str = if d.utf16 || d.base == 0 {
+        &d.text
+    } else {
+        std::str::from_utf8(bytes).unwrap_or(&d.text)
+    };
     let base = if d.utf16 { 0 } else { d.base };
     let lines = lines::split_plain(&d.text, base, true);
     let src = structure::SrcText::new(orig);
@@ -178,7 +203,13 @@ fn parse_text(path: &str, bytes: &[u8]) -> Result<Document, String> {
 
 pub(crate) fn finish(source: Source, p: structure::Parsed) -> Document {
     let meta = header::to_meta(p.header);
-    Document { source, meta, provisions: p.provisions, blocks: p.blocks, warnings: p.warnings }
+    Document {
+        source,
+        meta,
+        provisions: p.provisions,
+        blocks: p.blocks,
+        warnings: p.warnings,
+    }
 }
 
 #[cfg(test)]
@@ -225,11 +256,22 @@ mod more_tests {
         let d = dir.path();
         std::fs::create_dir_all(d.join(".hidden")).unwrap();
         std::fs::create_dir_all(d.join("b")).unwrap();
-        for f in ["b/z.txt", "a.md", "SOURCES.md", "README.md", ".hidden/x.txt", "notes.pdf", "law.json"] {
+        for f in [
+            "b/z.txt",
+            "a.md",
+            "SOURCES.md",
+            "README.md",
+            ".hidden/x.txt",
+            "notes.pdf",
+            "law.json",
+        ] {
             std::fs::write(d.join(f), "x").unwrap();
         }
         let (files, errs) = collect_inputs(&[d.to_path_buf(), d.join("missing")]);
-        let names: Vec<String> = files.iter().map(|f| f.strip_prefix(d).unwrap().display().to_string()).collect();
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.strip_prefix(d).unwrap().display().to_string())
+            .collect();
         assert_eq!(names, ["a.md", "b/z.txt", "law.json"]);
         assert_eq!(errs.len(), 1);
         assert!(errs[0].path.ends_with("missing"));
@@ -245,11 +287,61 @@ mod fuzz_tests {
     #[test]
     fn random_inputs_never_panic() {
         let pool = [
-            "Điều 5.", "Điều 5a.", "1.", "2a.", "a)", "đ)", "a1)", "- ", "+ ", "I.", "II.", "Chương II", "Mục 1", "Tiểu mục 2",
-            "Phần thứ nhất", "PHỤ LỤC I", "Phụ lục", "Nơi nhận:", "KT. CHỦ TỊCH", "Trên đây là", "KẾ HOẠCH", "QUYẾT ĐỊNH",
-            "Số: 12/2026/QĐ-UBND", "Số:   /2026/QĐ-UBND", "Đắk Lắk, ngày 05 tháng 01 năm 2026", "DỰ THẢO", "608/QĐ-",
-            "TTg", "Sở Tư pháp", "chủ trì", "phối hợp;", "\u{0301}", "\u{00a0}", "  ", "\t", "\r", "\n", "\n\n", "5",
-            "**", "#", "`", "“", "”", "(", ")", "…", "\u{feff}", "x", "UBND", ".", "/.", "[", "{", "\"",
+            "Điều 5.",
+            "Điều 5a.",
+            "1.",
+            "2a.",
+            "a)",
+            "đ)",
+            "a1)",
+            "- ",
+            "+ ",
+            "I.",
+            "II.",
+            "Chương II",
+            "Mục 1",
+            "Tiểu mục 2",
+            "Phần thứ nhất",
+            "PHỤ LỤC I",
+            "Phụ lục",
+            "Nơi nhận:",
+            "KT. CHỦ TỊCH",
+            "Trên đây là",
+            "KẾ HOẠCH",
+            "QUYẾT ĐỊNH",
+            "Số: 12/2026/QĐ-UBND",
+            "Số:   /2026/QĐ-UBND",
+            "Đắk Lắk, ngày 05 tháng 01 năm 2026",
+            "DỰ THẢO",
+            "608/QĐ-",
+            "TTg",
+            "Sở Tư pháp",
+            "chủ trì",
+            "phối hợp;",
+            "\u{0301}",
+            "\u{00a0}",
+            "  ",
+            "\t",
+            "\r",
+            "\n",
+            "\n\n",
+            "5",
+            "**",
+            "#",
+            "`",
+            "“",
+            "”",
+            "(",
+            ")",
+            "…",
+            "\u{feff}",
+            "x",
+            "UBND",
+            ".",
+            "/.",
+            "[",
+            "{",
+            "\"",
         ];
         let mut seed: u64 = 0x2545F4914F6CDD1D;
         let mut next = || {
@@ -273,8 +365,12 @@ mod fuzz_tests {
                 // A well-formed data-set file whose article text is the random string.
                 let body = serde_json::to_string(&s).unwrap_or_default();
                 s = match round % 2 {
-                    0 => format!("[{{\"id\": \"L\", \"articles\": [{{\"id\": \"1\", \"text\": {body}}}, {{\"id\": \"2\", \"text\": {body}}}]}}]"),
-                    _ => format!("[{{\"id\": 1, \"law_id\": \"1/2020/QH14\", \"content\": [{{\"aid\": 7, \"content_Article\": {body}}}]}}]"),
+                    0 => format!(
+                        "[{{\"id\": \"L\", \"articles\": [{{\"id\": \"1\", \"text\": {body}}}, {{\"id\": \"2\", \"text\": {body}}}]}}]"
+                    ),
+                    _ => format!(
+                        "[{{\"id\": 1, \"law_id\": \"1/2020/QH14\", \"content\": [{{\"aid\": 7, \"content_Article\": {body}}}]}}]"
+                    ),
                 };
             }
             if let Ok(docs) = parse_bytes(name, s.as_bytes()) {

@@ -48,14 +48,44 @@ impl<'a> Line<'a> {
     /// with an exact per-syllable map when the input is not already NFC.
     pub fn new(s: &'a str, base: usize, brk: Brk) -> Line<'a> {
         let (text, map) = nfc_mapped(s, base);
-        Line { text, map, src_start: base, src_end: base + s.len(), brk, allow: Allow::All, article: None }
+        Line {
+            text,
+            map,
+            src_start: base,
+            src_end: base + s.len(),
+            brk,
+            allow: Allow::All,
+            article: None,
+        }
     }
 
     /// A line built from owned text and an explicit map (Markdown, .docx, JSON strings).
-    pub fn owned(text: String, map: Vec<MapPiece>, src_start: usize, src_end: usize, brk: Brk) -> Line<'a> {
-        let map = if map.is_empty() { vec![MapPiece { text: 0, src: src_start as u32, src_len: 0 }] } else { map };
+    pub fn owned(
+        text: String,
+        map: Vec<MapPiece>,
+        src_start: usize,
+        src_end: usize,
+        brk: Brk,
+    ) -> Line<'a> {
+        let map = if map.is_empty() {
+            vec![MapPiece {
+                text: 0,
+                src: src_start as u32,
+                src_len: 0,
+            }]
+        } else {
+            map
+        };
         if fast_is_nfc(&text) {
-            return Line { text: Cow::Owned(text), map, src_start, src_end, brk, allow: Allow::All, article: None };
+            return Line {
+                text: Cow::Owned(text),
+                map,
+                src_start,
+                src_end,
+                brk,
+                allow: Allow::All,
+                article: None,
+            };
         }
         // Compose while keeping each syllable's source range.
         let mut out = String::with_capacity(text.len());
@@ -66,7 +96,15 @@ impl<'a> Line<'a> {
             push_piece(&mut m, out.len() as u32, sa as u32, (sb - sa) as u32, false);
             out.extend(text[a..b].nfc());
         }
-        Line { text: Cow::Owned(out), map: m, src_start, src_end, brk, allow: Allow::All, article: None }
+        Line {
+            text: Cow::Owned(out),
+            map: m,
+            src_start,
+            src_end,
+            brk,
+            allow: Allow::All,
+            article: None,
+        }
     }
 
     /// Original-file offset of text offset `off`.
@@ -90,7 +128,11 @@ impl<'a> Line<'a> {
             return self.src(0);
         }
         // Map the start of the last char and add its source length.
-        let last = self.text[..e].char_indices().next_back().map(|(i, _)| i).unwrap_or(0);
+        let last = self.text[..e]
+            .char_indices()
+            .next_back()
+            .map(|(i, _)| i)
+            .unwrap_or(0);
         let s = self.src(last);
         let s2 = self.src(e);
         s2.max(s + 1).min(self.src_end.max(s + 1))
@@ -190,7 +232,14 @@ fn is_jamo(c: char) -> bool {
 
 fn nfc_mapped(s: &str, base: usize) -> (Cow<'_, str>, Vec<MapPiece>) {
     if fast_is_nfc(s) {
-        return (Cow::Borrowed(s), vec![MapPiece { text: 0, src: base as u32, src_len: s.len() as u32 }]);
+        return (
+            Cow::Borrowed(s),
+            vec![MapPiece {
+                text: 0,
+                src: base as u32,
+                src_len: s.len() as u32,
+            }],
+        );
     }
     let mut out = String::with_capacity(s.len());
     let mut m = Vec::new();
@@ -198,7 +247,13 @@ fn nfc_mapped(s: &str, base: usize) -> (Cow<'_, str>, Vec<MapPiece>) {
         let before = out.len();
         out.extend(s[a..b].nfc());
         let identity = out.len() - before == b - a;
-        push_piece(&mut m, before as u32, (base + a) as u32, (b - a) as u32, identity);
+        push_piece(
+            &mut m,
+            before as u32,
+            (base + a) as u32,
+            (b - a) as u32,
+            identity,
+        );
     }
     (Cow::Owned(out), m)
 }
@@ -211,7 +266,9 @@ pub(crate) fn split_plain(text: &str, base: usize, drop_page_numbers: bool) -> V
     let mut pos = 0;
     let bytes = text.as_bytes();
     while pos <= bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[pos..]).map(|i| pos + i).unwrap_or(bytes.len());
+        let end = memchr::memchr(b'\n', &bytes[pos..])
+            .map(|i| pos + i)
+            .unwrap_or(bytes.len());
         let mut le = end;
         if le > pos && bytes[le - 1] == b'\r' {
             le -= 1;
@@ -221,7 +278,11 @@ pub(crate) fn split_plain(text: &str, base: usize, drop_page_numbers: bool) -> V
         if t.is_empty() || (drop_page_numbers && is_page_number(t)) {
             gap = true;
         } else {
-            out.push(Line::new(raw, base + pos, if gap { Brk::Gap } else { Brk::Wrap }));
+            out.push(Line::new(
+                raw,
+                base + pos,
+                if gap { Brk::Gap } else { Brk::Wrap },
+            ));
             gap = false;
         }
         if end >= bytes.len() {
@@ -254,7 +315,12 @@ fn ws_len(b: &[u8], i: usize) -> usize {
     match b[i] {
         b' ' | b'\t' | b'\r' | b'\x0b' | b'\x0c' => 1,
         0xC2 if b.get(i + 1) == Some(&0xA0) => 2,
-        0xE2 if b.get(i + 1) == Some(&0x80) && b.get(i + 2).is_some_and(|&c| (0x80..=0x8B).contains(&c) || c == 0xAF) => 3,
+        0xE2 if b.get(i + 1) == Some(&0x80)
+            && b.get(i + 2)
+                .is_some_and(|&c| (0x80..=0x8B).contains(&c) || c == 0xAF) =>
+        {
+            3
+        }
         0xE2 if b.get(i + 1) == Some(&0x81) && b.get(i + 2) == Some(&0x9F) => 3,
         0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) => 3,
         0xEF if b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF) => 3,
@@ -276,12 +342,20 @@ fn is_space(c: char) -> bool {
 }
 
 fn terminal(c: char) -> bool {
-    matches!(c, '.' | ';' | ':' | '!' | '?' | '…' | ')' | '”' | '"' | '»' | '/')
+    matches!(
+        c,
+        '.' | ';' | ':' | '!' | '?' | '…' | ')' | '”' | '"' | '»' | '/'
+    )
 }
 
 impl Reflow {
     pub fn into_map(self) -> (String, SourceMap) {
-        (self.text, SourceMap { pieces: self.pieces })
+        (
+            self.text,
+            SourceMap {
+                pieces: self.pieces,
+            },
+        )
     }
 
     /// Append `line.text[from..]` (trimmed, spaces collapsed), joined to what is there.
@@ -298,13 +372,19 @@ impl Reflow {
             let prev = self.text.chars().next_back().unwrap_or(' ');
             let before_prev = self.text.chars().rev().nth(1).unwrap_or(' ');
             // `608/QĐ-` + `TTg`, `16/6/` + `2025`: a symbol split by the wrap.
-            let symbol_join = ((prev == '-' && !before_prev.is_whitespace() && before_prev.is_alphanumeric())
-                || (prev == '/' && before_prev.is_alphanumeric()))
-                && first.is_alphanumeric()
-                && line.brk != Brk::Para;
+            let symbol_join =
+                ((prev == '-' && !before_prev.is_whitespace() && before_prev.is_alphanumeric())
+                    || (prev == '/' && before_prev.is_alphanumeric()))
+                    && first.is_alphanumeric()
+                    && line.brk != Brk::Para;
             let newline = match line.brk {
                 Brk::Para => true,
-                Brk::Gap => terminal(prev) || first.is_uppercase() || first.is_ascii_digit() || matches!(first, '(' | '“' | '"' | '-' | '+' | '•'),
+                Brk::Gap => {
+                    terminal(prev)
+                        || first.is_uppercase()
+                        || first.is_ascii_digit()
+                        || matches!(first, '(' | '“' | '"' | '-' | '+' | '•')
+                }
                 Brk::Wrap => false,
             };
             if symbol_join && !newline {
@@ -354,7 +434,13 @@ impl Reflow {
                 let t = self.text.len() as u32;
                 self.text.push(' ');
                 let src = line.src(run_start) as u32;
-                push_piece(&mut self.pieces, t, src, 1, single_space && line.map.len() == 1);
+                push_piece(
+                    &mut self.pieces,
+                    t,
+                    src,
+                    1,
+                    single_space && line.map.len() == 1,
+                );
                 self.last_src_end = src + 1;
                 let _ = run_len;
             }
@@ -379,7 +465,10 @@ impl Reflow {
         let mut pos = a;
         while pos < b && i < map.len() {
             let p = map[i];
-            let p_end = map.get(i + 1).map(|q| q.text as usize).unwrap_or(line.text.len());
+            let p_end = map
+                .get(i + 1)
+                .map(|q| q.text as usize)
+                .unwrap_or(line.text.len());
             let sub_end = b.min(p_end.max(pos));
             if sub_end > pos {
                 let text_len = p_end - p.text as usize;
@@ -393,7 +482,13 @@ impl Reflow {
                 } else {
                     (p.src_len - off_in).min((sub_end - pos) as u32)
                 };
-                push_piece(&mut self.pieces, (out0 + pos - a) as u32, src, src_len, identity);
+                push_piece(
+                    &mut self.pieces,
+                    (out0 + pos - a) as u32,
+                    src,
+                    src_len,
+                    identity,
+                );
                 self.last_src_end = src + src_len;
                 pos = sub_end;
             }
@@ -401,7 +496,13 @@ impl Reflow {
         }
         if pos < b {
             // Text past the last piece (synthesised): map to the end of the last piece.
-            push_piece(&mut self.pieces, (out0 + pos - a) as u32, self.last_src_end, 0, false);
+            push_piece(
+                &mut self.pieces,
+                (out0 + pos - a) as u32,
+                self.last_src_end,
+                0,
+                false,
+            );
         }
     }
 }
@@ -409,7 +510,10 @@ impl Reflow {
 /// Reflow `(line index, start offset)` parts of `lines` into one text.
 pub(crate) fn reflow(lines: &[Line], parts: &[(usize, usize)]) -> Reflow {
     let mut r = Reflow::default();
-    let total: usize = parts.iter().map(|&(l, o)| lines[l].text.len().saturating_sub(o) + 1).sum();
+    let total: usize = parts
+        .iter()
+        .map(|&(l, o)| lines[l].text.len().saturating_sub(o) + 1)
+        .sum();
     r.text.reserve(total);
     r.pieces.reserve(parts.len() + 1);
     for &(li, off) in parts {
@@ -430,9 +534,13 @@ mod tests {
 
     #[test]
     fn joins_wraps_symbols_and_spaces() {
-        let src = "Quyết định số 608/QĐ-\nTTg ngày 15/3/2025 của  Thủ  tướng \nChính phủ;\n\nĐể có cơ sở";
+        let src =
+            "Quyết định số 608/QĐ-\nTTg ngày 15/3/2025 của  Thủ  tướng \nChính phủ;\n\nĐể có cơ sở";
         let (t, m) = reflow_text(src);
-        assert_eq!(t, "Quyết định số 608/QĐ-TTg ngày 15/3/2025 của Thủ tướng Chính phủ;\nĐể có cơ sở");
+        assert_eq!(
+            t,
+            "Quyết định số 608/QĐ-TTg ngày 15/3/2025 của Thủ tướng Chính phủ;\nĐể có cơ sở"
+        );
         let i = t.find("TTg").unwrap();
         assert_eq!(&src[m.to_source(i)..m.to_source(i) + 3], "TTg");
         let j = t.find("Thủ tướng").unwrap();

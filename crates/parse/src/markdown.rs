@@ -5,8 +5,8 @@
 
 use crate::lines::{Brk, Line, push_piece};
 use crate::structure::{self, Articles, SrcText};
-use rasoat_model::{Document, Format, MapPiece};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use rasoat_model::{Document, Format, MapPiece};
 
 struct Cur {
     text: String,
@@ -27,22 +27,47 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn flush(&mut self, next: Brk) {
         if let Some(c) = self.cur.take()
-            && !c.text.trim().is_empty() {
-                self.lines.push(Line::owned(c.text, c.map, c.start, c.end.max(c.start), c.brk));
-            }
+            && !c.text.trim().is_empty()
+        {
+            self.lines.push(Line::owned(
+                c.text,
+                c.map,
+                c.start,
+                c.end.max(c.start),
+                c.brk,
+            ));
+        }
         self.brk = next;
     }
 
     fn push(&mut self, src: &str, t: &str, r: std::ops::Range<usize>) {
         let brk = self.brk;
-        let c = self.cur.get_or_insert_with(|| Cur { text: String::new(), map: Vec::new(), start: r.start, end: r.end, brk });
+        let c = self.cur.get_or_insert_with(|| Cur {
+            text: String::new(),
+            map: Vec::new(),
+            start: r.start,
+            end: r.end,
+            brk,
+        });
         if let Some((m, at, len)) = self.marker.take() {
             c.start = c.start.min(at);
-            push_piece(&mut c.map, c.text.len() as u32, at as u32, len as u32, m.len() == len);
+            push_piece(
+                &mut c.map,
+                c.text.len() as u32,
+                at as u32,
+                len as u32,
+                m.len() == len,
+            );
             c.text.push_str(&m);
         }
         let identity = src.get(r.clone()) == Some(t);
-        push_piece(&mut c.map, c.text.len() as u32, r.start as u32, if identity { t.len() } else { r.len() } as u32, identity);
+        push_piece(
+            &mut c.map,
+            c.text.len() as u32,
+            r.start as u32,
+            if identity { t.len() } else { r.len() } as u32,
+            identity,
+        );
         c.text.push_str(t);
         c.end = c.end.max(r.end);
     }
@@ -53,9 +78,18 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
     let text: &str = &d.text;
     // Offsets from pulldown-cmark are relative to `text`; shift by the BOM when the file had one.
     // (Only a file with a UTF-8 BOM needs a second look at the original bytes.)
-    let orig: &str = if d.utf16 || d.base == 0 { text } else { std::str::from_utf8(bytes).unwrap_or(text) };
+    let orig: &str = if d.utf16 || d.base == 0 {
+        text
+    } else {
+        std::str::from_utf8(bytes).unwrap_or(text)
+    };
     let base = if d.utf16 { 0 } else { d.base };
-    let mut b = Builder { lines: Vec::new(), cur: None, brk: Brk::Para, marker: None };
+    let mut b = Builder {
+        lines: Vec::new(),
+        cur: None,
+        brk: Brk::Para,
+        marker: None,
+    };
     for (ev, r) in Parser::new_ext(text, Options::empty()).into_offset_iter() {
         let r = r.start + base..r.end + base;
         match ev {
@@ -91,7 +125,10 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
     b.flush(Brk::Para);
     let src = SrcText::new(orig);
     let parsed = structure::build(&b.lines, &src, true, &Articles::default());
-    Ok(crate::finish(crate::source(path, Format::Markdown, bytes), parsed))
+    Ok(crate::finish(
+        crate::source(path, Format::Markdown, bytes),
+        parsed,
+    ))
 }
 
 #[cfg(test)]

@@ -40,7 +40,10 @@ impl Mk {
 
     /// Units whose heading is an upper-case title (on the line or the next ones).
     pub fn is_container(self) -> bool {
-        matches!(self, Mk::PhuLuc | Mk::Phan | Mk::Chuong | Mk::Muc | Mk::TieuMuc | Mk::Section)
+        matches!(
+            self,
+            Mk::PhuLuc | Mk::Phan | Mk::Chuong | Mk::Muc | Mk::TieuMuc | Mk::Section
+        )
     }
 }
 
@@ -54,28 +57,44 @@ pub(crate) struct Marker {
 }
 
 static PHAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:Phần|PHẦN)\s+((?:thứ|THỨ)\s+\p{L}+|[IVXLC]+|\d{1,2})(?:\s*[.:\-–]\s*|\s+|$)").unwrap()
+    Regex::new(r"^(?:Phần|PHẦN)\s+((?:thứ|THỨ)\s+\p{L}+|[IVXLC]+|\d{1,2})(?:\s*[.:\-–]\s*|\s+|$)")
+        .unwrap()
 });
-static CHUONG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:Chương|CHƯƠNG)\s+([IVXLC]+|\d{1,3}[a-zA-Z]?)(?:\s*[.:\-–]\s*|\s+|$)").unwrap());
-static MUC: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:Mục|MỤC)\s+(\d{1,3}[a-z]?|[IVXLC]+)(?:\s*[.:\-–]\s*|\s+|$)").unwrap());
-static TIEU_MUC: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:Tiểu mục|TIỂU MỤC)\s+(\d{1,3}[a-z]?)(?:\s*[.:\-–]\s*|\s+|$)").unwrap());
-static DIEU: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:Điều|ĐIỀU)\s+(\d{1,4}[a-zđ]?)\s*(?:[.:]\s*|\s+-\s+|$)").unwrap());
+static CHUONG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:Chương|CHƯƠNG)\s+([IVXLC]+|\d{1,3}[a-zA-Z]?)(?:\s*[.:\-–]\s*|\s+|$)").unwrap()
+});
+static MUC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:Mục|MỤC)\s+(\d{1,3}[a-z]?|[IVXLC]+)(?:\s*[.:\-–]\s*|\s+|$)").unwrap()
+});
+static TIEU_MUC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:Tiểu mục|TIỂU MỤC)\s+(\d{1,3}[a-z]?)(?:\s*[.:\-–]\s*|\s+|$)").unwrap()
+});
+static DIEU: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:Điều|ĐIỀU)\s+(\d{1,4}[a-zđ]?)\s*(?:[.:]\s*|\s+-\s+|$)").unwrap()
+});
 static PHU_LUC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ|số)\s*|\s+)?([IVXLC]+|\d{1,3}[a-zA-Z]?)?\b\s*[.:\-–]?\s*").unwrap()
+    Regex::new(
+        r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ|số)\s*|\s+)?([IVXLC]+|\d{1,3}[a-zA-Z]?)?\b\s*[.:\-–]?\s*",
+    )
+    .unwrap()
 });
 static ROMAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([IVXLC]{1,7})\s*[.:]\s+").unwrap());
-static NUM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{1,3}[a-zđ]?)\.(?:\s+|$)").unwrap());
-static LETTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([a-zđ])(\d{0,2})\)(?:\s+|$)").unwrap());
+static NUM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}[a-zđ]?)\.(?:\s+|$)").unwrap());
+static LETTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([a-zđ])(\d{0,2})\)(?:\s+|$)").unwrap());
 
 /// The marker `t` (a line with leading spaces removed) starts with, if any.
 /// `indent` is added to `rest` so it is an offset into the full line.
 pub(crate) fn detect(t: &str, indent: usize, allow_dieu: bool) -> Option<Marker> {
     let first = t.chars().next()?;
-    let mk = |kind, number: &str, end: usize| Some(Marker { kind, number: number.to_string(), rest: indent + end });
+    let mk = |kind, number: &str, end: usize| {
+        Some(Marker {
+            kind,
+            number: number.to_string(),
+            rest: indent + end,
+        })
+    };
     match first {
         'P' => {
             if let Some(c) = PHAN.captures(t) {
@@ -87,8 +106,13 @@ pub(crate) fn detect(t: &str, indent: usize, allow_dieu: bool) -> Option<Marker>
                 let upper_title = is_upper_title(rest);
                 // "Phụ lục" must stand alone, carry a number, or introduce an upper-case title;
                 // a sentence "Phụ lục này ..." is not a heading.
-                if rest.is_empty() || c.get(1).is_some() || upper_title || t.starts_with("PHỤ LỤC") {
-                    return mk(Mk::PhuLuc, c.get(1).map(|m| m.as_str()).unwrap_or(""), whole.end());
+                if rest.is_empty() || c.get(1).is_some() || upper_title || t.starts_with("PHỤ LỤC")
+                {
+                    return mk(
+                        Mk::PhuLuc,
+                        c.get(1).map(|m| m.as_str()).unwrap_or(""),
+                        whole.end(),
+                    );
                 }
             }
             None
@@ -130,7 +154,11 @@ pub(crate) fn detect(t: &str, indent: usize, allow_dieu: bool) -> Option<Marker>
                 return None;
             }
             let digits = c.get(2)?.as_str();
-            let kind = if digits.is_empty() { Mk::Letter } else { Mk::SubLetter };
+            let kind = if digits.is_empty() {
+                Mk::Letter
+            } else {
+                Mk::SubLetter
+            };
             mk(kind, &format!("{letter}{digits}"), c.get(0)?.end())
         }
         '-' | '–' | '—' | '•' | '*' | '+' => {
@@ -149,7 +177,11 @@ fn roman(t: &str, indent: usize) -> Option<Marker> {
     let c = ROMAN.captures(t)?;
     let r = c.get(1)?.as_str();
     roman_value(r)?;
-    Some(Marker { kind: Mk::Section, number: r.to_string(), rest: indent + c.get(0)?.end() })
+    Some(Marker {
+        kind: Mk::Section,
+        number: r.to_string(),
+        rest: indent + c.get(0)?.end(),
+    })
 }
 
 /// Value of a canonical Roman numeral (`IV`, not `IIII`).
@@ -179,8 +211,17 @@ pub(crate) fn roman_value(s: &str) -> Option<u32> {
 }
 
 pub(crate) fn to_roman(mut n: u32) -> String {
-    const T: [(u32, &str); 9] =
-        [(100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")];
+    const T: [(u32, &str); 9] = [
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
     let mut s = String::new();
     for (v, r) in T {
         while n >= v {
@@ -192,8 +233,10 @@ pub(crate) fn to_roman(mut n: u32) -> String {
 }
 
 /// Vietnamese point letters (no f, j, w, z); Word's auto-lettering may still produce f.
-pub(crate) const POINT_LETTERS: [&str; 23] =
-    ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y"];
+pub(crate) const POINT_LETTERS: [&str; 23] = [
+    "a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t",
+    "u", "v", "x", "y",
+];
 
 pub(crate) fn is_point_letter(l: &str) -> bool {
     POINT_LETTERS.contains(&l) || l == "f"
@@ -262,7 +305,8 @@ pub(crate) fn is_successor(kind: Mk, prev: Option<&str>, n: &str) -> bool {
             match prev {
                 None => dv == 1,
                 Some(p) => {
-                    let (pl, pd) = p.split_at(p.find(|c: char| c.is_ascii_digit()).unwrap_or(p.len()));
+                    let (pl, pd) =
+                        p.split_at(p.find(|c: char| c.is_ascii_digit()).unwrap_or(p.len()));
                     pl == l && pd.parse::<u32>().is_ok_and(|x| dv == x + 1)
                 }
             }
@@ -286,16 +330,40 @@ mod tests {
 
     #[test]
     fn detects_markers() {
-        assert_eq!(k("Điều 5a. Phạm vi"), Some((Mk::Dieu, "5a".into(), "Phạm vi".into())));
-        assert_eq!(k("I. MỤC ĐÍCH, YÊU CẦU"), Some((Mk::Section, "I".into(), "MỤC ĐÍCH, YÊU CẦU".into())));
-        assert_eq!(k("2a. Sửa đổi"), Some((Mk::Num, "2a".into(), "Sửa đổi".into())));
-        assert_eq!(k("đ) Thực hiện"), Some((Mk::Letter, "đ".into(), "Thực hiện".into())));
-        assert_eq!(k("a1) Đối với"), Some((Mk::SubLetter, "a1".into(), "Đối với".into())));
+        assert_eq!(
+            k("Điều 5a. Phạm vi"),
+            Some((Mk::Dieu, "5a".into(), "Phạm vi".into()))
+        );
+        assert_eq!(
+            k("I. MỤC ĐÍCH, YÊU CẦU"),
+            Some((Mk::Section, "I".into(), "MỤC ĐÍCH, YÊU CẦU".into()))
+        );
+        assert_eq!(
+            k("2a. Sửa đổi"),
+            Some((Mk::Num, "2a".into(), "Sửa đổi".into()))
+        );
+        assert_eq!(
+            k("đ) Thực hiện"),
+            Some((Mk::Letter, "đ".into(), "Thực hiện".into()))
+        );
+        assert_eq!(
+            k("a1) Đối với"),
+            Some((Mk::SubLetter, "a1".into(), "Đối với".into()))
+        );
         assert_eq!(k("Chương II"), Some((Mk::Chuong, "II".into(), "".into())));
-        assert_eq!(k("Mục 1. QUY ĐỊNH"), Some((Mk::Muc, "1".into(), "QUY ĐỊNH".into())));
-        assert_eq!(k("Phần thứ nhất"), Some((Mk::Phan, "thứ nhất".into(), "".into())));
+        assert_eq!(
+            k("Mục 1. QUY ĐỊNH"),
+            Some((Mk::Muc, "1".into(), "QUY ĐỊNH".into()))
+        );
+        assert_eq!(
+            k("Phần thứ nhất"),
+            Some((Mk::Phan, "thứ nhất".into(), "".into()))
+        );
         assert_eq!(k("PHỤ LỤC I"), Some((Mk::PhuLuc, "I".into(), "".into())));
-        assert_eq!(k("- Bộ Nội vụ"), Some((Mk::Dash, "".into(), "Bộ Nội vụ".into())));
+        assert_eq!(
+            k("- Bộ Nội vụ"),
+            Some((Mk::Dash, "".into(), "Bộ Nội vụ".into()))
+        );
         assert_eq!(k("Mục đích"), None);
         assert_eq!(k("10/10/2023 của HĐND"), None);
         assert_eq!(k("1.000 đồng"), None);

@@ -18,7 +18,10 @@ pub(crate) struct SrcText<'a> {
 
 impl<'a> SrcText<'a> {
     pub fn new(text: &'a str) -> Self {
-        SrcText { text, idx: LineIndex::new(text) }
+        SrcText {
+            text,
+            idx: LineIndex::new(text),
+        }
     }
 
     /// Span of original bytes `start..end` (end exclusive; end_line/end_col inclusive).
@@ -27,9 +30,20 @@ impl<'a> SrcText<'a> {
         let start = floor(self.text, start.min(n));
         let end = end.clamp(start, n);
         let (line, col) = self.idx.line_col(self.text, start);
-        let last = if end > start { floor(self.text, end - 1) } else { start };
+        let last = if end > start {
+            floor(self.text, end - 1)
+        } else {
+            start
+        };
         let (end_line, end_col) = self.idx.line_col(self.text, last);
-        Span { start, end, line, col, end_line, end_col }
+        Span {
+            start,
+            end,
+            line,
+            col,
+            end_line,
+            end_col,
+        }
     }
 }
 
@@ -71,10 +85,19 @@ struct Node {
 /// Parse lines into header, provisions and blocks. `with_header` reads a document header
 /// from the first lines (text, Markdown, .docx, vbpl intro).
 pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Articles) -> Parsed {
-    let (hdr, h) = if with_header { header::detect(lines) } else { (Header::default(), 0) };
+    let (hdr, h) = if with_header {
+        header::detect(lines)
+    } else {
+        (Header::default(), 0)
+    };
     let mut blocks = Vec::new();
     if h > 0 {
-        blocks.push(block(lines, src, BlockKind::Header, &(0..h).collect::<Vec<_>>()));
+        blocks.push(block(
+            lines,
+            src,
+            BlockKind::Header,
+            &(0..h).collect::<Vec<_>>(),
+        ));
     }
     let mut warnings = Vec::new();
     let mut nodes: Vec<Node> = Vec::new();
@@ -94,8 +117,14 @@ pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Art
             (Some(a), _) => {
                 // Synthesised `Điều N.` line of a data-set article.
                 let num = arts.ids.get(*a).cloned().unwrap_or_default();
-                let rest = markers::detect(t, indent, true).map(|m| m.rest).unwrap_or(indent);
-                Some(Marker { kind: Mk::Dieu, number: dieu_number(&num), rest })
+                let rest = markers::detect(t, indent, true)
+                    .map(|m| m.rest)
+                    .unwrap_or(indent);
+                Some(Marker {
+                    kind: Mk::Dieu,
+                    number: dieu_number(&num),
+                    rest,
+                })
             }
             (None, Allow::None) => None,
             (None, allow) => markers::detect(t, indent, allow == Allow::All),
@@ -118,12 +147,26 @@ pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Art
                 // An attached document (QUY ĐỊNH … kèm theo) after the signature.
                 stack.clear();
                 let id = nodes.len();
-                nodes.push(Node { mk: Mk::PhuLuc, number: String::new(), parent: None, children: vec![], line: i, parts: vec![(i, indent)], article: None, attachment: true });
+                nodes.push(Node {
+                    mk: Mk::PhuLuc,
+                    number: String::new(),
+                    parent: None,
+                    children: vec![],
+                    line: i,
+                    parts: vec![(i, indent)],
+                    article: None,
+                    attachment: true,
+                });
                 roots.push(id);
                 stack.push(id);
                 continue;
             }
-        } else if line.allow != Allow::None && line.article.is_none() && line.brk != Brk::Wrap && header::trailer_start(t) && (!nodes.is_empty() || !preamble.is_empty()) {
+        } else if line.allow != Allow::None
+            && line.article.is_none()
+            && line.brk != Brk::Wrap
+            && header::trailer_start(t)
+            && (!nodes.is_empty() || !preamble.is_empty())
+        {
             in_trailer = true;
             in_closing = false;
             after_signature = header::signature_line(t);
@@ -131,7 +174,11 @@ pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Art
             continue;
         }
         // "Trên đây là Kế hoạch …": the closing paragraph belongs to no numbered unit.
-        if line.brk != Brk::Wrap && line.article.is_none() && t.starts_with("Trên đây là") && !nodes.is_empty() {
+        if line.brk != Brk::Wrap
+            && line.article.is_none()
+            && t.starts_with("Trên đây là")
+            && !nodes.is_empty()
+        {
             if stack.first().is_some_and(|&r| nodes[r].mk == Mk::PhuLuc) {
                 // Inside an appendix or attached document: its closing stays with it.
                 stack.truncate(1);
@@ -140,7 +187,8 @@ pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Art
                 stack.clear();
             }
         }
-        let accepted = marker.and_then(|m| accept(m, line, src, &nodes, &roots, &stack, &mut warnings));
+        let accepted =
+            marker.and_then(|m| accept(m, line, src, &nodes, &roots, &stack, &mut warnings));
         if accepted.is_some() {
             in_closing = false;
         } else if in_closing {
@@ -183,7 +231,11 @@ pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Art
     let loose = |parts: &[(usize, usize)], id: &str, label: &str, kind: ProvisionKind| {
         let r = reflow(lines, parts);
         let start = lines[parts[0].0].src(parts[0].1);
-        let end = parts.iter().map(|&(l, _)| lines[l].src_trim_end()).max().unwrap_or(start);
+        let end = parts
+            .iter()
+            .map(|&(l, _)| lines[l].src_trim_end())
+            .max()
+            .unwrap_or(start);
         let (text, map) = r.into_map();
         Provision {
             id: id.into(),
@@ -200,9 +252,21 @@ pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Art
         }
     };
     if !preamble.is_empty() {
-        provisions.push(loose(&preamble, "preamble", "phần mở đầu", ProvisionKind::Preamble));
+        provisions.push(loose(
+            &preamble,
+            "preamble",
+            "phần mở đầu",
+            ProvisionKind::Preamble,
+        ));
     }
-    let mut ctx = Ctx { lines, src, nodes: &nodes, arts, used: HashSet::default(), next_suffix: Default::default() };
+    let mut ctx = Ctx {
+        lines,
+        src,
+        nodes: &nodes,
+        arts,
+        used: HashSet::default(),
+        next_suffix: Default::default(),
+    };
     ctx.used.insert("preamble".into());
     ctx.used.insert("closing".into());
     for &r in &roots {
@@ -210,43 +274,96 @@ pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Art
     }
     if !closing.is_empty() {
         // Keep document order: the closing comes before any appendix that follows the signature.
-        let at = provisions.iter().position(|p| p.span.start > lines[closing[0].0].src_start).unwrap_or(provisions.len());
-        provisions.insert(at, loose(&closing, "closing", "phần kết thúc", ProvisionKind::Paragraph));
+        let at = provisions
+            .iter()
+            .position(|p| p.span.start > lines[closing[0].0].src_start)
+            .unwrap_or(provisions.len());
+        provisions.insert(
+            at,
+            loose(
+                &closing,
+                "closing",
+                "phần kết thúc",
+                ProvisionKind::Paragraph,
+            ),
+        );
     }
-    Parsed { header: hdr, provisions, blocks, warnings }
+    Parsed {
+        header: hdr,
+        provisions,
+        blocks,
+        warnings,
+    }
 }
 
 /// `Điều 5a.` ids are written as digits + letter; data sets may carry other ids.
 fn dieu_number(id: &str) -> String {
     let t = id.trim();
-    if t.is_empty() { "?".into() } else { t.to_string() }
+    if t.is_empty() {
+        "?".into()
+    } else {
+        t.to_string()
+    }
 }
 
 /// Decide whether a detected marker really opens a unit here. Hard-wrapped lines
 /// must continue the numbering (so "… tại\n2. …" mid-sentence is not a khoản).
 #[allow(clippy::too_many_arguments)]
-fn accept(m: Marker, line: &Line, src: &SrcText, nodes: &[Node], roots: &[usize], stack: &[usize], warnings: &mut Vec<String>) -> Option<Marker> {
+fn accept(
+    m: Marker,
+    line: &Line,
+    src: &SrcText,
+    nodes: &[Node],
+    roots: &[usize],
+    stack: &[usize],
+    warnings: &mut Vec<String>,
+) -> Option<Marker> {
     if line.article.is_some() {
         return Some(m);
     }
     let rank = m.kind.rank();
-    let depth = stack.iter().take_while(|&&s| nodes[s].mk.rank() < rank).count();
-    let siblings: &[usize] = if depth == 0 { roots } else { &nodes[stack[depth - 1]].children };
-    let prev = siblings.iter().rev().find(|&&s| nodes[s].mk == m.kind).map(|&s| nodes[s].number.as_str());
+    let depth = stack
+        .iter()
+        .take_while(|&&s| nodes[s].mk.rank() < rank)
+        .count();
+    let siblings: &[usize] = if depth == 0 {
+        roots
+    } else {
+        &nodes[stack[depth - 1]].children
+    };
+    let prev = siblings
+        .iter()
+        .rev()
+        .find(|&&s| nodes[s].mk == m.kind)
+        .map(|&s| nodes[s].number.as_str());
     let wrapped = line.brk == Brk::Wrap;
     let rest = &line.text[m.rest.min(line.text.len())..];
     match m.kind {
         Mk::Dash | Mk::Plus => {
-            if wrapped && !rest.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '"' || c == '“') {
+            if wrapped
+                && !rest
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '"' || c == '“')
+            {
                 return None;
             }
         }
         Mk::Num | Mk::Letter | Mk::SubLetter | Mk::Section | Mk::Dieu => {
             // A sub-letter (a1) needs its letter (a) open above it.
             if m.kind == Mk::SubLetter {
-                let top_letter = stack.iter().rev().map(|&s| &nodes[s]).find(|n| n.mk == Mk::Letter);
-                let base: String = m.number.chars().take_while(|c| !c.is_ascii_digit()).collect();
-                if top_letter.is_none_or(|n| n.number != base) && (wrapped || top_letter.is_none()) {
+                let top_letter = stack
+                    .iter()
+                    .rev()
+                    .map(|&s| &nodes[s])
+                    .find(|n| n.mk == Mk::Letter);
+                let base: String = m
+                    .number
+                    .chars()
+                    .take_while(|c| !c.is_ascii_digit())
+                    .collect();
+                if top_letter.is_none_or(|n| n.number != base) && (wrapped || top_letter.is_none())
+                {
                     return None;
                 }
             }
@@ -255,7 +372,12 @@ fn accept(m: Marker, line: &Line, src: &SrcText, nodes: &[Node], roots: &[usize]
                 return None;
             }
             if !ok && m.kind == Mk::Dieu && prev.is_some() {
-                warnings.push(format!("line {}: Điều {} does not follow Điều {}", src.idx.line(line.src_start), m.number, prev.unwrap_or("")));
+                warnings.push(format!(
+                    "line {}: Điều {} does not follow Điều {}",
+                    src.idx.line(line.src_start),
+                    m.number,
+                    prev.unwrap_or("")
+                ));
             }
         }
         Mk::Phan | Mk::Chuong | Mk::Muc | Mk::TieuMuc | Mk::PhuLuc => {
@@ -292,7 +414,12 @@ fn flush_trailer(lines: &[Line], src: &SrcText, trailer: &mut Vec<usize>, blocks
         let lt = text[left.0..left.1].trim();
         if lt.starts_with("Nơi nhận") {
             in_noi = true;
-        } else if in_noi && !(lt.starts_with('-') || lt.starts_with('+') || lt.starts_with('•') || (l.brk == Brk::Wrap && !header::signature_line(lt))) {
+        } else if in_noi
+            && !(lt.starts_with('-')
+                || lt.starts_with('+')
+                || lt.starts_with('•')
+                || (l.brk == Brk::Wrap && !header::signature_line(lt)))
+        {
             in_noi = false;
         }
         if in_noi {
@@ -308,19 +435,50 @@ fn flush_trailer(lines: &[Line], src: &SrcText, trailer: &mut Vec<usize>, blocks
         if segs.is_empty() {
             continue;
         }
-        let text = segs.iter().map(|&(i, a, b)| rasoat_text::collapse_spaces(&lines[i].text[a..b])).collect::<Vec<_>>().join("\n");
-        let start = segs.iter().map(|&(i, a, _)| lines[i].src(a)).min().unwrap_or(0);
-        let end = segs.iter().map(|&(i, _, b)| lines[i].src(b)).max().unwrap_or(start);
-        blocks.push(Block { kind, text, span: src.span(start, end) });
+        let text = segs
+            .iter()
+            .map(|&(i, a, b)| rasoat_text::collapse_spaces(&lines[i].text[a..b]))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let start = segs
+            .iter()
+            .map(|&(i, a, _)| lines[i].src(a))
+            .min()
+            .unwrap_or(0);
+        let end = segs
+            .iter()
+            .map(|&(i, _, b)| lines[i].src(b))
+            .max()
+            .unwrap_or(start);
+        blocks.push(Block {
+            kind,
+            text,
+            span: src.span(start, end),
+        });
     }
     trailer.clear();
 }
 
 fn block(lines: &[Line], src: &SrcText, kind: BlockKind, idx: &[usize]) -> Block {
-    let text = idx.iter().map(|&i| rasoat_text::collapse_spaces(lines[i].trimmed())).collect::<Vec<_>>().join("\n");
-    let start = idx.first().map(|&i| lines[i].src(lines[i].indent())).unwrap_or(0);
-    let end = idx.iter().map(|&i| lines[i].src_trim_end()).max().unwrap_or(start);
-    Block { kind, text, span: src.span(start, end) }
+    let text = idx
+        .iter()
+        .map(|&i| rasoat_text::collapse_spaces(lines[i].trimmed()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let start = idx
+        .first()
+        .map(|&i| lines[i].src(lines[i].indent()))
+        .unwrap_or(0);
+    let end = idx
+        .iter()
+        .map(|&i| lines[i].src_trim_end())
+        .max()
+        .unwrap_or(start);
+    Block {
+        kind,
+        text,
+        span: src.span(start, end),
+    }
 }
 
 type Parts = Vec<(usize, usize)>;
@@ -346,7 +504,8 @@ impl std::hash::Hasher for Fx {
         for c in bytes.chunks(8) {
             let mut w = [0u8; 8];
             w[..c.len()].copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
 }
@@ -354,7 +513,10 @@ impl std::hash::Hasher for Fx {
 type FxBuild = std::hash::BuildHasherDefault<Fx>;
 
 fn ends_terminal(s: &str) -> bool {
-    s.trim_end().chars().next_back().is_some_and(|c| matches!(c, '.' | ';' | ':' | '!' | '?' | '…' | ','))
+    s.trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(|c| matches!(c, '.' | ';' | ':' | '!' | '?' | '…' | ','))
 }
 
 impl Ctx<'_, '_> {
@@ -365,7 +527,12 @@ impl Ctx<'_, '_> {
 
     /// Split own parts into heading parts and text parts according to the unit kind.
     fn split_heading(&self, n: &Node) -> (Parts, Parts) {
-        let parts: Vec<(usize, usize)> = n.parts.iter().copied().filter(|&p| !self.part_text(p).is_empty()).collect();
+        let parts: Vec<(usize, usize)> = n
+            .parts
+            .iter()
+            .copied()
+            .filter(|&p| !self.part_text(p).is_empty())
+            .collect();
         let first_is_marker = parts.first().is_some_and(|p| p.0 == n.line);
         let mut k = 0; // number of heading parts
         match n.mk {
@@ -384,7 +551,11 @@ impl Ctx<'_, '_> {
                     let t = self.part_text(parts[k]);
                     let upper = markers::is_upper_title(t);
                     // "Chương I" then a mixed-case title on the next line (Markdown headings).
-                    let bare_title = k == 0 && !first_is_marker && n.mk != Mk::Section && t.chars().count() < 150 && !ends_terminal(t);
+                    let bare_title = k == 0
+                        && !first_is_marker
+                        && n.mk != Mk::Section
+                        && t.chars().count() < 150
+                        && !ends_terminal(t);
                     if upper || bare_title {
                         k += 1;
                     } else {
@@ -392,22 +563,21 @@ impl Ctx<'_, '_> {
                     }
                 }
             }
-            Mk::Dieu
-                if first_is_marker => {
-                    k = 1;
-                    while k < parts.len() {
-                        let prev = self.part_text(parts[k - 1]);
-                        let t = self.part_text(parts[k]);
-                        let cont = self.lines[parts[k].0].brk == Brk::Wrap
-                            && t.chars().next().is_some_and(|c| c.is_lowercase())
-                            && !ends_terminal(prev);
-                        if cont { k += 1 } else { break }
-                    }
-                    // "Điều 2. Quyết định này có hiệu lực …./." is a sentence, not a title.
-                    if ends_terminal(self.part_text(parts[k - 1])) && n.article.is_none() {
-                        k = 0;
-                    }
+            Mk::Dieu if first_is_marker => {
+                k = 1;
+                while k < parts.len() {
+                    let prev = self.part_text(parts[k - 1]);
+                    let t = self.part_text(parts[k]);
+                    let cont = self.lines[parts[k].0].brk == Brk::Wrap
+                        && t.chars().next().is_some_and(|c| c.is_lowercase())
+                        && !ends_terminal(prev);
+                    if cont { k += 1 } else { break }
                 }
+                // "Điều 2. Quyết định này có hiệu lực …./." is a sentence, not a title.
+                if ends_terminal(self.part_text(parts[k - 1])) && n.article.is_none() {
+                    k = 0;
+                }
+            }
             Mk::Num if first_is_marker => {
                 // First paragraph is a heading when it does not end like a sentence and
                 // something follows it ("1. Sở Tư pháp" + body; "2. Yêu cầu" + points).
@@ -418,7 +588,12 @@ impl Ctx<'_, '_> {
                 let last = self.part_text(parts[e - 1]);
                 let len: usize = parts[..e].iter().map(|&p| self.part_text(p).len()).sum();
                 let more = e < parts.len() || !n.children.is_empty();
-                let next_lower = parts.get(e).is_some_and(|&p| self.part_text(p).chars().next().is_some_and(|c| c.is_lowercase()));
+                let next_lower = parts.get(e).is_some_and(|&p| {
+                    self.part_text(p)
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_lowercase())
+                });
                 if !ends_terminal(last) && len <= 400 && more && !next_lower {
                     k = e;
                 }
@@ -446,7 +621,12 @@ impl Ctx<'_, '_> {
 
     /// Build the provision for node `i`. `parent` is the parent's (id, label, kind);
     /// `app` the enclosing appendix (id, label).
-    fn provision(&mut self, i: usize, parent: Option<(&str, &str, Mk, bool)>, app: Option<(&str, &str)>) -> Provision {
+    fn provision(
+        &mut self,
+        i: usize,
+        parent: Option<(&str, &str, Mk, bool)>,
+        app: Option<(&str, &str)>,
+    ) -> Provision {
         let n = &self.nodes[i];
         let normative_ctx = parent.is_some_and(|p| p.3) || n.mk == Mk::Dieu;
         let prefix = app.map(|(id, _)| format!("{id}.")).unwrap_or_default();
@@ -463,7 +643,14 @@ impl Ctx<'_, '_> {
         let pid = parent.map(|p| p.0.to_string());
         let under = |sep: &str| -> String {
             match (&pid, parent.map(|p| p.2)) {
-                (Some(p), Some(pk)) if !matches!(pk, Mk::PhuLuc | Mk::Phan | Mk::Chuong | Mk::Muc | Mk::TieuMuc) => format!("{p}{sep}"),
+                (Some(p), Some(pk))
+                    if !matches!(
+                        pk,
+                        Mk::PhuLuc | Mk::Phan | Mk::Chuong | Mk::Muc | Mk::TieuMuc
+                    ) =>
+                {
+                    format!("{p}{sep}")
+                }
                 _ => prefix.clone(),
             }
         };
@@ -474,13 +661,23 @@ impl Ctx<'_, '_> {
                 } else if num.is_empty() {
                     ("phu-luc".to_string(), "Phụ lục".to_string())
                 } else {
-                    let arabic = markers::roman_value(num).map(|v| v.to_string()).unwrap_or_else(|| num.trim_start_matches('0').to_lowercase());
+                    let arabic = markers::roman_value(num)
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|| num.trim_start_matches('0').to_lowercase());
                     (format!("phu-luc-{arabic}"), format!("Phụ lục {num}"))
                 };
                 (ProvisionKind::PhuLuc, id, label)
             }
-            Mk::Phan => (ProvisionKind::Phan, format!("{prefix}phan-{}", slug(num)), format!("Phần {num}{app_suffix}")),
-            Mk::Chuong => (ProvisionKind::Chuong, format!("{prefix}chuong-{num}"), format!("Chương {num}{app_suffix}")),
+            Mk::Phan => (
+                ProvisionKind::Phan,
+                format!("{prefix}phan-{}", slug(num)),
+                format!("Phần {num}{app_suffix}"),
+            ),
+            Mk::Chuong => (
+                ProvisionKind::Chuong,
+                format!("{prefix}chuong-{num}"),
+                format!("Chương {num}{app_suffix}"),
+            ),
             Mk::Muc => {
                 let id = match (&pid, parent.map(|p| p.2)) {
                     (Some(p), Some(Mk::Chuong)) => format!("{p}.muc-{num}"),
@@ -490,7 +687,9 @@ impl Ctx<'_, '_> {
             }
             Mk::TieuMuc => {
                 let id = match &pid {
-                    Some(p) if parent.is_some_and(|x| x.2 == Mk::Muc) => format!("{p}.tieu-muc-{num}"),
+                    Some(p) if parent.is_some_and(|x| x.2 == Mk::Muc) => {
+                        format!("{p}.tieu-muc-{num}")
+                    }
                     _ => format!("{prefix}tieu-muc-{num}"),
                 };
                 let label = match parent {
@@ -499,52 +698,106 @@ impl Ctx<'_, '_> {
                 };
                 (ProvisionKind::TieuMuc, id, label)
             }
-            Mk::Dieu => (ProvisionKind::Dieu, format!("{prefix}dieu-{num}"), format!("Điều {num}{app_suffix}")),
-            Mk::Section => (ProvisionKind::Section, format!("{prefix}{num}"), format!("mục {num}{app_suffix}")),
+            Mk::Dieu => (
+                ProvisionKind::Dieu,
+                format!("{prefix}dieu-{num}"),
+                format!("Điều {num}{app_suffix}"),
+            ),
+            Mk::Section => (
+                ProvisionKind::Section,
+                format!("{prefix}{num}"),
+                format!("mục {num}{app_suffix}"),
+            ),
             Mk::Num => {
                 if normative_ctx {
-                    (ProvisionKind::Khoan, format!("{}khoan-{num}", under(".")), chain(format!("khoản {num}")))
+                    (
+                        ProvisionKind::Khoan,
+                        format!("{}khoan-{num}", under(".")),
+                        chain(format!("khoản {num}")),
+                    )
                 } else {
-                    (ProvisionKind::Item, format!("{}{num}", under(".")), chain(format!("khoản {num}")))
+                    (
+                        ProvisionKind::Item,
+                        format!("{}{num}", under(".")),
+                        chain(format!("khoản {num}")),
+                    )
                 }
             }
             Mk::Letter | Mk::SubLetter => {
                 // điểm a1 under điểm a is cited as "điểm a1 khoản 2 Điều 4".
                 let plabel = match parent {
-                    Some((_, pl, Mk::Letter, _)) => pl.split_once(' ').and_then(|(_, r)| r.split_once(' ')).map(|(_, r)| r.to_string()),
+                    Some((_, pl, Mk::Letter, _)) => pl
+                        .split_once(' ')
+                        .and_then(|(_, r)| r.split_once(' '))
+                        .map(|(_, r)| r.to_string()),
                     Some((_, pl, _, _)) => Some(pl.to_string()),
                     None => None,
                 };
-                let plabel_ok = parent.is_some_and(|p| !matches!(p.2, Mk::PhuLuc | Mk::Phan | Mk::Chuong | Mk::Muc | Mk::TieuMuc));
+                let plabel_ok = parent.is_some_and(|p| {
+                    !matches!(
+                        p.2,
+                        Mk::PhuLuc | Mk::Phan | Mk::Chuong | Mk::Muc | Mk::TieuMuc
+                    )
+                });
                 let label = match plabel {
                     Some(pl) if plabel_ok && !pl.is_empty() => format!("điểm {num} {pl}"),
                     _ => format!("điểm {num}{app_suffix}"),
                 };
                 if normative_ctx {
-                    (ProvisionKind::Diem, format!("{}diem-{num}", under(".")), label)
+                    (
+                        ProvisionKind::Diem,
+                        format!("{}diem-{num}", under(".")),
+                        label,
+                    )
                 } else {
-                    (ProvisionKind::SubItem, format!("{}{num}", under(".")), label)
+                    (
+                        ProvisionKind::SubItem,
+                        format!("{}{num}", under(".")),
+                        label,
+                    )
                 }
             }
             Mk::Dash | Mk::Plus => {
                 let k = self.bullet_index(i);
-                (ProvisionKind::Bullet, format!("{}gach-{k}", under(".")), chain(format!("gạch đầu dòng thứ {k}")))
+                (
+                    ProvisionKind::Bullet,
+                    format!("{}gach-{k}", under(".")),
+                    chain(format!("gạch đầu dòng thứ {k}")),
+                )
             }
         };
         let id = self.unique(id);
-        let number = if matches!(n.mk, Mk::Dash | Mk::Plus) { self.bullet_index(i).to_string() } else { n.number.clone() };
+        let number = if matches!(n.mk, Mk::Dash | Mk::Plus) {
+            self.bullet_index(i).to_string()
+        } else {
+            n.number.clone()
+        };
         let (hparts, tparts) = self.split_heading(n);
         let heading = if hparts.is_empty() {
             None
         } else {
             let (h, _) = reflow(self.lines, &hparts).into_map();
             let h = h.replace('\n', " ");
-            if n.attachment || h.is_empty() { if h.is_empty() { None } else { Some(h) } } else { Some(h) }
+            if n.attachment || h.is_empty() {
+                if h.is_empty() { None } else { Some(h) }
+            } else {
+                Some(h)
+            }
         };
-        let (text, map) = if tparts.is_empty() { (String::new(), SourceMap::default()) } else { reflow(self.lines, &tparts).into_map() };
+        let (text, map) = if tparts.is_empty() {
+            (String::new(), SourceMap::default())
+        } else {
+            reflow(self.lines, &tparts).into_map()
+        };
         let ml = &self.lines[n.line];
         let start = ml.src(ml.indent());
-        let mut end = n.parts.iter().map(|&(l, _)| self.lines[l].src_trim_end()).max().unwrap_or(start).max(start);
+        let mut end = n
+            .parts
+            .iter()
+            .map(|&(l, _)| self.lines[l].src_trim_end())
+            .max()
+            .unwrap_or(start)
+            .max(start);
         let (law_id, article_id) = match n.article {
             Some(a) => (self.arts.law_id.clone(), self.arts.ids.get(a).cloned()),
             None => match parent {
@@ -552,7 +805,11 @@ impl Ctx<'_, '_> {
                 None => (None, None),
             },
         };
-        let app_here: Option<(String, String)> = if n.mk == Mk::PhuLuc { Some((id.clone(), label.clone())) } else { None };
+        let app_here: Option<(String, String)> = if n.mk == Mk::PhuLuc {
+            Some((id.clone(), label.clone()))
+        } else {
+            None
+        };
         let normative_child = normative_ctx;
         let mut children = Vec::with_capacity(n.children.len());
         for &c in &n.children {
@@ -594,7 +851,11 @@ impl Ctx<'_, '_> {
         if sibs.is_empty() {
             return 1;
         }
-        sibs.iter().filter(|&&s| self.nodes[s].mk == n.mk).position(|&s| s == i).map(|x| x + 1).unwrap_or(1)
+        sibs.iter()
+            .filter(|&&s| self.nodes[s].mk == n.mk)
+            .position(|&s| s == i)
+            .map(|x| x + 1)
+            .unwrap_or(1)
     }
 }
 
@@ -621,7 +882,10 @@ fn fill_ids(ps: &mut [Provision], law: &Option<String>, art: &Option<String>) {
 fn slug(s: &str) -> String {
     let f = rasoat_text::fold(s);
     let mut out = String::with_capacity(f.len());
-    for w in f.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for w in f
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push('-');
         }
@@ -658,22 +922,34 @@ mod tests {
         let p = parse(src);
         let ps = &p.provisions;
         assert_eq!(p.header.type_name.as_deref(), Some("Luật"));
-        assert_eq!(find(ps, "phan-thu-nhat").unwrap().heading.as_deref(), Some("NHỮNG QUY ĐỊNH CHUNG"));
+        assert_eq!(
+            find(ps, "phan-thu-nhat").unwrap().heading.as_deref(),
+            Some("NHỮNG QUY ĐỊNH CHUNG")
+        );
         let muc = find(ps, "chuong-II.muc-1").unwrap();
         assert_eq!(muc.label, "Mục 1 Chương II");
         let tm = find(ps, "chuong-II.muc-1.tieu-muc-1").unwrap();
         assert_eq!(tm.label, "Tiểu mục 1 Mục 1 Chương II");
         let k1 = find(ps, "dieu-5.khoan-1").unwrap();
         // "khoản\n5. Điều này": a hard wrap that does not continue the numbering is text.
-        assert_eq!(k1.text, "Quyết định theo quy định tại khoản 5. Điều này và khoản 3.");
+        assert_eq!(
+            k1.text,
+            "Quyết định theo quy định tại khoản 5. Điều này và khoản 3."
+        );
         assert_eq!(find(ps, "dieu-5.khoan-2").unwrap().text, "Trình dự thảo.");
         let d = find(ps, "dieu-5.khoan-2a.diem-đ").unwrap();
         assert_eq!(d.label, "điểm đ khoản 2a Điều 5");
         assert_eq!(d.kind, ProvisionKind::Diem);
-        assert_eq!(find(ps, "dieu-5a").unwrap().heading.as_deref(), Some("Điều bổ sung"));
+        assert_eq!(
+            find(ps, "dieu-5a").unwrap().heading.as_deref(),
+            Some("Điều bổ sung")
+        );
         assert_eq!(d.span.line, 25);
         // A wrapped line that skips letters (a → đ) is not a new điểm.
         let p2 = parse("Điều 1. X\n1. Y:\na) một;\nđ) hai;\n");
-        assert_eq!(find(&p2.provisions, "dieu-1.khoan-1.diem-a").unwrap().text, "một; đ) hai;");
+        assert_eq!(
+            find(&p2.provisions, "dieu-1.khoan-1.diem-a").unwrap().text,
+            "một; đ) hai;"
+        );
     }
 }

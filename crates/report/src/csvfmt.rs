@@ -3,12 +3,31 @@ use crate::{basis_and_handling, describe};
 use rasoat_model::Report;
 
 pub const HEADER: [&str; 19] = [
-    "rule", "code", "severity", "category", "message", "file", "line", "column", "end_line", "end_column", "document",
-    "provision", "label", "snippet", "related", "legal_basis", "handling", "evidence", "fingerprint",
+    "rule",
+    "code",
+    "severity",
+    "category",
+    "message",
+    "file",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "document",
+    "provision",
+    "label",
+    "snippet",
+    "related",
+    "legal_basis",
+    "handling",
+    "evidence",
+    "fingerprint",
 ];
 
 pub fn render(report: &Report) -> String {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     let mut rows: Vec<Vec<String>> = Vec::new();
     for f in &report.findings {
         let (basis, handling, category) = basis_and_handling(report, f);
@@ -19,7 +38,12 @@ pub fn render(report: &Report) -> String {
             .map(|r| format!("{}:{}:{} ({})", r.file, r.line, r.column, describe(r)))
             .collect::<Vec<_>>()
             .join("; ");
-        let evidence = f.evidence.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let evidence = f
+            .evidence
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
         rows.push(vec![
             f.rule.clone(),
             f.code.clone(),
@@ -45,7 +69,16 @@ pub fn render(report: &Report) -> String {
     let mut ok = w.write_record(HEADER).is_ok();
     for r in rows {
         // A cell starting with = + - @ would run as a formula in a spreadsheet: neutralise it.
-        let r: Vec<String> = r.into_iter().map(|c| if c.starts_with(['=', '+', '-', '@']) { format!("'{c}") } else { c }).collect();
+        let r: Vec<String> = r
+            .into_iter()
+            .map(|c| {
+                if c.starts_with(['=', '+', '-', '@']) {
+                    format!("'{c}")
+                } else {
+                    c
+                }
+            })
+            .collect();
         ok &= w.write_record(&r).is_ok();
     }
     let bytes = w.into_inner().unwrap_or_default();

@@ -5,7 +5,9 @@ use std::fmt::Write;
 
 /// Escape the message part (GitHub's `escapeData`).
 pub fn esc_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escape a property value (GitHub's `escapeProperty`): also `:` and `,`.

@@ -33,7 +33,10 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-wei
 
 /// The location's source lines, the span marked with `<mark>`, all escaped.
 fn snippet(cache: &SourceCache, loc: &Location) -> String {
-    let lines = cache.get(&loc.file).map(|f| shown_lines(&f, loc, 8)).unwrap_or_default();
+    let lines = cache
+        .get(&loc.file)
+        .map(|f| shown_lines(&f, loc, 8))
+        .unwrap_or_default();
     if lines.is_empty() {
         return esc(loc.snippet.as_deref().unwrap_or(""));
     }
@@ -56,7 +59,11 @@ fn side(out: &mut String, cache: &SourceCache, title: &str, loc: &Location) {
         "<div class=\"side\"><h4>{}</h4><div class=\"loc\">{}</div>{}<pre>{}</pre></div>",
         esc(title),
         esc(&place(loc)),
-        if d.is_empty() { String::new() } else { format!("<div>{}</div>", esc(&d)) },
+        if d.is_empty() {
+            String::new()
+        } else {
+            format!("<div>{}</div>", esc(&d))
+        },
         snippet(cache, loc)
     );
 }
@@ -75,9 +82,19 @@ pub fn render(report: &Report, cache: &SourceCache) -> String {
         o,
         "<table><tr><th>Văn bản</th><th>Điều khoản</th><th>Phát hiện</th><th>Lỗi</th><th>Cảnh báo</th><th>Thông tin</th><th>Đã bỏ qua</th><th>Lỗi đọc</th></tr>\
 <tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr></table>",
-        s.documents, s.provisions, s.findings, s.errors, s.warnings, s.infos, s.suppressed, s.parse_errors
+        s.documents,
+        s.provisions,
+        s.findings,
+        s.errors,
+        s.warnings,
+        s.infos,
+        s.suppressed,
+        s.parse_errors
     );
-    let _ = writeln!(o, "<h2>Theo quy tắc</h2><table><tr><th>Mã</th><th>Quy tắc</th><th>Tên</th><th>Số phát hiện</th></tr>");
+    let _ = writeln!(
+        o,
+        "<h2>Theo quy tắc</h2><table><tr><th>Mã</th><th>Quy tắc</th><th>Tên</th><th>Số phát hiện</th></tr>"
+    );
     for (rule, n) in &s.by_rule {
         let ri = report.rules.iter().find(|r| &r.id == rule);
         let _ = writeln!(
@@ -89,11 +106,23 @@ pub fn render(report: &Report, cache: &SourceCache) -> String {
             n
         );
     }
-    let _ = writeln!(o, "</table>\n<h2>Theo văn bản</h2><table><tr><th>Văn bản</th><th>Số phát hiện</th></tr>");
+    let _ = writeln!(
+        o,
+        "</table>\n<h2>Theo văn bản</h2><table><tr><th>Văn bản</th><th>Số phát hiện</th></tr>"
+    );
     for (doc, n) in &s.by_document {
-        let _ = writeln!(o, "<tr><td>{}</td><td class=\"num\">{}</td></tr>", esc(doc), n);
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+            esc(doc),
+            n
+        );
     }
-    let _ = writeln!(o, "</table>\n<h2>Phát hiện ({})</h2>", report.findings.len());
+    let _ = writeln!(
+        o,
+        "</table>\n<h2>Phát hiện ({})</h2>",
+        report.findings.len()
+    );
     if report.findings.is_empty() {
         let _ = writeln!(o, "<p>Không có phát hiện nào.</p>");
     }
@@ -113,14 +142,21 @@ pub fn render(report: &Report, cache: &SourceCache) -> String {
         );
         side(&mut o, cache, "Văn bản đang xét", &f.location);
         if f.related.is_empty() {
-            let _ = write!(o, "<div class=\"side\"><h4>Liên quan</h4><p>(không có)</p></div>");
+            let _ = write!(
+                o,
+                "<div class=\"side\"><h4>Liên quan</h4><p>(không có)</p></div>"
+            );
         }
         for r in &f.related {
             side(&mut o, cache, "Văn bản liên quan", r);
         }
         let _ = write!(o, "</div><dl>");
         let (basis, handling, category) = basis_and_handling(report, f);
-        for (k, v) in [("Loại sai sót", category), ("Căn cứ pháp lý", basis), ("Hướng xử lý", handling)] {
+        for (k, v) in [
+            ("Loại sai sót", category),
+            ("Căn cứ pháp lý", basis),
+            ("Hướng xử lý", handling),
+        ] {
             if !v.is_empty() {
                 let _ = write!(o, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(&v));
             }
@@ -128,10 +164,17 @@ pub fn render(report: &Report, cache: &SourceCache) -> String {
         for (k, v) in &f.evidence {
             let _ = write!(o, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
         }
-        let _ = writeln!(o, "<dt>Fingerprint</dt><dd><code>{}</code></dd></dl></section>", esc(&f.fingerprint));
+        let _ = writeln!(
+            o,
+            "<dt>Fingerprint</dt><dd><code>{}</code></dd></dl></section>",
+            esc(&f.fingerprint)
+        );
     }
     if !report.rules.is_empty() {
-        let _ = writeln!(o, "<h2>Quy tắc</h2><table><tr><th>Mã</th><th>Tên</th><th>Mức</th><th>Căn cứ</th><th>Mô tả</th></tr>");
+        let _ = writeln!(
+            o,
+            "<h2>Quy tắc</h2><table><tr><th>Mã</th><th>Tên</th><th>Mức</th><th>Căn cứ</th><th>Mô tả</th></tr>"
+        );
         for r in &report.rules {
             let _ = writeln!(
                 o,
@@ -146,7 +189,11 @@ pub fn render(report: &Report, cache: &SourceCache) -> String {
         }
         let _ = writeln!(o, "</table>");
     }
-    let _ = writeln!(o, "<footer><p><small>{}</small></p></footer>\n</body>\n</html>", esc(&crate::summary_line(report)));
+    let _ = writeln!(
+        o,
+        "<footer><p><small>{}</small></p></footer>\n</body>\n</html>",
+        esc(&crate::summary_line(report))
+    );
     o
 }
 
@@ -158,12 +205,20 @@ mod tests {
     #[test]
     fn html_is_self_contained_and_escaped() {
         let (report, cache) = sample();
-        let h = render_with(&report, OutputFormat::Html, &RenderOptions::default(), &cache);
+        let h = render_with(
+            &report,
+            OutputFormat::Html,
+            &RenderOptions::default(),
+            &cache,
+        );
         assert!(h.starts_with("<!DOCTYPE html>"));
         assert!(!h.contains("<script"), "document text must be escaped");
         assert!(h.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(!h.contains("<b>"));
-        assert!(!h.contains("http://") && !h.contains("https://") && !h.contains("<link"), "no external resources");
+        assert!(
+            !h.contains("http://") && !h.contains("https://") && !h.contains("<link"),
+            "no external resources"
+        );
         assert!(h.contains("<mark>Sở Nội vụ chủ trì</mark>"), "{h}");
         assert!(h.contains("<mark>Chủ trì thẩm định</mark>"), "{h}");
         assert!(h.contains("class=\"sides\""));

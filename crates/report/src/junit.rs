@@ -36,7 +36,14 @@ fn details(report: &Report, f: &Finding) -> String {
         let _ = write!(d, "\n> {s}");
     }
     for r in &f.related {
-        let _ = write!(d, "\nliên quan: {}:{}:{} ({})", r.file, r.line, r.column, describe(r));
+        let _ = write!(
+            d,
+            "\nliên quan: {}:{}:{} ({})",
+            r.file,
+            r.line,
+            r.column,
+            describe(r)
+        );
     }
     let (basis, handling, category) = basis_and_handling(report, f);
     for (k, v) in [("loại", category), ("căn cứ", basis), ("xử lý", handling)] {
@@ -55,17 +62,37 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
     for f in &report.findings {
         by_file.entry(f.location.file.as_str()).or_default().push(f);
     }
-    let total: usize = by_file.values().map(|v| v.len().max(1)).sum::<usize>().max(1);
-    let failures = report.findings.iter().filter(|f| f.severity >= Severity::Warning).count();
+    let total: usize = by_file
+        .values()
+        .map(|v| v.len().max(1))
+        .sum::<usize>()
+        .max(1);
+    let failures = report
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .count();
     let mut o = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(o, "<testsuites name=\"rasoat\" tests=\"{total}\" failures=\"{failures}\" errors=\"0\">");
+    let _ = writeln!(
+        o,
+        "<testsuites name=\"rasoat\" tests=\"{total}\" failures=\"{failures}\" errors=\"0\">"
+    );
     if by_file.is_empty() {
-        let _ = writeln!(o, "  <testsuite name=\"rasoat\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\">");
-        let _ = writeln!(o, "    <testcase name=\"no findings\" classname=\"rasoat\"/>");
+        let _ = writeln!(
+            o,
+            "  <testsuite name=\"rasoat\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\">"
+        );
+        let _ = writeln!(
+            o,
+            "    <testcase name=\"no findings\" classname=\"rasoat\"/>"
+        );
         let _ = writeln!(o, "  </testsuite>");
     }
     for (file, findings) in &by_file {
-        let fails = findings.iter().filter(|f| f.severity >= Severity::Warning).count();
+        let fails = findings
+            .iter()
+            .filter(|f| f.severity >= Severity::Warning)
+            .count();
         let _ = writeln!(
             o,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\" errors=\"0\" skipped=\"0\">",
@@ -73,11 +100,22 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
             findings.len().max(1)
         );
         if findings.is_empty() {
-            let _ = writeln!(o, "    <testcase name=\"rasoat check\" classname=\"{}\"/>", esc(file));
+            let _ = writeln!(
+                o,
+                "    <testcase name=\"rasoat check\" classname=\"{}\"/>",
+                esc(file)
+            );
         }
         for f in findings {
             let name = format!("{} {}:{}", rule_tag(f), f.location.line, f.location.column);
-            let _ = writeln!(o, "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">", esc(&name), esc(file), esc(file), f.location.line);
+            let _ = writeln!(
+                o,
+                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">",
+                esc(&name),
+                esc(file),
+                esc(file),
+                f.location.line
+            );
             let body = esc(&details(report, f));
             if f.severity >= Severity::Warning {
                 let _ = writeln!(
@@ -99,15 +137,18 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::testdata::*;
     use crate::RenderOptions;
+    use crate::testdata::*;
     use quick_xml::events::Event;
 
     #[test]
     fn junit_is_well_formed_and_counts_failures() {
         let (mut report, _) = sample();
         report.findings[1].message.push('\u{1}');
-        let opts = RenderOptions { checked_files: vec!["drafts/clean.md".into(), "drafts/qd.md".into()], ..Default::default() };
+        let opts = RenderOptions {
+            checked_files: vec!["drafts/clean.md".into(), "drafts/qd.md".into()],
+            ..Default::default()
+        };
         let xml = super::render(&report, &opts);
         let mut rd = quick_xml::Reader::from_str(&xml);
         let (mut suites, mut cases, mut failures) = (0, 0, 0);

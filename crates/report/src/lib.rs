@@ -66,17 +66,31 @@ pub struct RenderOptions {
 
 /// Render a report. Text formats read source lines from `location.file` when the file exists.
 pub fn render(report: &Report, format: OutputFormat) -> String {
-    render_with(report, format, &RenderOptions::default(), &SourceCache::new())
+    render_with(
+        report,
+        format,
+        &RenderOptions::default(),
+        &SourceCache::new(),
+    )
 }
 
 /// Render with options and a source cache (files already read by the caller are reused).
-pub fn render_with(report: &Report, format: OutputFormat, opts: &RenderOptions, cache: &SourceCache) -> String {
+pub fn render_with(
+    report: &Report,
+    format: OutputFormat,
+    opts: &RenderOptions,
+    cache: &SourceCache,
+) -> String {
     match format {
         OutputFormat::Text => text::render(report, opts, cache),
         OutputFormat::Markdown => markdown::render(report, cache),
         OutputFormat::Html => html::render(report, cache),
         // Serialising plain data structs cannot fail; keep a valid JSON document regardless.
-        OutputFormat::Json => serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string())) + "\n",
+        OutputFormat::Json => {
+            serde_json::to_string_pretty(report)
+                .unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+                + "\n"
+        }
         OutputFormat::Csv => csvfmt::render(report),
         OutputFormat::Sarif => sarif::render(report, opts),
         OutputFormat::Github => github::render(report),
@@ -86,7 +100,11 @@ pub fn render_with(report: &Report, format: OutputFormat, opts: &RenderOptions, 
 
 /// `R01/lead-agency-conflict`, or just the id when the finding has no catalog code.
 pub(crate) fn rule_tag(f: &Finding) -> String {
-    if f.code.is_empty() { f.rule.clone() } else { format!("{}/{}", f.code, f.rule) }
+    if f.code.is_empty() {
+        f.rule.clone()
+    } else {
+        format!("{}/{}", f.code, f.rule)
+    }
 }
 
 /// The rule description of a finding, when the report carries it.
@@ -97,7 +115,13 @@ pub(crate) fn rule_info<'a>(report: &'a Report, f: &Finding) -> Option<&'a RuleI
 /// Legal basis / handling of a finding, falling back to the rule's.
 pub(crate) fn basis_and_handling(report: &Report, f: &Finding) -> (String, String, String) {
     let ri = rule_info(report, f);
-    let pick = |own: &str, rule: Option<&str>| if own.is_empty() { rule.unwrap_or("").to_string() } else { own.to_string() };
+    let pick = |own: &str, rule: Option<&str>| {
+        if own.is_empty() {
+            rule.unwrap_or("").to_string()
+        } else {
+            own.to_string()
+        }
+    };
     (
         pick(&f.legal_basis, ri.map(|r| r.legal_basis.as_str())),
         pick(&f.handling, ri.map(|r| r.handling.as_str())),
@@ -115,7 +139,11 @@ pub(crate) fn severity_vi(s: Severity) -> &'static str {
 
 /// `file:line:col` of a location (line 0 means "whole file").
 pub(crate) fn place(loc: &rasoat_model::Location) -> String {
-    if loc.line == 0 { loc.file.clone() } else { format!("{}:{}:{}", loc.file, loc.line, loc.column.max(1)) }
+    if loc.line == 0 {
+        loc.file.clone()
+    } else {
+        format!("{}:{}:{}", loc.file, loc.line, loc.column.max(1))
+    }
 }
 
 /// A path as CI systems want it: relative to the current folder (the checkout) when it lies
@@ -124,7 +152,14 @@ pub fn ci_path(path: &str) -> String {
     let p = path.split('#').next().unwrap_or(path);
     let pb = std::path::Path::new(p);
     let rel = if pb.is_absolute() {
-        std::env::current_dir().ok().and_then(|cwd| pb.strip_prefix(&cwd).ok().map(|r| r.to_string_lossy().into_owned())).unwrap_or_else(|| p.to_string())
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| {
+                pb.strip_prefix(&cwd)
+                    .ok()
+                    .map(|r| r.to_string_lossy().into_owned())
+            })
+            .unwrap_or_else(|| p.to_string())
     } else {
         p.to_string()
     };
@@ -182,7 +217,9 @@ mod tests {
     #[test]
     fn every_format_renders_and_parses_names() {
         let (report, _) = testdata::sample();
-        for f in ["text", "md", "html", "json", "csv", "sarif", "github", "junit"] {
+        for f in [
+            "text", "md", "html", "json", "csv", "sarif", "github", "junit",
+        ] {
             let fmt = OutputFormat::parse(f).unwrap();
             assert!(!render(&report, fmt).is_empty(), "{f}");
         }

@@ -25,11 +25,17 @@ pub fn uri(path: &str) -> String {
     let mut o = String::new();
     for b in p.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => o.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                o.push(b as char)
+            }
             _ => o.push_str(&format!("%{b:02X}")),
         }
     }
-    if p.starts_with('/') { format!("file://{o}") } else { o }
+    if p.starts_with('/') {
+        format!("file://{o}")
+    } else {
+        o
+    }
 }
 
 fn physical(loc: &Location) -> Value {
@@ -40,7 +46,11 @@ fn physical(loc: &Location) -> Value {
         region.insert("startColumn".into(), json!(loc.column.max(1)));
         region.insert("endLine".into(), json!(end_line));
         // SARIF endColumn is exclusive; ours is inclusive.
-        let end_col = if end_line == loc.line { loc.end_column.max(loc.column.max(1)) } else { loc.end_column.max(1) };
+        let end_col = if end_line == loc.line {
+            loc.end_column.max(loc.column.max(1))
+        } else {
+            loc.end_column.max(1)
+        };
         region.insert("endColumn".into(), json!(end_col + 1));
         if let Some(s) = loc.snippet.as_deref().filter(|s| !s.is_empty()) {
             region.insert("snippet".into(), json!({ "text": s }));
@@ -56,10 +66,20 @@ fn physical(loc: &Location) -> Value {
 fn descriptor(r: &RuleInfo) -> Value {
     let name = r.id.split('-').map(|w| {
         let mut c = w.chars();
-        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        c.next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default()
     });
-    let short = if r.name_vi.is_empty() { r.id.clone() } else { r.name_vi.clone() };
-    let full = if r.description.is_empty() { short.clone() } else { r.description.clone() };
+    let short = if r.name_vi.is_empty() {
+        r.id.clone()
+    } else {
+        r.name_vi.clone()
+    };
+    let full = if r.description.is_empty() {
+        short.clone()
+    } else {
+        r.description.clone()
+    };
     let help_text = format!(
         "{full}\nLoại sai sót: {}\nCăn cứ pháp lý: {}\nHướng xử lý: {}",
         r.category, r.legal_basis, r.handling
@@ -109,7 +129,11 @@ fn rules_for(report: &Report) -> Vec<RuleInfo> {
                 category,
                 handling,
                 legal_basis: basis,
-                description: if f.rule == "parse-error" { "Không đọc được văn bản.".into() } else { String::new() },
+                description: if f.rule == "parse-error" {
+                    "Không đọc được văn bản.".into()
+                } else {
+                    String::new()
+                },
             });
         }
     }
@@ -167,9 +191,18 @@ pub fn render(report: &Report, opts: &RenderOptions) -> String {
     let results: Vec<Value> = report
         .findings
         .iter()
-        .map(|f| result(f, rules.iter().position(|r| r.id == f.rule).unwrap_or(0), report))
+        .map(|f| {
+            result(
+                f,
+                rules.iter().position(|r| r.id == f.rule).unwrap_or(0),
+                report,
+            )
+        })
         .collect();
-    let version = opts.tool_version.clone().unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string());
+    let version = opts
+        .tool_version
+        .clone()
+        .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string());
     let doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -203,12 +236,25 @@ mod tests {
         let run = &v["runs"][0];
         let d = &run["tool"]["driver"];
         assert_eq!(d["name"], "rasoat");
-        assert!(d["informationUri"].as_str().unwrap().starts_with("https://"));
+        assert!(
+            d["informationUri"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://")
+        );
         let rules = d["rules"].as_array().unwrap();
         // R01 declared; stale-citation added from the finding.
         assert_eq!(rules.len(), 2);
         for r in rules {
-            for k in ["id", "name", "shortDescription", "fullDescription", "help", "defaultConfiguration", "properties"] {
+            for k in [
+                "id",
+                "name",
+                "shortDescription",
+                "fullDescription",
+                "help",
+                "defaultConfiguration",
+                "properties",
+            ] {
                 assert!(!r[k].is_null(), "rule lacks {k}: {r}");
             }
         }
@@ -226,17 +272,29 @@ mod tests {
         assert_eq!(pl["region"]["startLine"], 3);
         assert_eq!(pl["region"]["startColumn"], 1);
         assert_eq!(pl["region"]["endColumn"], 18);
-        assert_eq!(r0["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"], "corpus/kh-45.txt");
-        assert_eq!(r0["partialFingerprints"]["rasoatFingerprint/v1"], "0123456789abcdef");
+        assert_eq!(
+            r0["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "corpus/kh-45.txt"
+        );
+        assert_eq!(
+            r0["partialFingerprints"]["rasoatFingerprint/v1"],
+            "0123456789abcdef"
+        );
     }
 
     #[test]
     fn uris_are_relative_and_encoded() {
-        assert_eq!(super::uri("./dự thảo/a.md"), "d%E1%BB%B1%20th%E1%BA%A3o/a.md");
+        assert_eq!(
+            super::uri("./dự thảo/a.md"),
+            "d%E1%BB%B1%20th%E1%BA%A3o/a.md"
+        );
         assert_eq!(super::uri("/tmp/a.md"), "file:///tmp/a.md");
         assert_eq!(super::uri("data/x.json#law-1"), "data/x.json");
         // Inside the checkout: relative, as code scanning needs.
         let cwd = std::env::current_dir().unwrap();
-        assert_eq!(super::uri(&cwd.join("drafts/a.md").to_string_lossy()), "drafts/a.md");
+        assert_eq!(
+            super::uri(&cwd.join("drafts/a.md").to_string_lossy()),
+            "drafts/a.md"
+        );
     }
 }

@@ -29,7 +29,9 @@ impl SourceCache {
     /// Register a file's text without touching the disk (tests, stdin).
     pub fn insert(&self, path: &str, text: String) {
         let index = LineIndex::new(&text);
-        self.files.borrow_mut().insert(path.to_string(), Some(Rc::new(SourceFile { text, index })));
+        self.files
+            .borrow_mut()
+            .insert(path.to_string(), Some(Rc::new(SourceFile { text, index })));
     }
 
     /// The file's text, when it exists and is UTF-8 (a .docx or binary file yields `None`,
@@ -38,11 +40,16 @@ impl SourceCache {
         if let Some(f) = self.files.borrow().get(path) {
             return f.clone();
         }
-        let loaded = std::fs::read(path).ok().and_then(|b| String::from_utf8(b).ok()).map(|text| {
-            let index = LineIndex::new(&text);
-            Rc::new(SourceFile { text, index })
-        });
-        self.files.borrow_mut().insert(path.to_string(), loaded.clone());
+        let loaded = std::fs::read(path)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(|text| {
+                let index = LineIndex::new(&text);
+                Rc::new(SourceFile { text, index })
+            });
+        self.files
+            .borrow_mut()
+            .insert(path.to_string(), loaded.clone());
         loaded
     }
 }
@@ -79,7 +86,10 @@ pub fn shown_lines(file: &SourceFile, loc: &Location, max_lines: usize) -> Vec<S
         && (loc.byte_end > loc.byte_start || loc.line == 0)
         && (loc.line == 0 || idx.line(loc.byte_start) == loc.line);
     let (b0, b1) = if bytes_ok {
-        (floor_boundary(text, loc.byte_start), floor_boundary(text, loc.byte_end))
+        (
+            floor_boundary(text, loc.byte_start),
+            floor_boundary(text, loc.byte_end),
+        )
     } else {
         // Fall back to line/column (columns counted in chars of the original line).
         if loc.line == 0 || loc.line > idx.line_count() {
@@ -88,7 +98,11 @@ pub fn shown_lines(file: &SourceFile, loc: &Location, max_lines: usize) -> Vec<S
         let to_byte = |line: usize, col: usize| {
             let ls = idx.line_start(line);
             let le = text[ls..].find('\n').map(|i| ls + i).unwrap_or(text.len());
-            text[ls..le].char_indices().nth(col.saturating_sub(1)).map(|(i, _)| ls + i).unwrap_or(le)
+            text[ls..le]
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map(|(i, _)| ls + i)
+                .unwrap_or(le)
         };
         let end_line = loc.end_line.max(loc.line).min(idx.line_count());
         let b0 = to_byte(loc.line, loc.column.max(1));
@@ -111,7 +125,12 @@ pub fn shown_lines(file: &SourceFile, loc: &Location, max_lines: usize) -> Vec<S
         let (s, e) = (floor_boundary(raw, s), floor_boundary(raw, e));
         let start = display(&raw[..s]).chars().count();
         let mid = display(&raw[s..e]).chars().count();
-        out.push(ShownLine { line: l, text: display(raw), start, end: start + mid.max(if l == l0 { 1 } else { 0 }) });
+        out.push(ShownLine {
+            line: l,
+            text: display(raw),
+            start,
+            end: start + mid.max(if l == l0 { 1 } else { 0 }),
+        });
     }
     if out.len() > max_lines && max_lines >= 2 {
         let last = out.pop();
@@ -142,14 +161,20 @@ pub fn window(line: &ShownLine, width: usize) -> (String, usize, usize) {
     if to < chars.len() {
         s.push('…');
     }
-    (s, line.start - from + shift, line.end.min(to) - from + shift)
+    (
+        s,
+        line.start - from + shift,
+        line.end.min(to) - from + shift,
+    )
 }
 
 /// Recompute line/column numbers of `loc` from its byte range, counting NFC characters
 /// (one column per Vietnamese letter even in an NFD file). Leaves `loc` alone when its
 /// file cannot be read or the range does not fit the file.
 pub fn resolve_columns(cache: &SourceCache, loc: &mut Location) {
-    let Some(file) = cache.get(&loc.file) else { return };
+    let Some(file) = cache.get(&loc.file) else {
+        return;
+    };
     let text = &file.text;
     if loc.byte_end < loc.byte_start || loc.byte_end > text.len() || loc.byte_end == 0 {
         return;
@@ -167,7 +192,10 @@ pub fn resolve_columns(cache: &SourceCache, loc: &mut Location) {
     let last = floor_boundary(text, end.saturating_sub(1)).max(loc.byte_start);
     let l1 = file.index.line(last);
     let ls1 = file.index.line_start(l1);
-    let c1 = display(&text[ls1..end.max(ls1)]).trim_end_matches('\n').chars().count();
+    let c1 = display(&text[ls1..end.max(ls1)])
+        .trim_end_matches('\n')
+        .chars()
+        .count();
     loc.line = l0;
     loc.column = c0;
     loc.end_line = l1;

@@ -77,5 +77,8 @@ pub fn sample() -> (Report, SourceCache) {
         legal_basis: "Điều 12".into(),
         description: "Hai văn bản giao cùng một nhiệm vụ cho hai cơ quan chủ trì khác nhau.".into(),
     }];
-    (Report::new(vec![f, g], rules, 2, 10, 1, "2026-11-28".into()), cache)
+    (
+        Report::new(vec![f, g], rules, 2, 10, 1, "2026-11-28".into()),
+        cache,
+    )
 }

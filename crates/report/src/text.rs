@@ -10,7 +10,11 @@ struct Paint {
 
 impl Paint {
     fn wrap(&self, code: &str, s: &str) -> String {
-        if self.on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
     }
     fn sev(&self, s: Severity) -> &'static str {
         match s {
@@ -22,11 +26,21 @@ impl Paint {
 }
 
 /// Source excerpt with underline; `mark` is `^` for the primary location, `-` for related.
-fn excerpt(out: &mut String, p: &Paint, cache: &SourceCache, loc: &Location, mark: char, color: &str) {
+fn excerpt(
+    out: &mut String,
+    p: &Paint,
+    cache: &SourceCache,
+    loc: &Location,
+    mark: char,
+    color: &str,
+) {
     let gutter_w = loc.end_line.max(loc.line).to_string().len().max(1);
     let pad = " ".repeat(gutter_w);
     let _ = writeln!(out, "{pad}{} {}", p.wrap("1;34", "-->"), place(loc));
-    let lines = cache.get(&loc.file).map(|f| shown_lines(&f, loc, 4)).unwrap_or_default();
+    let lines = cache
+        .get(&loc.file)
+        .map(|f| shown_lines(&f, loc, 4))
+        .unwrap_or_default();
     let bar = p.wrap("1;34", "|");
     if lines.is_empty() {
         // No readable source (a .docx, a data-set law): show the matched text instead.
@@ -57,19 +71,37 @@ pub fn render(report: &Report, opts: &RenderOptions, cache: &SourceCache) -> Str
     let p = Paint { on: opts.color };
     let mut out = String::new();
     for f in &report.findings {
-        let sev = p.wrap(p.sev(f.severity), &format!("{}[{}]", f.severity.as_str(), rule_tag(f)));
-        let msg = f.message.replace("\r\n", "\n").replace('\r', "\n").replace('\n', "\n  ");
+        let sev = p.wrap(
+            p.sev(f.severity),
+            &format!("{}[{}]", f.severity.as_str(), rule_tag(f)),
+        );
+        let msg = f
+            .message
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .replace('\n', "\n  ");
         let _ = writeln!(out, "{sev}{} {}", p.wrap("1", ":"), p.wrap("1", &msg));
         excerpt(&mut out, &p, cache, &f.location, '^', p.sev(f.severity));
         let here = describe(&f.location);
-        let gutter = " ".repeat(f.location.end_line.max(f.location.line).to_string().len().max(1));
+        let gutter = " ".repeat(
+            f.location
+                .end_line
+                .max(f.location.line)
+                .to_string()
+                .len()
+                .max(1),
+        );
         let eq = p.wrap("1;34", "=");
         if !here.is_empty() {
             let _ = writeln!(out, "{gutter} {eq} {}: {here}", p.wrap("1", "in"));
         }
         for r in &f.related {
             let d = describe(r);
-            let title = if d.is_empty() { "related location".to_string() } else { format!("related: {d}") };
+            let title = if d.is_empty() {
+                "related location".to_string()
+            } else {
+                format!("related: {d}")
+            };
             let _ = writeln!(out, "{}: {title}", p.wrap("1;32", "note"));
             excerpt(&mut out, &p, cache, r, '-', "1;32");
         }
@@ -85,7 +117,12 @@ pub fn render(report: &Report, opts: &RenderOptions, cache: &SourceCache) -> Str
             help.push(format!("xử lý: {handling}"));
         }
         if !help.is_empty() {
-            let _ = writeln!(out, "{gutter} {eq} {}: {}", p.wrap("1", "help"), help.join("; "));
+            let _ = writeln!(
+                out,
+                "{gutter} {eq} {}: {}",
+                p.wrap("1", "help"),
+                help.join("; ")
+            );
         }
         out.push('\n');
     }
@@ -102,20 +139,44 @@ mod tests {
     #[test]
     fn underline_counts_vietnamese_chars() {
         let (report, cache) = sample();
-        let out = render_with(&report, OutputFormat::Text, &RenderOptions::default(), &cache);
-        assert!(out.starts_with("error[R01/lead-agency-conflict]: "), "{out}");
+        let out = render_with(
+            &report,
+            OutputFormat::Text,
+            &RenderOptions::default(),
+            &cache,
+        );
+        assert!(
+            out.starts_with("error[R01/lead-agency-conflict]: "),
+            "{out}"
+        );
         assert!(out.contains("--> drafts/qd.md:3:1"), "{out}");
         // The line and its underline: "Sở Nội vụ" (9 chars) under the same chars.
         let lines: Vec<&str> = out.lines().collect();
-        let i = lines.iter().position(|l| l.contains("3 | Sở Nội vụ chủ trì thẩm định")).expect(&out);
+        let i = lines
+            .iter()
+            .position(|l| l.contains("3 | Sở Nội vụ chủ trì thẩm định"))
+            .expect(&out);
         let under = lines[i + 1];
         let caret_at = under.find('^').unwrap();
         let text_at = lines[i].find("Sở").unwrap();
         assert_eq!(caret_at, text_at, "{out}");
-        assert_eq!(under.matches('^').count(), "Sở Nội vụ chủ trì".chars().count(), "{out}");
-        assert!(out.contains("note: related: 45/KH-UBND, mục III khoản 1"), "{out}");
-        assert!(out.contains("= help: loại: mâu thuẫn; căn cứ: Điều 12 Luật"), "{out}");
-        assert!(out.contains("2 finding(s): 1 error(s), 1 warning(s), 0 info; 1 suppressed"), "{out}");
+        assert_eq!(
+            under.matches('^').count(),
+            "Sở Nội vụ chủ trì".chars().count(),
+            "{out}"
+        );
+        assert!(
+            out.contains("note: related: 45/KH-UBND, mục III khoản 1"),
+            "{out}"
+        );
+        assert!(
+            out.contains("= help: loại: mâu thuẫn; căn cứ: Điều 12 Luật"),
+            "{out}"
+        );
+        assert!(
+            out.contains("2 finding(s): 1 error(s), 1 warning(s), 0 info; 1 suppressed"),
+            "{out}"
+        );
         // A multi-line message stays inside its diagnostic (continuation indented).
         assert!(out.contains("thay thế\n  line2\n"), "{out}");
     }
@@ -130,9 +191,18 @@ mod tests {
         cache.insert("d.txt", text.clone());
         let start = text.find(&unicode_nfd("Tư")).unwrap();
         let end = start + unicode_nfd("Tư pháp").len();
-        let mut loc = Location { file: "d.txt".into(), line: 2, byte_start: start, byte_end: end, ..Default::default() };
+        let mut loc = Location {
+            file: "d.txt".into(),
+            line: 2,
+            byte_start: start,
+            byte_end: end,
+            ..Default::default()
+        };
         crate::resolve_columns(&cache, &mut loc);
-        assert_eq!((loc.line, loc.column, loc.end_line, loc.end_column), (2, 9, 2, 15));
+        assert_eq!(
+            (loc.line, loc.column, loc.end_line, loc.end_column),
+            (2, 9, 2, 15)
+        );
         let f = shown_lines(&cache.get("d.txt").unwrap(), &loc, 4);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].text, nfc_line);
@@ -142,9 +212,22 @@ mod tests {
     #[test]
     fn color_only_when_asked() {
         let (report, cache) = sample();
-        let plain = render_with(&report, OutputFormat::Text, &RenderOptions::default(), &cache);
+        let plain = render_with(
+            &report,
+            OutputFormat::Text,
+            &RenderOptions::default(),
+            &cache,
+        );
         assert!(!plain.contains('\x1b'));
-        let col = render_with(&report, OutputFormat::Text, &RenderOptions { color: true, ..Default::default() }, &cache);
+        let col = render_with(
+            &report,
+            OutputFormat::Text,
+            &RenderOptions {
+                color: true,
+                ..Default::default()
+            },
+            &cache,
+        );
         assert!(col.contains("\x1b[1;31m"));
     }
 }

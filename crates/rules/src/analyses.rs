@@ -3,9 +3,10 @@
 //! fallback for clauses the extractor left empty. Cross-document analyses group items by a key
 //! (task key, agency, citation key, report recipient) and compare only within a group.
 use crate::clause::{compile_one, floor};
-use crate::ctx::{norm_key, Clause, DocCtx, Hit, Raw};
+use crate::ctx::{Clause, DocCtx, Hit, Raw, norm_key};
 use crate::lexicon;
 use crate::spec::RuleSpec;
+use crate::spec::Spanned;
 use crate::{ReviewOptions, RuleFileError};
 use rasoat_extract::{CitationRole, Context, Level, Role};
 use rasoat_model::{Date, Severity};
@@ -13,7 +14,6 @@ use rayon::prelude::*;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
-use crate::spec::Spanned;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -57,7 +57,10 @@ pub struct Registry {
 
 impl Registry {
     pub fn replaced_on(&self, key: &str, as_of: Date) -> Option<String> {
-        self.by_key.get(key).filter(|(_, on)| *on <= as_of).map(|(by, _)| by.clone())
+        self.by_key
+            .get(key)
+            .filter(|(_, on)| *on <= as_of)
+            .map(|(by, _)| by.clone())
     }
 }
 
@@ -74,38 +77,75 @@ pub struct Analysis {
 }
 
 fn p_f64(t: &toml::Table, k: &str, d: f64) -> f64 {
-    t.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))).unwrap_or(d)
+    t.get(k)
+        .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+        .unwrap_or(d)
 }
 fn p_bool(t: &toml::Table, k: &str, d: bool) -> bool {
     t.get(k).and_then(|v| v.as_bool()).unwrap_or(d)
 }
 fn p_strs(t: &toml::Table, k: &str) -> Vec<String> {
-    t.get(k).and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default()
+    t.get(k)
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Line of a param inside the file (best effort: first line mentioning the key).
 fn param_line(text: &str, key: &str) -> usize {
-    text.lines().position(|l| l.trim_start().starts_with(key)).map(|i| i + 1).unwrap_or(1)
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map(|i| i + 1)
+        .unwrap_or(1)
 }
 
 impl Analysis {
-    pub fn compile(file: &str, text: &str, name: &Spanned<String>, params: &toml::Table, spec: &RuleSpec) -> Result<Analysis, RuleFileError> {
-        let kind = KINDS.iter().find(|(n, _)| *n == name.get_ref().as_str()).map(|x| x.1).ok_or_else(|| RuleFileError {
-            file: file.into(),
-            line: name.line_in(text),
-            reason: format!("unknown analysis `{}` (known: {})", name.get_ref(), KINDS.iter().map(|x| x.0).collect::<Vec<_>>().join(", ")),
-        })?;
+    pub fn compile(
+        file: &str,
+        text: &str,
+        name: &Spanned<String>,
+        params: &toml::Table,
+        spec: &RuleSpec,
+    ) -> Result<Analysis, RuleFileError> {
+        let kind = KINDS
+            .iter()
+            .find(|(n, _)| *n == name.get_ref().as_str())
+            .map(|x| x.1)
+            .ok_or_else(|| RuleFileError {
+                file: file.into(),
+                line: name.line_in(text),
+                reason: format!(
+                    "unknown analysis `{}` (known: {})",
+                    name.get_ref(),
+                    KINDS.iter().map(|x| x.0).collect::<Vec<_>>().join(", ")
+                ),
+            })?;
         let mut lex = lexicon::builtin();
         lex.extend(spec.lexicons.clone());
         let mut rx = HashMap::new();
         // Every string-array param whose name ends in `_cues` is a list of folded regexes.
         for (k, v) in params {
             if k.ends_with("_cues") {
-                let arr = v.as_array().ok_or_else(|| RuleFileError { file: file.into(), line: param_line(text, k), reason: format!("`{k}` must be an array of strings") })?;
+                let arr = v.as_array().ok_or_else(|| RuleFileError {
+                    file: file.into(),
+                    line: param_line(text, k),
+                    reason: format!("`{k}` must be an array of strings"),
+                })?;
                 let mut list = Vec::new();
                 for s in arr {
-                    let s = s.as_str().ok_or_else(|| RuleFileError { file: file.into(), line: param_line(text, k), reason: format!("`{k}` must hold strings") })?;
-                    let sp = Spanned::new(text.find(s).map(|i| i..i + s.len()).unwrap_or(0..0), s.to_string());
+                    let s = s.as_str().ok_or_else(|| RuleFileError {
+                        file: file.into(),
+                        line: param_line(text, k),
+                        reason: format!("`{k}` must hold strings"),
+                    })?;
+                    let sp = Spanned::new(
+                        text.find(s).map(|i| i..i + s.len()).unwrap_or(0..0),
+                        s.to_string(),
+                    );
                     list.push(compile_one(file, text, &sp, &lex, true)?);
                 }
                 rx.insert(k.clone(), list);
@@ -114,26 +154,53 @@ impl Analysis {
         let mut classes = Vec::new();
         if let Some(arr) = params.get("classes").and_then(|v| v.as_array()) {
             for c in arr {
-                let (Some(n), Some(p)) = (c.get("name").and_then(|x| x.as_str()), c.get("pattern").and_then(|x| x.as_str())) else {
-                    return Err(RuleFileError { file: file.into(), line: param_line(text, "[[matcher.params.classes]]"), reason: "each class needs `name` and `pattern`".into() });
+                let (Some(n), Some(p)) = (
+                    c.get("name").and_then(|x| x.as_str()),
+                    c.get("pattern").and_then(|x| x.as_str()),
+                ) else {
+                    return Err(RuleFileError {
+                        file: file.into(),
+                        line: param_line(text, "[[matcher.params.classes]]"),
+                        reason: "each class needs `name` and `pattern`".into(),
+                    });
                 };
-                let sp = Spanned::new(text.find(p).map(|i| i..i + p.len()).unwrap_or(0..0), p.to_string());
+                let sp = Spanned::new(
+                    text.find(p).map(|i| i..i + p.len()).unwrap_or(0..0),
+                    p.to_string(),
+                );
                 classes.push((n.to_string(), compile_one(file, text, &sp, &lex, true)?));
             }
         }
-        let registry = if kind == Kind::ReplacedCitation { Some(parse_registry(file, text, params)?) } else { None };
+        let registry = if kind == Kind::ReplacedCitation {
+            Some(parse_registry(file, text, params)?)
+        } else {
+            None
+        };
         let clause = match params.get("clause") {
             Some(v) => {
-                let c: crate::spec::ClauseSpec = v.clone().try_into().map_err(|e: toml::de::Error| RuleFileError {
-                    file: file.into(),
-                    line: param_line(text, "[matcher.params.clause]"),
-                    reason: format!("[matcher.params.clause]: {}", e.message().trim()),
-                })?;
-                Some((crate::clause::ClauseRx::compile(file, text, spec, &c)?, spec.clone()))
+                let c: crate::spec::ClauseSpec =
+                    v.clone()
+                        .try_into()
+                        .map_err(|e: toml::de::Error| RuleFileError {
+                            file: file.into(),
+                            line: param_line(text, "[matcher.params.clause]"),
+                            reason: format!("[matcher.params.clause]: {}", e.message().trim()),
+                        })?;
+                Some((
+                    crate::clause::ClauseRx::compile(file, text, spec, &c)?,
+                    spec.clone(),
+                ))
             }
             None => None,
         };
-        Ok(Analysis { kind, params: params.clone(), registry, rx, classes, clause })
+        Ok(Analysis {
+            kind,
+            params: params.clone(),
+            registry,
+            rx,
+            classes,
+            clause,
+        })
     }
 
     pub fn registry(&self) -> Option<Registry> {
@@ -144,7 +211,13 @@ impl Analysis {
         self.rx.get(k).map(|v| v.as_slice()).unwrap_or(&[])
     }
 
-    pub fn run(&self, ri: usize, ctxs: &[DocCtx], opts: &ReviewOptions, graph: Option<&rasoat_extract::Graph>) -> Vec<Raw> {
+    pub fn run(
+        &self,
+        ri: usize,
+        ctxs: &[DocCtx],
+        opts: &ReviewOptions,
+        graph: Option<&rasoat_extract::Graph>,
+    ) -> Vec<Raw> {
         match self.kind {
             Kind::LeadConflict => self.lead_conflict(ri, ctxs),
             Kind::ProvinceCommuneOverlap => self.overlap(ri, ctxs),
@@ -164,18 +237,36 @@ impl Analysis {
 
 fn parse_registry(file: &str, text: &str, params: &toml::Table) -> Result<Registry, RuleFileError> {
     let mut r = Registry::default();
-    let Some(arr) = params.get("registry").and_then(|v| v.as_array()) else { return Ok(r) };
+    let Some(arr) = params.get("registry").and_then(|v| v.as_array()) else {
+        return Ok(r);
+    };
     for e in arr {
-        let err = |why: &str| RuleFileError { file: file.into(), line: param_line(text, "[[matcher.params.registry]]"), reason: format!("registry entry {e}: {why}") };
-        let by = e.get("replaced_by").and_then(|x| x.as_str()).ok_or_else(|| err("needs `replaced_by`"))?;
-        let on = e.get("on").and_then(|x| x.as_str()).ok_or_else(|| err("needs `on` (YYYY-MM-DD)"))?;
+        let err = |why: &str| RuleFileError {
+            file: file.into(),
+            line: param_line(text, "[[matcher.params.registry]]"),
+            reason: format!("registry entry {e}: {why}"),
+        };
+        let by = e
+            .get("replaced_by")
+            .and_then(|x| x.as_str())
+            .ok_or_else(|| err("needs `replaced_by`"))?;
+        let on = e
+            .get("on")
+            .and_then(|x| x.as_str())
+            .ok_or_else(|| err("needs `on` (YYYY-MM-DD)"))?;
         let on: Date = on.parse().map_err(|_| err("`on` must be YYYY-MM-DD"))?;
         let number = e.get("number").and_then(|x| x.as_str());
         if let Some(n) = number {
             r.by_key.insert(norm_key(n), (by.to_string(), on));
         }
-        if let (Some(name), Some(year)) = (e.get("law_name").and_then(|x| x.as_str()), e.get("year").and_then(|x| x.as_integer())) {
-            r.by_name.insert((rasoat_text::fold(name), year as i32), (number.unwrap_or(name).to_string(), by.to_string(), on));
+        if let (Some(name), Some(year)) = (
+            e.get("law_name").and_then(|x| x.as_str()),
+            e.get("year").and_then(|x| x.as_integer()),
+        ) {
+            r.by_name.insert(
+                (rasoat_text::fold(name), year as i32),
+                (number.unwrap_or(name).to_string(), by.to_string(), on),
+            );
         }
     }
     Ok(r)
@@ -205,17 +296,28 @@ pub struct Cite {
     pub range: (usize, usize),
 }
 
-static RE_CITE: LazyLock<Regex> =
-    LazyLock::new(|| rx(r"(?P<kind>{{KIND}})\s+(?:số\s*:?\s*)?(?P<num>{{NUM}})(?:\s*,?\s+ngày\s+(?P<date>{{DATE}}))?"));
-static RE_LAW: LazyLock<Regex> = LazyLock::new(|| {
-    rx(r"(?P<kind>Bộ luật|Luật)\s+(?P<name>\p{Lu}[^,;()0-9]{3,120}?)\s+(?:số\s+(?P<code>\d+/\d{4}/QH\d+)\s*)?(?:,\s*)?(?:ngày\s+(?P<date>{{DATE}})|năm\s+(?P<y>\d{4}))")
+static RE_CITE: LazyLock<Regex> = LazyLock::new(|| {
+    rx(
+        r"(?P<kind>{{KIND}})\s+(?:số\s*:?\s*)?(?P<num>{{NUM}})(?:\s*,?\s+ngày\s+(?P<date>{{DATE}}))?",
+    )
 });
-static RE_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*((?:19|20)\d{2})|(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})").unwrap());
+static RE_LAW: LazyLock<Regex> = LazyLock::new(|| {
+    rx(
+        r"(?P<kind>Bộ luật|Luật)\s+(?P<name>\p{Lu}[^,;()0-9]{3,120}?)\s+(?:số\s+(?P<code>\d+/\d{4}/QH\d+)\s*)?(?:,\s*)?(?:ngày\s+(?P<date>{{DATE}})|năm\s+(?P<y>\d{4}))",
+    )
+});
+static RE_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*((?:19|20)\d{2})|(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})").unwrap()
+});
 
 pub fn parse_date(s: &str) -> Option<Date> {
     let c = RE_DATE.captures(s)?;
     let g = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i64>().ok());
-    let (d, m, y) = if c.get(1).is_some() { (g(1)?, g(2)?, g(3)?) } else { (g(4)?, g(5)?, g(6)?) };
+    let (d, m, y) = if c.get(1).is_some() {
+        (g(1)?, g(2)?, g(3)?)
+    } else {
+        (g(4)?, g(5)?, g(6)?)
+    };
     Date::new(y as i16, m as i8, d as i8).ok()
 }
 
@@ -225,7 +327,10 @@ fn role_before(folded_before: &str) -> CitationRole {
         CitationRole::Replaces
     } else if t.ends_with("bai bo") {
         CitationRole::Repeals
-    } else if t.ends_with("sua doi, bo sung") || t.ends_with("sua doi, bo sung mot so dieu cua") || t.ends_with("sua doi") {
+    } else if t.ends_with("sua doi, bo sung")
+        || t.ends_with("sua doi, bo sung mot so dieu cua")
+        || t.ends_with("sua doi")
+    {
         CitationRole::Amends
     } else {
         CitationRole::Mention
@@ -242,13 +347,22 @@ pub fn cites(c: &Clause) -> Vec<Cite> {
                 .map(|x| Cite {
                     kind: x.type_word.clone().unwrap_or_default(),
                     number: x.number.clone(),
-                    key: x.number.as_deref().or(x.registry_key.as_deref()).map(norm_key).unwrap_or_else(|| x.key.clone()),
+                    key: x
+                        .number
+                        .as_deref()
+                        .or(x.registry_key.as_deref())
+                        .map(norm_key)
+                        .unwrap_or_else(|| x.key.clone()),
                     date: x.date,
                     date_text: x.date_text.clone(),
                     law_name: x.law_name.as_deref().map(strip_law_word),
                     year: x.year.or(x.date.map(|d| d.year() as i32)),
                     role: x.role,
-                    context: if c.context_at(x.range.start) == Some(Context::CanCu) { Context::CanCu } else { x.context },
+                    context: if c.context_at(x.range.start) == Some(Context::CanCu) {
+                        Context::CanCu
+                    } else {
+                        x.context
+                    },
                     range: (x.range.start, x.range.end),
                 })
                 .collect();
@@ -259,8 +373,10 @@ pub fn cites(c: &Clause) -> Vec<Cite> {
     for m in RE_CITE.captures_iter(t) {
         let all = m.get(0).unwrap();
         let num = m.name("num").unwrap().as_str().to_string();
-        let fb = &c.folded[floor(&c.folded, c.to_folded(all.start()).saturating_sub(40))..c.to_folded(all.start())];
-        static RE_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+/((?:19|20)\d{2})/").unwrap());
+        let fb = &c.folded[floor(&c.folded, c.to_folded(all.start()).saturating_sub(40))
+            ..c.to_folded(all.start())];
+        static RE_YEAR: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"^\d+/((?:19|20)\d{2})/").unwrap());
         let year = RE_YEAR.captures(&num).and_then(|x| x[1].parse().ok());
         out.push(Cite {
             kind: m["kind"].to_string(),
@@ -277,17 +393,26 @@ pub fn cites(c: &Clause) -> Vec<Cite> {
     }
     for m in RE_LAW.captures_iter(t) {
         let all = m.get(0).unwrap();
-        if out.iter().any(|x| x.range.0 < all.end() && all.start() < x.range.1) {
+        if out
+            .iter()
+            .any(|x| x.range.0 < all.end() && all.start() < x.range.1)
+        {
             continue;
         }
         let date = m.name("date").and_then(|d| parse_date(d.as_str()));
-        let year = date.map(|d| d.year() as i32).or_else(|| m.name("y").and_then(|y| y.as_str().parse().ok()));
+        let year = date
+            .map(|d| d.year() as i32)
+            .or_else(|| m.name("y").and_then(|y| y.as_str().parse().ok()));
         let name = m["name"].trim().to_string();
-        let fb = &c.folded[floor(&c.folded, c.to_folded(all.start()).saturating_sub(40))..c.to_folded(all.start())];
+        let fb = &c.folded[floor(&c.folded, c.to_folded(all.start()).saturating_sub(40))
+            ..c.to_folded(all.start())];
         out.push(Cite {
             kind: m["kind"].to_string(),
             number: m.name("code").map(|x| x.as_str().to_string()),
-            key: m.name("code").map(|x| norm_key(x.as_str())).unwrap_or_else(|| format!("luat:{}", rasoat_text::fold(&name))),
+            key: m
+                .name("code")
+                .map(|x| norm_key(x.as_str()))
+                .unwrap_or_else(|| format!("luat:{}", rasoat_text::fold(&name))),
             date,
             date_text: m.name("date").map(|d| d.as_str().to_string()),
             law_name: Some(name),
@@ -307,7 +432,10 @@ fn sentence_folded<'a>(c: &'a Clause, s: usize, e: usize) -> &'a str {
     let fe = c.to_folded(e);
     let f = &c.folded;
     let a = f[..fs].rfind(['.', ';', '\n']).map(|i| i + 1).unwrap_or(0);
-    let b = f[fe..].find(['.', ';', '\n']).map(|i| fe + i).unwrap_or(f.len());
+    let b = f[fe..]
+        .find(['.', ';', '\n'])
+        .map(|i| fe + i)
+        .unwrap_or(f.len());
     &f[a..b]
 }
 
@@ -321,7 +449,12 @@ fn jaccard(a: &str, b: &str) -> f64 {
     x.intersection(&y).count() as f64 / x.union(&y).count() as f64
 }
 
-const STOP: &[&str] = &["cac", "cua", "va", "ve", "viec", "nhung", "cho", "voi", "de", "theo", "tai", "trong", "duoc", "nay", "co", "mot", "tren", "la", "o", "tu", "den", "khi", "nham", "hoac", "cung", "nhu", "thi", "da", "se", "can", "phai", "thuoc", "do", "vao", "bang", "dia", "ban", "tinh", "quan", "ly", "lien", "quan"];
+const STOP: &[&str] = &[
+    "cac", "cua", "va", "ve", "viec", "nhung", "cho", "voi", "de", "theo", "tai", "trong", "duoc",
+    "nay", "co", "mot", "tren", "la", "o", "tu", "den", "khi", "nham", "hoac", "cung", "nhu",
+    "thi", "da", "se", "can", "phai", "thuoc", "do", "vao", "bang", "dia", "ban", "tinh", "quan",
+    "ly", "lien", "quan",
+];
 
 /// Task key from folded text: punctuation and stop words removed (mirrors extraction's task key).
 fn key_of(folded: &str, max: usize) -> String {
@@ -338,10 +471,35 @@ fn key_of(folded: &str, max: usize) -> String {
 
 /// Sort a pair so the later clause is reported, the earlier is `related`; in check mode the
 /// draft side is reported.
-fn pair_raw(ri: usize, ctxs: &[DocCtx], a: (usize, usize, (usize, usize)), b: (usize, usize, (usize, usize)), hit: Hit) -> Option<Raw> {
-    let (x, y) = if (a.0, a.1, a.2) <= (b.0, b.1, b.2) { (a, b) } else { (b, a) };
-    let (loc, rel) = if ctxs[y.0].target { (y, x) } else if ctxs[x.0].target { (x, y) } else { return None };
-    Some(Raw { rule: ri, doc: loc.0, clause: loc.1, hit: Hit { range: loc.2, ..hit }, related: vec![rel] })
+fn pair_raw(
+    ri: usize,
+    ctxs: &[DocCtx],
+    a: (usize, usize, (usize, usize)),
+    b: (usize, usize, (usize, usize)),
+    hit: Hit,
+) -> Option<Raw> {
+    let (x, y) = if (a.0, a.1, a.2) <= (b.0, b.1, b.2) {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let (loc, rel) = if ctxs[y.0].target {
+        (y, x)
+    } else if ctxs[x.0].target {
+        (x, y)
+    } else {
+        return None;
+    };
+    Some(Raw {
+        rule: ri,
+        doc: loc.0,
+        clause: loc.1,
+        hit: Hit {
+            range: loc.2,
+            ..hit
+        },
+        related: vec![rel],
+    })
 }
 
 fn judged(d: &DocCtx) -> bool {
@@ -373,10 +531,26 @@ impl Analysis {
                 for (ci, c) in d.clauses.iter().enumerate() {
                     let Some(f) = c.facts else { continue };
                     for a in &f.assignments {
-                        if a.role != Role::ChuTri || a.collective || a.context != Context::Operative || a.task_key.split_whitespace().count() < 2 {
+                        if a.role != Role::ChuTri
+                            || a.collective
+                            || a.context != Context::Operative
+                            || a.task_key.split_whitespace().count() < 2
+                        {
                             continue;
                         }
-                        v.push(Lead { doc: d.idx, clause: ci, range: (a.range.start, a.range.end), agency: a.agency.clone(), name: a.agency_name.clone(), key: a.task_key.clone(), task: a.task_text.trim().trim_end_matches(['.', ';', ',']).to_string() });
+                        v.push(Lead {
+                            doc: d.idx,
+                            clause: ci,
+                            range: (a.range.start, a.range.end),
+                            agency: a.agency.clone(),
+                            name: a.agency_name.clone(),
+                            key: a.task_key.clone(),
+                            task: a
+                                .task_text
+                                .trim()
+                                .trim_end_matches(['.', ';', ','])
+                                .to_string(),
+                        });
                     }
                 }
                 v
@@ -385,7 +559,10 @@ impl Analysis {
         // Block by the task's first word (its verb); exact keys compare directly, near keys by Jaccard.
         let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, l) in leads.iter().enumerate() {
-            blocks.entry(l.key.split_whitespace().next().unwrap_or("").to_string()).or_default().push(i);
+            blocks
+                .entry(l.key.split_whitespace().next().unwrap_or("").to_string())
+                .or_default()
+                .push(i);
         }
         let mut out = Vec::new();
         for (_, idx) in blocks {
@@ -411,7 +588,13 @@ impl Analysis {
                         ..Default::default()
                     };
                     // The evidence names the side reported; fix up when the pair is flipped.
-                    if let Some(mut r) = pair_raw(ri, ctxs, (a.doc, a.clause, a.range), (b.doc, b.clause, b.range), hit) {
+                    if let Some(mut r) = pair_raw(
+                        ri,
+                        ctxs,
+                        (a.doc, a.clause, a.range),
+                        (b.doc, b.clause, b.range),
+                        hit,
+                    ) {
                         if r.doc == a.doc && r.clause == a.clause && r.hit.range == a.range {
                             r.hit.evidence = vec![
                                 ("task_key".into(), a.key.clone()),
@@ -434,7 +617,9 @@ impl Analysis {
 
     fn overlap(&self, ri: usize, ctxs: &[DocCtx]) -> Vec<Raw> {
         static RE: LazyLock<Regex> = LazyLock::new(|| {
-            rx(r"(?P<ag>Chủ tịch (?:UBND|Ủy ban nhân dân) (?:tỉnh|cấp tỉnh|cấp xã|xã|phường)|(?:UBND|Ủy ban nhân dân) (?:tỉnh|cấp tỉnh|cấp xã|các xã, phường|xã, phường|xã|phường)|Sở [\p{Lu}][\p{L}]*(?: (?:và )?[\p{L}]+){0,5}?)\s+(?:có thẩm quyền\s+|được\s+)?(?P<v>quyết định|phê duyệt|cấp(?: giấy| phép| lại| đổi)?|thu hồi|gia hạn|xử phạt|công nhận|thẩm định|giao đất|cho thuê đất|chấp thuận|điều chỉnh)\s+(?P<obj>[^;.:]+)")
+            rx(
+                r"(?P<ag>Chủ tịch (?:UBND|Ủy ban nhân dân) (?:tỉnh|cấp tỉnh|cấp xã|xã|phường)|(?:UBND|Ủy ban nhân dân) (?:tỉnh|cấp tỉnh|cấp xã|các xã, phường|xã, phường|xã|phường)|Sở [\p{Lu}][\p{L}]*(?: (?:và )?[\p{L}]+){0,5}?)\s+(?:có thẩm quyền\s+|được\s+)?(?P<v>quyết định|phê duyệt|cấp(?: giấy| phép| lại| đổi)?|thu hồi|gia hạn|xử phạt|công nhận|thẩm định|giao đất|cho thuê đất|chấp thuận|điều chỉnh)\s+(?P<obj>[^;.:]+)",
+            )
         });
         let crit = self.cues("criterion_cues");
         #[derive(Clone)]
@@ -471,19 +656,41 @@ impl Analysis {
                         }
                         let ag_end = m.name("ag").unwrap().end();
                         let task = format!("{} {}", &m["v"], m["obj"].trim());
-                        v.push(Item { doc: d.idx, clause: ci, range: (all.start(), ag_end.max(all.start())), prov, name: m["ag"].to_string(), key, task });
+                        v.push(Item {
+                            doc: d.idx,
+                            clause: ci,
+                            range: (all.start(), ag_end.max(all.start())),
+                            prov,
+                            name: m["ag"].to_string(),
+                            key,
+                            task,
+                        });
                     }
                     // Extraction's decision assignments (role quyết định) join the same groups.
                     if let Some(f) = c.facts {
                         for a in &f.assignments {
-                            if a.role != Role::QuyetDinh || a.has_criterion || a.context != Context::Operative || !matches!(a.level, Level::Province | Level::Commune) {
+                            if a.role != Role::QuyetDinh
+                                || a.has_criterion
+                                || a.context != Context::Operative
+                                || !matches!(a.level, Level::Province | Level::Commune)
+                            {
                                 continue;
                             }
                             let key = key_of(&a.task_key, 8);
-                            if key.split_whitespace().count() < 2 || v.iter().any(|x: &Item| x.clause == ci && x.key == key) {
+                            if key.split_whitespace().count() < 2
+                                || v.iter().any(|x: &Item| x.clause == ci && x.key == key)
+                            {
                                 continue;
                             }
-                            v.push(Item { doc: d.idx, clause: ci, range: (a.range.start, a.range.end), prov: a.level == Level::Province, name: a.agency_name.clone(), key, task: a.task_text.clone() });
+                            v.push(Item {
+                                doc: d.idx,
+                                clause: ci,
+                                range: (a.range.start, a.range.end),
+                                prov: a.level == Level::Province,
+                                name: a.agency_name.clone(),
+                                key,
+                                task: a.task_text.clone(),
+                            });
                         }
                     }
                 }
@@ -503,11 +710,30 @@ impl Analysis {
                 let Some(p) = provs.first() else { break };
                 let both_normative = ctxs[c.doc].normative && ctxs[p.doc].normative;
                 let hit = Hit {
-                    severity: if both_normative { Some(Severity::Error) } else { None },
-                    evidence: vec![("task_key".into(), key.to_string()), ("task".into(), c.task.trim_end_matches(['.', ';', ',']).to_string()), ("agency".into(), c.name.clone()), ("other".into(), p.name.clone()), ("other_document".into(), ctxs[p.doc].name.clone())],
+                    severity: if both_normative {
+                        Some(Severity::Error)
+                    } else {
+                        None
+                    },
+                    evidence: vec![
+                        ("task_key".into(), key.to_string()),
+                        (
+                            "task".into(),
+                            c.task.trim_end_matches(['.', ';', ',']).to_string(),
+                        ),
+                        ("agency".into(), c.name.clone()),
+                        ("other".into(), p.name.clone()),
+                        ("other_document".into(), ctxs[p.doc].name.clone()),
+                    ],
                     ..Default::default()
                 };
-                if let Some(r) = pair_raw(ri, ctxs, (p.doc, p.clause, p.range), (c.doc, c.clause, c.range), hit) {
+                if let Some(r) = pair_raw(
+                    ri,
+                    ctxs,
+                    (p.doc, p.clause, p.range),
+                    (c.doc, c.clause, c.range),
+                    hit,
+                ) {
                     out.push(r);
                 }
             }
@@ -518,7 +744,13 @@ impl Analysis {
     // -----------------------------------------------------------------------------------------
     // R08 expired-or-replaced-citation
 
-    fn replaced(&self, ri: usize, ctxs: &[DocCtx], opts: &ReviewOptions, graph: Option<&rasoat_extract::Graph>) -> Vec<Raw> {
+    fn replaced(
+        &self,
+        ri: usize,
+        ctxs: &[DocCtx],
+        opts: &ReviewOptions,
+        graph: Option<&rasoat_extract::Graph>,
+    ) -> Vec<Raw> {
         let reg = self.registry.clone().unwrap_or_default();
         let skip_national = p_bool(&self.params, "skip_pre_reform_national", true);
         let history = self.cues("history_cues");
@@ -528,10 +760,19 @@ impl Analysis {
         let mut corpus: HashMap<String, (String, Option<Date>, Option<Loc>)> = HashMap::new();
         for d in ctxs {
             for e in &d.a.facts.edges {
-                if matches!(e.kind, rasoat_extract::EdgeKind::ThayThe | rasoat_extract::EdgeKind::BaiBo) {
-                    let ci = d.clauses.iter().position(|c| !c.heading && c.p.id == e.provision);
+                if matches!(
+                    e.kind,
+                    rasoat_extract::EdgeKind::ThayThe | rasoat_extract::EdgeKind::BaiBo
+                ) {
+                    let ci = d
+                        .clauses
+                        .iter()
+                        .position(|c| !c.heading && c.p.id == e.provision);
                     let loc = ci.map(|ci| (d.idx, ci, (e.range.start, e.range.end)));
-                    let slot = corpus.entry(norm_key(&e.target)).or_insert((d.name.clone(), d.date, loc));
+                    let slot =
+                        corpus
+                            .entry(norm_key(&e.target))
+                            .or_insert((d.name.clone(), d.date, loc));
                     // A statement whose clause could not be placed yields to a later placed one,
                     // so the finding can always show where the replacement is declared.
                     if slot.2.is_none() && loc.is_some() {
@@ -543,7 +784,11 @@ impl Analysis {
             for (ci, c) in d.clauses.iter().enumerate() {
                 for x in cites(c) {
                     if matches!(x.role, CitationRole::Replaces | CitationRole::Repeals) {
-                        let slot = corpus.entry(x.key.clone()).or_insert((d.name.clone(), d.date, Some((d.idx, ci, x.range))));
+                        let slot = corpus.entry(x.key.clone()).or_insert((
+                            d.name.clone(),
+                            d.date,
+                            Some((d.idx, ci, x.range)),
+                        ));
                         if slot.2.is_none() {
                             *slot = (d.name.clone(), d.date, Some((d.idx, ci, x.range)));
                         }
@@ -665,7 +910,13 @@ impl Analysis {
             .and_then(|v| v.as_array())
             .map(|a| {
                 a.iter()
-                    .filter_map(|e| Some((rasoat_text::fold(e.get("law_name")?.as_str()?), e.get("year")?.as_integer()?.to_string(), e.get("number")?.as_str()?.to_string())))
+                    .filter_map(|e| {
+                        Some((
+                            rasoat_text::fold(e.get("law_name")?.as_str()?),
+                            e.get("year")?.as_integer()?.to_string(),
+                            e.get("number")?.as_str()?.to_string(),
+                        ))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -747,11 +998,25 @@ impl Analysis {
                     continue;
                 }
                 let hit = Hit {
-                    evidence: vec![("cited".into(), key.clone()), ("date".into(), it.date_text.clone()), ("other_date".into(), first.date_text.clone()), ("other_document".into(), ctxs[first.doc].name.clone())],
+                    evidence: vec![
+                        ("cited".into(), key.clone()),
+                        ("date".into(), it.date_text.clone()),
+                        ("other_date".into(), first.date_text.clone()),
+                        ("other_document".into(), ctxs[first.doc].name.clone()),
+                    ],
                     ..Default::default()
                 };
                 if ctxs[it.doc].target {
-                    out.push(Raw { rule: ri, doc: it.doc, clause: it.clause, hit: Hit { range: it.range, ..hit }, related: vec![(first.doc, first.clause, first.range)] });
+                    out.push(Raw {
+                        rule: ri,
+                        doc: it.doc,
+                        clause: it.clause,
+                        hit: Hit {
+                            range: it.range,
+                            ..hit
+                        },
+                        related: vec![(first.doc, first.clause, first.range)],
+                    });
                 }
             }
         }
@@ -762,37 +1027,73 @@ impl Analysis {
     // R11 invalid-delegation-pair
 
     fn classify(&self, folded: &str) -> Option<String> {
-        self.classes.iter().find(|(_, r)| r.is_match(folded.trim())).map(|(n, _)| n.clone())
+        self.classes
+            .iter()
+            .find(|(_, r)| r.is_match(folded.trim()))
+            .map(|(n, _)| n.clone())
     }
 
     fn delegation_pair(&self, ri: usize, ctxs: &[DocCtx]) -> Vec<Raw> {
         static RE: LazyLock<Regex> = LazyLock::new(|| {
-            rx(r"(?P<x>(?:(?:Chủ tịch|Phó Chủ tịch|Giám đốc|Thủ trưởng|Người đứng đầu)\s+)?(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Sở|Ban|Văn phòng)(?:\s+[\p{L}&\-]+){0,8}?)\s+(?P<mode>phân quyền|phân cấp|ủy quyền|uỷ quyền)\s+cho\s+(?P<y>[^,;.]{3,80}?)\s+(?:thực hiện|quyết định|phê duyệt|ký|giải quyết|cấp (?:giấy|phép|lại|đổi|chứng)|thu hồi|tổ chức|quản lý|thẩm định|ban hành|được|$)")
+            rx(
+                r"(?P<x>(?:(?:Chủ tịch|Phó Chủ tịch|Giám đốc|Thủ trưởng|Người đứng đầu)\s+)?(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Sở|Ban|Văn phòng)(?:\s+[\p{L}&\-]+){0,8}?)\s+(?P<mode>phân quyền|phân cấp|ủy quyền|uỷ quyền)\s+cho\s+(?P<y>[^,;.]{3,80}?)\s+(?:thực hiện|quyết định|phê duyệt|ký|giải quyết|cấp (?:giấy|phép|lại|đổi|chứng)|thu hồi|tổ chức|quản lý|thẩm định|ban hành|được|$)",
+            )
         });
         static RE_IMPLICIT: LazyLock<Regex> = LazyLock::new(|| {
-            rx(r"(?:^|[.;:]\s+|Điều\s+\d+\.\s*)(?P<mode>[Pp]hân quyền|[Pp]hân cấp|[Uu]ỷ quyền|[Ủủ]y quyền)\s+cho\s+(?P<y>[^,;.]{3,80}?)\s+(?:thực hiện|quyết định|phê duyệt|ký|giải quyết|cấp (?:giấy|phép|lại|đổi|chứng)|thu hồi|tổ chức|quản lý|thẩm định|ban hành|thẩm quyền|được|$)")
+            rx(
+                r"(?:^|[.;:]\s+|Điều\s+\d+\.\s*)(?P<mode>[Pp]hân quyền|[Pp]hân cấp|[Uu]ỷ quyền|[Ủủ]y quyền)\s+cho\s+(?P<y>[^,;.]{3,80}?)\s+(?:thực hiện|quyết định|phê duyệt|ký|giải quyết|cấp (?:giấy|phép|lại|đổi|chứng)|thu hồi|tổ chức|quản lý|thẩm định|ban hành|thẩm quyền|được|$)",
+            )
         });
         let excl = self.cues("exclude_before_cues");
-        let allowed: HashMap<String, BTreeSet<String>> = ["phan-quyen", "phan-cap", "uy-quyen"].iter().map(|m| (m.to_string(), p_strs(&self.params, &format!("allowed_{}", m.replace('-', "_"))).into_iter().collect())).collect();
-        let warn_pairs: BTreeSet<String> = p_strs(&self.params, "warning_pairs").into_iter().collect();
+        let allowed: HashMap<String, BTreeSet<String>> = ["phan-quyen", "phan-cap", "uy-quyen"]
+            .iter()
+            .map(|m| {
+                (
+                    m.to_string(),
+                    p_strs(&self.params, &format!("allowed_{}", m.replace('-', "_")))
+                        .into_iter()
+                        .collect(),
+                )
+            })
+            .collect();
+        let warn_pairs: BTreeSet<String> =
+            p_strs(&self.params, "warning_pairs").into_iter().collect();
         ctxs.par_iter()
             .filter(|d| d.target && judged(d) && d.local)
             .flat_map_iter(|d| {
-                let issuer_class = d.a.doc.meta.issuer.as_deref().map(rasoat_text::fold).and_then(|i| self.classify(&i));
+                let issuer_class =
+                    d.a.doc
+                        .meta
+                        .issuer
+                        .as_deref()
+                        .map(rasoat_text::fold)
+                        .and_then(|i| self.classify(&i));
                 let mut v = Vec::new();
                 for (ci, c) in d.clauses.iter().enumerate() {
                     let t = &c.text;
                     let mut found: Vec<(usize, usize, Option<String>, String, String)> = Vec::new();
                     for m in RE.captures_iter(t) {
                         let x = m.name("x").unwrap();
-                        found.push((x.start(), m.name("mode").unwrap().end(), Some(rasoat_text::fold(x.as_str())), rasoat_text::fold(&m["mode"]), rasoat_text::fold(&m["y"])));
+                        found.push((
+                            x.start(),
+                            m.name("mode").unwrap().end(),
+                            Some(rasoat_text::fold(x.as_str())),
+                            rasoat_text::fold(&m["mode"]),
+                            rasoat_text::fold(&m["y"]),
+                        ));
                     }
                     for m in RE_IMPLICIT.captures_iter(t) {
                         let md = m.name("mode").unwrap();
                         if found.iter().any(|f| f.0 <= md.start() && md.start() < f.1) {
                             continue;
                         }
-                        found.push((md.start(), md.end(), None, rasoat_text::fold(md.as_str()), rasoat_text::fold(&m["y"])));
+                        found.push((
+                            md.start(),
+                            md.end(),
+                            None,
+                            rasoat_text::fold(md.as_str()),
+                            rasoat_text::fold(&m["y"]),
+                        ));
                     }
                     for (s, e, x, mode, y) in found {
                         if c.context_at(s).is_some() {
@@ -807,7 +1108,9 @@ impl Analysis {
                             Some(x) => self.classify(x),
                             None => issuer_class.clone(),
                         };
-                        let (Some(xc), Some(yc)) = (xc, self.classify(&y)) else { continue };
+                        let (Some(xc), Some(yc)) = (xc, self.classify(&y)) else {
+                            continue;
+                        };
                         let mode_key = match mode.as_str() {
                             "phan quyen" => "phan-quyen",
                             "phan cap" => "phan-cap",
@@ -825,7 +1128,16 @@ impl Analysis {
                             hit: Hit {
                                 range: (s, e),
                                 severity: if warn { Some(Severity::Warning) } else { None },
-                                evidence: vec![("grantor".into(), x.unwrap_or_else(|| format!("(cơ quan ban hành: {xc})"))), ("grantor_class".into(), xc), ("mode".into(), mode), ("grantee".into(), y), ("grantee_class".into(), yc)],
+                                evidence: vec![
+                                    (
+                                        "grantor".into(),
+                                        x.unwrap_or_else(|| format!("(cơ quan ban hành: {xc})")),
+                                    ),
+                                    ("grantor_class".into(), xc),
+                                    ("mode".into(), mode),
+                                    ("grantee".into(), y),
+                                    ("grantee_class".into(), yc),
+                                ],
                                 ..Default::default()
                             },
                             related: vec![],
@@ -864,7 +1176,8 @@ impl Analysis {
     }
 
     fn resources(&self, ri: usize, ctxs: &[DocCtx]) -> Vec<Raw> {
-        static MODES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:phan cap|uy quyen) cho\b").unwrap());
+        static MODES: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"\b(?:phan cap|uy quyen) cho\b").unwrap());
         let res = self.cues("resource_cues");
         let duty = self.cues("duty_cues");
         let report = self.cues("report_cues");
@@ -914,11 +1227,15 @@ impl Analysis {
                 if grants.is_empty() {
                     return vec![];
                 }
-                let doc_has_term = d.clauses.iter().any(|c| term.iter().any(|r| r.is_match(&c.folded)));
+                let doc_has_term = d
+                    .clauses
+                    .iter()
+                    .any(|c| term.iter().any(|r| r.is_match(&c.folded)));
                 let mut v = Vec::new();
                 for (ci, r, after) in grants {
                     // Scope: what follows the grantee; empty or only "các nhiệm vụ liên quan" is no scope.
-                    let no_scope = after.trim().len() < 12 || vague.iter().any(|x| x.is_match(&after));
+                    let no_scope =
+                        after.trim().len() < 12 || vague.iter().any(|x| x.is_match(&after));
                     if doc_has_term && !no_scope {
                         continue;
                     }
@@ -929,7 +1246,17 @@ impl Analysis {
                     if no_scope {
                         missing.push("nội dung, phạm vi ủy quyền");
                     }
-                    v.push(Raw { rule: ri, doc: d.idx, clause: ci, hit: Hit { range: r, evidence: vec![("missing".into(), missing.join(", "))], ..Default::default() }, related: vec![] });
+                    v.push(Raw {
+                        rule: ri,
+                        doc: d.idx,
+                        clause: ci,
+                        hit: Hit {
+                            range: r,
+                            evidence: vec![("missing".into(), missing.join(", "))],
+                            ..Default::default()
+                        },
+                        related: vec![],
+                    });
                 }
                 v
             })
@@ -943,13 +1270,17 @@ impl Analysis {
         static RE_DL: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(r"(?:truoc|cham nhat(?: la)?|khong muon hon|han chot)\s+(?:ngay\s+)?(\d{1,2})(?:\s+thang\s+|\s*/\s*)(\d{1,2})\b").unwrap()
         });
-        static RE_VIA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(qua\s+([^)]{3,60})\)").unwrap());
-        static RE_VIA_ORIG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(qua\s+([^)]{3,60})\)").unwrap());
+        static RE_VIA: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"\(qua\s+([^)]{3,60})\)").unwrap());
+        static RE_VIA_ORIG: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"\(qua\s+([^)]{3,60})\)").unwrap());
         // Recipient on the original text: capitals tell "Sở" from "số" (both fold to "so").
         static RE_TO: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(r"(?:[Bb]áo cáo|[Gg]ửi)[^,;.()]{0,80}?\s(?:về\s+|đến\s+|cho\s+|lên\s+)?(?P<to>(?:Ủy ban nhân dân|UBND|Chủ tịch UBND|Sở|Bộ|Văn phòng)\s[\p{L} ]{2,40}?)(?:\s*\(|\s+(?:trước|chậm nhất|để|định kỳ|hằng|hàng|theo|qua|kết quả|tình hình|về|tổng hợp)\b|[,;.]|$)").unwrap()
         });
-        static RE_PERIOD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"bao cao\s+(6 thang|sau thang|quy|thang|nam|dinh ky 6 thang|dinh ky hang quy|dot xuat)\b|(6 thang|sau thang) dau nam").unwrap());
+        static RE_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"bao cao\s+(6 thang|sau thang|quy|thang|nam|dinh ky 6 thang|dinh ky hang quy|dot xuat)\b|(6 thang|sau thang) dau nam").unwrap()
+        });
         #[derive(Clone)]
         struct Item {
             doc: usize,
@@ -985,29 +1316,55 @@ impl Analysis {
                         if !sent.contains("bao cao") {
                             continue;
                         }
-                        let Some(dl) = RE_DL.captures(sent) else { continue };
-                        let (Ok(dd), Ok(mm)) = (dl[1].parse::<u32>(), dl[2].parse::<u32>()) else { continue };
+                        let Some(dl) = RE_DL.captures(sent) else {
+                            continue;
+                        };
+                        let (Ok(dd), Ok(mm)) = (dl[1].parse::<u32>(), dl[2].parse::<u32>()) else {
+                            continue;
+                        };
                         if !(1..=31).contains(&dd) || !(1..=12).contains(&mm) {
                             continue;
                         }
                         let _ = &*RE_VIA;
-                        let to = RE_VIA_ORIG.captures(osent).map(|x| x[1].trim().to_string()).or_else(|| RE_TO.captures(osent).map(|x| x["to"].trim().to_string()));
+                        let to = RE_VIA_ORIG
+                            .captures(osent)
+                            .map(|x| x[1].trim().to_string())
+                            .or_else(|| RE_TO.captures(osent).map(|x| x["to"].trim().to_string()));
                         let Some(to_shown) = to else { continue };
                         let to = rasoat_text::fold(&to_shown);
                         let period = RE_PERIOD
                             .captures(sent)
                             .map(|x| {
                                 let p = x.get(1).or(x.get(2)).map(|m| m.as_str()).unwrap_or("");
-                                if p.contains('6') || p.contains("sau") { "6m".to_string() } else { p.replace("dinh ky hang ", "") }
+                                if p.contains('6') || p.contains("sau") {
+                                    "6m".to_string()
+                                } else {
+                                    p.replace("dinh ky hang ", "")
+                                }
                             })
-                            .unwrap_or_else(|| if sent.contains("hang nam") || sent.contains("hang nam") { "nam".into() } else { "".into() });
+                            .unwrap_or_else(|| {
+                                if sent.contains("hang nam") || sent.contains("hang nam") {
+                                    "nam".into()
+                                } else {
+                                    "".into()
+                                }
+                            });
                         let m = dl.get(0).unwrap();
                         let (a, b) = (s0 + m.start(), s0 + m.end());
                         let range = (c.fmap[a] as usize, c.fmap[b] as usize);
                         if c.context_at(range.0).is_some() {
                             continue;
                         }
-                        v.push(Item { doc: d.idx, clause: ci, range, to: canon(&to), shown: to_shown, period, value: format!("{mm:02}-{dd:02}"), text: c.text[range.0..range.1].to_string() });
+                        v.push(Item {
+                            doc: d.idx,
+                            clause: ci,
+                            range,
+                            to: canon(&to),
+                            shown: to_shown,
+                            period,
+                            value: format!("{mm:02}-{dd:02}"),
+                            text: c.text[range.0..range.1].to_string(),
+                        });
                     }
                 }
                 v
@@ -1017,7 +1374,11 @@ impl Analysis {
         // 15/12" deadline for a report is yearly in practice).
         let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
         for (i, it) in items.iter().enumerate() {
-            let p = if it.period.is_empty() { "nam".to_string() } else { it.period.clone() };
+            let p = if it.period.is_empty() {
+                "nam".to_string()
+            } else {
+                it.period.clone()
+            };
             groups.entry((it.to.clone(), p)).or_default().push(i);
         }
         let mut out = Vec::new();
@@ -1037,10 +1398,22 @@ impl Analysis {
                 };
                 let _ = &to;
                 let hit = Hit {
-                    evidence: vec![("recipient".into(), it.shown.clone()), ("period".into(), period_vi.to_string()), ("deadline".into(), it.text.clone()), ("other".into(), first.text.clone()), ("other_document".into(), ctxs[first.doc].name.clone())],
+                    evidence: vec![
+                        ("recipient".into(), it.shown.clone()),
+                        ("period".into(), period_vi.to_string()),
+                        ("deadline".into(), it.text.clone()),
+                        ("other".into(), first.text.clone()),
+                        ("other_document".into(), ctxs[first.doc].name.clone()),
+                    ],
                     ..Default::default()
                 };
-                if let Some(r) = pair_raw(ri, ctxs, (first.doc, first.clause, first.range), (it.doc, it.clause, it.range), hit) {
+                if let Some(r) = pair_raw(
+                    ri,
+                    ctxs,
+                    (first.doc, first.clause, first.range),
+                    (it.doc, it.clause, it.range),
+                    hit,
+                ) {
                     out.push(r);
                 }
             }
@@ -1053,8 +1426,17 @@ impl Analysis {
 
     fn wrong_issuer(&self, ri: usize, ctxs: &[DocCtx]) -> Vec<Raw> {
         // ASCII word boundaries keep the fast DFA on Vietnamese text.
-        static RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(\d{1,5})/((?:19|20)\d{2})/([A-ZĐ]{2,4})-([A-ZĐa-zđ]+)").unwrap());
-        let pairs: Vec<(String, Option<Regex>, Option<Regex>, Option<Date>, Option<Severity>, String)> = self
+        static RE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?-u:\b)(\d{1,5})/((?:19|20)\d{2})/([A-ZĐ]{2,4})-([A-ZĐa-zđ]+)").unwrap()
+        });
+        let pairs: Vec<(
+            String,
+            Option<Regex>,
+            Option<Regex>,
+            Option<Date>,
+            Option<Severity>,
+            String,
+        )> = self
             .params
             .get("pairs")
             .and_then(|v| v.as_array())
@@ -1062,11 +1444,27 @@ impl Analysis {
                 a.iter()
                     .filter_map(|e| {
                         let t = e.get("type")?.as_str()?.to_string();
-                        let allow = e.get("allow").and_then(|x| x.as_str()).and_then(|x| Regex::new(x).ok());
-                        let deny = e.get("deny").and_then(|x| x.as_str()).and_then(|x| Regex::new(x).ok());
-                        let from = e.get("from").and_then(|x| x.as_str()).and_then(|x| x.parse().ok());
-                        let sev = e.get("severity").and_then(|x| x.as_str()).and_then(Severity::parse);
-                        let why = e.get("reason").and_then(|x| x.as_str()).unwrap_or("").to_string();
+                        let allow = e
+                            .get("allow")
+                            .and_then(|x| x.as_str())
+                            .and_then(|x| Regex::new(x).ok());
+                        let deny = e
+                            .get("deny")
+                            .and_then(|x| x.as_str())
+                            .and_then(|x| Regex::new(x).ok());
+                        let from = e
+                            .get("from")
+                            .and_then(|x| x.as_str())
+                            .and_then(|x| x.parse().ok());
+                        let sev = e
+                            .get("severity")
+                            .and_then(|x| x.as_str())
+                            .and_then(Severity::parse);
+                        let why = e
+                            .get("reason")
+                            .and_then(|x| x.as_str())
+                            .unwrap_or("")
+                            .to_string();
                         Some((t, allow, deny, from, sev, why))
                     })
                     .collect()
@@ -1092,14 +1490,19 @@ impl Analysis {
                         continue;
                     }
                 }
-                let bad = allow.as_ref().is_some_and(|a| !a.is_match(&iss)) || deny.as_ref().is_some_and(|d| d.is_match(&iss));
+                let bad = allow.as_ref().is_some_and(|a| !a.is_match(&iss))
+                    || deny.as_ref().is_some_and(|d| d.is_match(&iss));
                 if bad {
                     return Some((*sev, why.clone()));
                 }
             }
             None
         };
-        let district_from: Option<Date> = self.params.get("district_issuer_from").and_then(|x| x.as_str()).and_then(|x| x.parse().ok());
+        let district_from: Option<Date> = self
+            .params
+            .get("district_issuer_from")
+            .and_then(|x| x.as_str())
+            .and_then(|x| x.parse().ok());
         ctxs.par_iter()
             .filter(|d| d.target && judged(d))
             .flat_map_iter(|d| {
@@ -1155,11 +1558,27 @@ impl Analysis {
                         if !seen.insert(x.key.clone()) || d.key.as_deref() == Some(x.key.as_str()) {
                             continue;
                         }
-                        if exempt.is_match(x.kind.trim()) || num.to_uppercase().contains("QH") || x.role != CitationRole::Mention && x.role != CitationRole::Implements {
+                        if exempt.is_match(x.kind.trim())
+                            || num.to_uppercase().contains("QH")
+                            || x.role != CitationRole::Mention && x.role != CitationRole::Implements
+                        {
                             continue;
                         }
                         if x.date.is_none() {
-                            v.push(Raw { rule: ri, doc: d.idx, clause: ci, hit: Hit { range: x.range, evidence: vec![("cited".into(), num.clone()), ("missing".into(), "ngày ban hành".into())], ..Default::default() }, related: vec![] });
+                            v.push(Raw {
+                                rule: ri,
+                                doc: d.idx,
+                                clause: ci,
+                                hit: Hit {
+                                    range: x.range,
+                                    evidence: vec![
+                                        ("cited".into(), num.clone()),
+                                        ("missing".into(), "ngày ban hành".into()),
+                                    ],
+                                    ..Default::default()
+                                },
+                                related: vec![],
+                            });
                         }
                     }
                 }
@@ -1183,7 +1602,13 @@ impl Analysis {
                     let mut v = Vec::new();
                     for (ci, c) in d.clauses.iter().enumerate() {
                         for hit in cx.run(spec, c) {
-                            v.push(Raw { rule: ri, doc: d.idx, clause: ci, hit, related: vec![] });
+                            v.push(Raw {
+                                rule: ri,
+                                doc: d.idx,
+                                clause: ci,
+                                hit,
+                                related: vec![],
+                            });
                         }
                     }
                     v
@@ -1208,13 +1633,26 @@ impl Analysis {
                 for (ci, c) in d.clauses.iter().enumerate() {
                     let Some(f) = c.facts else { continue };
                     for g in &f.delegations {
-                        if g.act != rasoat_extract::DelegationAct::Grant || g.context != Context::Operative || g.scope_key.split_whitespace().count() < 2 {
+                        if g.act != rasoat_extract::DelegationAct::Grant
+                            || g.context != Context::Operative
+                            || g.scope_key.split_whitespace().count() < 2
+                        {
                             continue;
                         }
                         // The grantor is the clause's own subject, else the document's issuer.
                         let grantor = g.grantor.clone().or_else(|| d.a.facts.issuer.clone());
-                        let (Some(grantor), Some(grantee)) = (grantor, g.grantee.clone()) else { continue };
-                        v.push(G { doc: d.idx, clause: ci, range: (g.range.start, g.range.end), mode: g.mode, grantor, grantee, scope: g.scope_key.clone() });
+                        let (Some(grantor), Some(grantee)) = (grantor, g.grantee.clone()) else {
+                            continue;
+                        };
+                        v.push(G {
+                            doc: d.idx,
+                            clause: ci,
+                            range: (g.range.start, g.range.end),
+                            mode: g.mode,
+                            grantor,
+                            grantee,
+                            scope: g.scope_key.clone(),
+                        });
                     }
                 }
                 v
@@ -1223,7 +1661,10 @@ impl Analysis {
         // Group by the scope's first word; within a group, pair "received by Y" with "given by Y".
         let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, g) in grants.iter().enumerate() {
-            groups.entry(g.scope.split_whitespace().next().unwrap_or("")).or_default().push(i);
+            groups
+                .entry(g.scope.split_whitespace().next().unwrap_or(""))
+                .or_default()
+                .push(i);
         }
         use rasoat_extract::DelegationMode as M;
         for idx in groups.values() {
@@ -1292,8 +1733,10 @@ impl Analysis {
                 // Every id and each of its dotted suffixes ("chuong-1.dieu-5.khoan-2" →
                 // "dieu-5.khoan-2", "khoan-2"), and the articles that have khoản children: hash
                 // lookups instead of scanning all ids per reference.
-                let mut suffixes: std::collections::HashSet<&str> = std::collections::HashSet::new();
-                let mut with_khoan: std::collections::HashSet<&str> = std::collections::HashSet::new();
+                let mut suffixes: std::collections::HashSet<&str> =
+                    std::collections::HashSet::new();
+                let mut with_khoan: std::collections::HashSet<&str> =
+                    std::collections::HashSet::new();
                 for id in &ids {
                     suffixes.insert(id);
                     for (i, _) in id.match_indices('.') {
@@ -1307,9 +1750,19 @@ impl Analysis {
                         }
                     }
                 }
-                let has_annex = d.clauses.iter().any(|c| c.p.kind == rasoat_model::ProvisionKind::PhuLuc)
-                    || d.clauses.iter().any(|c| c.p.heading.as_deref().map(rasoat_text::fold).is_some_and(|h| h.trim_start().starts_with("phu luc")));
-                let has_dieu = ids.iter().any(|i| i.rsplit('.').next().is_some_and(|l| l.starts_with("dieu-")));
+                let has_annex = d
+                    .clauses
+                    .iter()
+                    .any(|c| c.p.kind == rasoat_model::ProvisionKind::PhuLuc)
+                    || d.clauses.iter().any(|c| {
+                        c.p.heading
+                            .as_deref()
+                            .map(rasoat_text::fold)
+                            .is_some_and(|h| h.trim_start().starts_with("phu luc"))
+                    });
+                let has_dieu = ids
+                    .iter()
+                    .any(|i| i.rsplit('.').next().is_some_and(|l| l.starts_with("dieu-")));
                 let exists = |suffix: &str| suffixes.contains(suffix);
                 let mut v = Vec::new();
                 for (ci, c) in d.clauses.iter().enumerate() {
@@ -1320,7 +1773,17 @@ impl Analysis {
                                 if c.context_at(range.0).is_some() {
                                     continue;
                                 }
-                                v.push(Raw { rule: ri, doc: d.idx, clause: ci, hit: Hit { range, evidence: vec![("target".into(), "Phụ lục".into())], ..Default::default() }, related: vec![] });
+                                v.push(Raw {
+                                    rule: ri,
+                                    doc: d.idx,
+                                    clause: ci,
+                                    hit: Hit {
+                                        range,
+                                        evidence: vec![("target".into(), "Phụ lục".into())],
+                                        ..Default::default()
+                                    },
+                                    related: vec![],
+                                });
                             }
                         }
                     }
@@ -1334,10 +1797,23 @@ impl Analysis {
                                 Some(k) => format!("{dieu}.khoan-{}", k.as_str()),
                                 None => dieu.clone(),
                             };
-                            let ok = exists(&target) || (m.get(1).is_some() && !with_khoan.contains(dieu.as_str()) && exists(&dieu));
+                            let ok = exists(&target)
+                                || (m.get(1).is_some()
+                                    && !with_khoan.contains(dieu.as_str())
+                                    && exists(&dieu));
                             if !ok {
                                 let all = m.get(0).unwrap();
-                                v.push(Raw { rule: ri, doc: d.idx, clause: ci, hit: Hit { range: (all.start(), all.end()), evidence: vec![("target".into(), all.as_str().to_string())], ..Default::default() }, related: vec![] });
+                                v.push(Raw {
+                                    rule: ri,
+                                    doc: d.idx,
+                                    clause: ci,
+                                    hit: Hit {
+                                        range: (all.start(), all.end()),
+                                        evidence: vec![("target".into(), all.as_str().to_string())],
+                                        ..Default::default()
+                                    },
+                                    related: vec![],
+                                });
                             }
                         }
                     }
@@ -1345,26 +1821,55 @@ impl Analysis {
                     // against the provision ids (a reference naming another document is skipped).
                     if let Some(f) = c.facts {
                         for pr in &f.part_refs {
-                            if pr.internal && !pr.appendix && pr.document_key.is_none() && !pr.targets.is_empty() && has_dieu && !in_quote(&c.text, pr.range.start) {
+                            if pr.internal
+                                && !pr.appendix
+                                && pr.document_key.is_none()
+                                && !pr.targets.is_empty()
+                                && has_dieu
+                                && !in_quote(&c.text, pr.range.start)
+                            {
                                 let fe = c.to_folded(pr.range.end.min(c.text.len()));
                                 let after: String = c.folded[fe..].chars().take(40).collect();
-                                let external = RE_EXTERNAL.find(&after).is_some_and(|m| !after[m.end()..].trim_start().starts_with("nay"));
-                                if external || rasoat_text::fold(&pr.text).trim_end().ends_with(" cua") {
+                                let external = RE_EXTERNAL.find(&after).is_some_and(|m| {
+                                    !after[m.end()..].trim_start().starts_with("nay")
+                                });
+                                if external
+                                    || rasoat_text::fold(&pr.text).trim_end().ends_with(" cua")
+                                {
                                     continue;
                                 }
                                 // "khoản 1 Điều này" targets an article; accept a target when it or its
                                 // article exists (the parser may not split every khoản/điểm).
                                 let missing = pr.targets.iter().any(|t| {
-                                    let art = t.split('.').take_while(|x| !x.starts_with("khoan-")).collect::<Vec<_>>().join(".");
-                                    !exists(t) && !(exists(&art) && !with_khoan.contains(art.as_str()))
+                                    let art = t
+                                        .split('.')
+                                        .take_while(|x| !x.starts_with("khoan-"))
+                                        .collect::<Vec<_>>()
+                                        .join(".");
+                                    !exists(t)
+                                        && !(exists(&art) && !with_khoan.contains(art.as_str()))
                                 });
                                 if !missing {
                                     continue;
                                 }
-                                if v.iter().any(|r: &Raw| r.clause == ci && r.hit.range.0 <= pr.range.start && pr.range.start < r.hit.range.1.max(r.hit.range.0 + 1)) {
+                                if v.iter().any(|r: &Raw| {
+                                    r.clause == ci
+                                        && r.hit.range.0 <= pr.range.start
+                                        && pr.range.start < r.hit.range.1.max(r.hit.range.0 + 1)
+                                }) {
                                     continue;
                                 }
-                                v.push(Raw { rule: ri, doc: d.idx, clause: ci, hit: Hit { range: (pr.range.start, pr.range.end), evidence: vec![("target".into(), pr.text.clone())], ..Default::default() }, related: vec![] });
+                                v.push(Raw {
+                                    rule: ri,
+                                    doc: d.idx,
+                                    clause: ci,
+                                    hit: Hit {
+                                        range: (pr.range.start, pr.range.end),
+                                        evidence: vec![("target".into(), pr.text.clone())],
+                                        ..Default::default()
+                                    },
+                                    related: vec![],
+                                });
                             }
                         }
                     }
@@ -1409,7 +1914,9 @@ mod regex_tests {
     use super::*;
     #[test]
     fn r11_regex() {
-        let re = rx(r"(?P<x>(?:(?:Chủ tịch|Phó Chủ tịch|Giám đốc|Thủ trưởng|Người đứng đầu)\s+)?(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Sở|Ban|Văn phòng)(?:\s+[\p{L}&\-]+){0,8}?)\s+(?P<mode>phân quyền|phân cấp|ủy quyền|uỷ quyền)\s+cho\s+(?P<y>[^,;.]{3,80}?)\s+(?:thực hiện|quyết định|phê duyệt|ký|giải quyết|cấp (?:giấy|phép|lại|đổi|chứng)|thu hồi|tổ chức|quản lý|thẩm định|ban hành|được|$)");
+        let re = rx(
+            r"(?P<x>(?:(?:Chủ tịch|Phó Chủ tịch|Giám đốc|Thủ trưởng|Người đứng đầu)\s+)?(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Sở|Ban|Văn phòng)(?:\s+[\p{L}&\-]+){0,8}?)\s+(?P<mode>phân quyền|phân cấp|ủy quyền|uỷ quyền)\s+cho\s+(?P<y>[^,;.]{3,80}?)\s+(?:thực hiện|quyết định|phê duyệt|ký|giải quyết|cấp (?:giấy|phép|lại|đổi|chứng)|thu hồi|tổ chức|quản lý|thẩm định|ban hành|được|$)",
+        );
         let c = re.captures("Sở Nông nghiệp và Môi trường phân cấp cho UBND cấp xã quyết định thu hồi đất nông nghiệp.").expect("match");
         assert_eq!(&c["y"], "UBND cấp xã");
     }

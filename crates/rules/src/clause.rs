@@ -1,12 +1,12 @@
 //! The generic clause matcher: cues over original and folded text, scope, exclusion windows.
+use crate::RuleFileError;
 use crate::ctx::{Clause, DocCtx, Hit};
 use crate::lexicon;
+use crate::spec::Spanned;
 use crate::spec::{ClauseSpec, RuleSpec, Scope};
-use crate::RuleFileError;
 use rasoat_model::Severity;
 use regex::Regex;
 use std::collections::BTreeMap;
-use crate::spec::Spanned;
 
 pub struct ClauseRx {
     pub spec: ClauseSpec,
@@ -25,25 +25,61 @@ pub struct ClauseRx {
 }
 
 /// Compile a list of spanned regexes; errors point at the line of the offending string.
-pub fn compile_list(file: &str, text: &str, list: &[Spanned<String>], lex: &BTreeMap<String, String>, folded: bool) -> Result<Vec<Regex>, RuleFileError> {
-    list.iter().map(|s| compile_one(file, text, s, lex, folded)).collect()
+pub fn compile_list(
+    file: &str,
+    text: &str,
+    list: &[Spanned<String>],
+    lex: &BTreeMap<String, String>,
+    folded: bool,
+) -> Result<Vec<Regex>, RuleFileError> {
+    list.iter()
+        .map(|s| compile_one(file, text, s, lex, folded))
+        .collect()
 }
 
-pub fn compile_one(file: &str, text: &str, s: &Spanned<String>, lex: &BTreeMap<String, String>, folded: bool) -> Result<Regex, RuleFileError> {
-    let err = |reason: String| RuleFileError { file: file.to_string(), line: s.line_in(text), reason };
+pub fn compile_one(
+    file: &str,
+    text: &str,
+    s: &Spanned<String>,
+    lex: &BTreeMap<String, String>,
+    folded: bool,
+) -> Result<Regex, RuleFileError> {
+    let err = |reason: String| RuleFileError {
+        file: file.to_string(),
+        line: s.line_in(text),
+        reason,
+    };
     let src = lexicon::expand(s.get_ref(), lex, folded).map_err(err)?;
     // Folded cues are matched against folded text: fold their literals too, so a reviewer may
     // write "phối hợp" or "phoi hop" alike.
-    let src = if folded { lexicon::fold_regex(&src) } else { src };
-    Regex::new(&src).map_err(|e| err(format!("bad regex: {}", e.to_string().lines().last().unwrap_or("").trim())))
+    let src = if folded {
+        lexicon::fold_regex(&src)
+    } else {
+        src
+    };
+    Regex::new(&src).map_err(|e| {
+        err(format!(
+            "bad regex: {}",
+            e.to_string().lines().last().unwrap_or("").trim()
+        ))
+    })
 }
 
 impl ClauseRx {
-    pub fn compile(file: &str, text: &str, rule: &RuleSpec, c: &ClauseSpec) -> Result<ClauseRx, RuleFileError> {
+    pub fn compile(
+        file: &str,
+        text: &str,
+        rule: &RuleSpec,
+        c: &ClauseSpec,
+    ) -> Result<ClauseRx, RuleFileError> {
         let mut lex = lexicon::builtin();
         lex.extend(rule.lexicons.clone());
         if c.cues.is_empty() && c.folded_cues.is_empty() {
-            return Err(RuleFileError { file: file.into(), line: 1, reason: "clause rule has neither `cues` nor `folded_cues`".into() });
+            return Err(RuleFileError {
+                file: file.into(),
+                line: 1,
+                reason: "clause rule has neither `cues` nor `folded_cues`".into(),
+            });
         }
         Ok(ClauseRx {
             cues: compile_list(file, text, &c.cues, &lex, false)?,
@@ -56,11 +92,22 @@ impl ClauseRx {
             skip_headings: compile_list(file, text, &c.skip_headings, &lex, true)?,
             strong: compile_list(file, text, &c.strong_cues, &lex, false)?,
             heading_subject: compile_list(file, text, &c.heading_subject, &lex, true)?,
-            heading_subject_starts: compile_list(file, text, &c.heading_subject_starts, &lex, true)?,
+            heading_subject_starts: compile_list(
+                file,
+                text,
+                &c.heading_subject_starts,
+                &lex,
+                true,
+            )?,
             lookup: c
                 .lookup
                 .iter()
-                .map(|l| Ok((compile_one(file, text, &l.pattern, &lex, true)?, l.value.clone())))
+                .map(|l| {
+                    Ok((
+                        compile_one(file, text, &l.pattern, &lex, true)?,
+                        l.value.clone(),
+                    ))
+                })
                 .collect::<Result<_, RuleFileError>>()?,
             spec: c.clone(),
         })
@@ -88,7 +135,9 @@ impl ClauseRx {
         if text.is_empty() {
             return vec![];
         }
-        if !self.skip_headings.is_empty() && self.skip_headings.iter().any(|r| r.is_match(&c.headings)) {
+        if !self.skip_headings.is_empty()
+            && self.skip_headings.iter().any(|r| r.is_match(&c.headings))
+        {
             return vec![];
         }
         if !self.require.is_empty() && !self.require.iter().any(|r| r.is_match(&c.folded)) {
@@ -122,10 +171,23 @@ impl ClauseRx {
                 .flatten()
                 .find(|h| self.heading_subject.iter().any(|r| r.is_match(h.trim())));
             if let Some(subj) = subject {
-                if let Some(m) = self.heading_subject_starts.iter().find_map(|r| r.find(&c.folded)) {
+                if let Some(m) = self
+                    .heading_subject_starts
+                    .iter()
+                    .find_map(|r| r.find(&c.folded))
+                {
                     let range = (c.fmap[m.start()] as usize, c.fmap[m.end()] as usize);
-                    let heading = c.p.heading.clone().filter(|_| own.as_deref() == Some(subj)).unwrap_or_else(|| subj.to_string());
-                    hits.push(Hit { range, message: self.spec.heading_subject_message.clone(), evidence: vec![("subject".into(), heading)], ..Default::default() });
+                    let heading =
+                        c.p.heading
+                            .clone()
+                            .filter(|_| own.as_deref() == Some(subj))
+                            .unwrap_or_else(|| subj.to_string());
+                    hits.push(Hit {
+                        range,
+                        message: self.spec.heading_subject_message.clone(),
+                        evidence: vec![("subject".into(), heading)],
+                        ..Default::default()
+                    });
                 }
             }
         }
@@ -158,11 +220,13 @@ impl ClauseRx {
             }
             let fs = c.to_folded(s);
             let fe = c.to_folded(e);
-            let before = &c.folded[floor(&c.folded, fs.saturating_sub(self.spec.before_window))..fs];
+            let before =
+                &c.folded[floor(&c.folded, fs.saturating_sub(self.spec.before_window))..fs];
             if self.exclude_before.iter().any(|r| r.is_match(before)) {
                 continue;
             }
-            let after = &c.folded[fe..ceil(&c.folded, (fe + self.spec.after_window).min(c.folded.len()))];
+            let after =
+                &c.folded[fe..ceil(&c.folded, (fe + self.spec.after_window).min(c.folded.len()))];
             if self.exclude_after.iter().any(|r| r.is_match(after)) {
                 continue;
             }
@@ -179,9 +243,19 @@ impl ClauseRx {
                 }
             }
             let hit_folded = &c.folded[fs..fe];
-            let lookup = self.lookup.iter().find(|(r, _)| r.is_match(hit_folded)).map(|(_, v)| v.clone());
+            let lookup = self
+                .lookup
+                .iter()
+                .find(|(r, _)| r.is_match(hit_folded))
+                .map(|(_, v)| v.clone());
             let _ = rule;
-            hits.push(Hit { range: (s, e), severity, message, lookup, ..Default::default() });
+            hits.push(Hit {
+                range: (s, e),
+                severity,
+                message,
+                lookup,
+                ..Default::default()
+            });
         }
         hits
     }

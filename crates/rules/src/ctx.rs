@@ -2,7 +2,9 @@
 //! review driver (rayon over documents, deterministic merge) and finding construction.
 use crate::{Analyzed, Compiled, Engine, Matcher, ReviewOptions};
 use rasoat_extract::{Context, DocFacts, ProvisionFacts};
-use rasoat_model::{fingerprint, Date, Document, Finding, Location, Provision, ProvisionKind, Severity};
+use rasoat_model::{
+    Date, Document, Finding, Location, Provision, ProvisionKind, Severity, fingerprint,
+};
 use rayon::prelude::*;
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
@@ -54,7 +56,10 @@ pub struct Clause<'a> {
 impl Clause<'_> {
     /// Non-operative context at a text offset, if any.
     pub fn context_at(&self, off: usize) -> Option<Context> {
-        self.nonop.iter().find(|(s, e, _)| off >= *s && off < *e).map(|x| x.2)
+        self.nonop
+            .iter()
+            .find(|(s, e, _)| off >= *s && off < *e)
+            .map(|x| x.2)
     }
     /// Folded offset of an original-text offset.
     pub fn to_folded(&self, off: usize) -> usize {
@@ -92,20 +97,38 @@ pub struct DocCtx<'a> {
     pub clauses: Vec<Clause<'a>>,
 }
 
-
 /// Normalised number-symbol key: upper case, Đ→D, no spaces, one dash kind, no leading zeros.
 pub fn norm_key(s: &str) -> String {
-    let mut t: String = rasoat_text::fold(s).to_uppercase().chars().filter(|c| !c.is_whitespace()).collect();
+    let mut t: String = rasoat_text::fold(s)
+        .to_uppercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     t = t.replace(['–', '—'], "-");
     let t = t.trim_start_matches('0');
-    if t.is_empty() { "0".into() } else { t.to_string() }
+    if t.is_empty() {
+        "0".into()
+    } else {
+        t.to_string()
+    }
 }
 
-static RE_CANCU_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^[ \t]*Căn cứ[^\n]*").unwrap());
+static RE_CANCU_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^[ \t]*Căn cứ[^\n]*").unwrap());
 static RE_CANCU_CITE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&crate::lexicon::expand(r"Căn cứ\s+(?:{{KIND}})\s+(?:số\s*:?\s*)?(?:{{NUM}})[^;\n]*", &crate::lexicon::builtin(), false).unwrap()).unwrap()
+    Regex::new(
+        &crate::lexicon::expand(
+            r"Căn cứ\s+(?:{{KIND}})\s+(?:số\s*:?\s*)?(?:{{NUM}})[^;\n]*",
+            &crate::lexicon::builtin(),
+            false,
+        )
+        .unwrap(),
+    )
+    .unwrap()
 });
-static RE_CANCU_LAW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"Căn cứ\s+(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh)\s+\p{Lu}[^;\n]*").unwrap());
+static RE_CANCU_LAW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"Căn cứ\s+(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh)\s+\p{Lu}[^;\n]*").unwrap()
+});
 /// A cited title: after a number-symbol (date, issuer) and a title verb, up to `;`, `(`, `)` or `.`.
 static RE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&crate::lexicon::expand(
@@ -114,7 +137,8 @@ static RE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
         false,
     ).unwrap()).unwrap()
 });
-static RE_HISTORIC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(cũ\)|trước đây|trước sắp xếp|đã kết thúc hoạt động").unwrap());
+static RE_HISTORIC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\(cũ\)|trước đây|trước sắp xếp|đã kết thúc hoạt động").unwrap());
 
 fn own_nonop(p: &Provision) -> Vec<(usize, usize, Context)> {
     let t = &p.text;
@@ -151,7 +175,8 @@ fn headings_of(p: &Provision, path: &[&Provision]) -> String {
 
 /// Does a number-symbol carry a year (VBQPPL form)?
 pub fn has_year(num: &str) -> bool {
-    static RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\d{1,5}/(?:19|20)\d{2}/").unwrap());
+    static RE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*\d{1,5}/(?:19|20)\d{2}/").unwrap());
     RE.is_match(num)
 }
 
@@ -163,17 +188,38 @@ fn is_national(a: &Analyzed) -> bool {
     }
     if let Some(n) = &m.number {
         let u = n.to_uppercase();
-        if u.contains("QH") || u.ends_with("-CP") || u.ends_with("-TTG") || u.contains("/TT-B") || u.contains("/VBHN-") || u.contains("/ND-CP") || u.contains("/NĐ-CP") {
+        if u.contains("QH")
+            || u.ends_with("-CP")
+            || u.ends_with("-TTG")
+            || u.contains("/TT-B")
+            || u.contains("/VBHN-")
+            || u.contains("/ND-CP")
+            || u.contains("/NĐ-CP")
+        {
             return true;
         }
     }
     if let Some(i) = &m.issuer {
         let f = rasoat_text::fold(i);
-        if f.starts_with("quoc hoi") || f.starts_with("chinh phu") || f.starts_with("thu tuong") || f.starts_with("bo ") || f.starts_with("uy ban thuong vu quoc hoi") {
+        if f.starts_with("quoc hoi")
+            || f.starts_with("chinh phu")
+            || f.starts_with("thu tuong")
+            || f.starts_with("bo ")
+            || f.starts_with("uy ban thuong vu quoc hoi")
+        {
             return true;
         }
     }
-    matches!(m.doc_type.as_deref(), Some("LUAT") | Some("BLUAT") | Some("HP") | Some("NĐ") | Some("ND") | Some("TT") | Some("PL"))
+    matches!(
+        m.doc_type.as_deref(),
+        Some("LUAT")
+            | Some("BLUAT")
+            | Some("HP")
+            | Some("NĐ")
+            | Some("ND")
+            | Some("TT")
+            | Some("PL")
+    )
 }
 
 fn is_ubnd(a: &Analyzed) -> bool {
@@ -195,10 +241,17 @@ fn is_ubnd(a: &Analyzed) -> bool {
 
 /// Build contexts, merging the same document present twice (same number-symbol and date,
 /// or the same bytes from two sources) into one document with several sources.
-pub fn build<'a>(docs: &[(&'a Analyzed, bool)], opts: &ReviewOptions, engine: &Engine, graph: Option<&rasoat_extract::Graph>) -> Vec<DocCtx<'a>> {
+pub fn build<'a>(
+    docs: &[(&'a Analyzed, bool)],
+    opts: &ReviewOptions,
+    engine: &Engine,
+    graph: Option<&rasoat_extract::Graph>,
+) -> Vec<DocCtx<'a>> {
     // Deterministic canonical order: by source path, drafts after corpus.
     let mut order: Vec<usize> = (0..docs.len()).collect();
-    order.sort_by(|&a, &b| (docs[a].1, &docs[a].0.doc.source.path).cmp(&(docs[b].1, &docs[b].0.doc.source.path)));
+    order.sort_by(|&a, &b| {
+        (docs[a].1, &docs[a].0.doc.source.path).cmp(&(docs[b].1, &docs[b].0.doc.source.path))
+    });
     // Text digest over all provision texts: the same law from two data sets (other file bytes,
     // other law ids) is the same document.
     let text_digest: Vec<String> = docs
@@ -224,7 +277,12 @@ pub fn build<'a>(docs: &[(&'a Analyzed, bool)], opts: &ReviewOptions, engine: &E
         if !text_digest[i].is_empty() {
             ids.push(format!("text:{}|{}", text_digest[i], draft));
         }
-        let num = a.doc.meta.number.clone().or_else(|| a.doc.meta.law_id.clone());
+        let num = a
+            .doc
+            .meta
+            .number
+            .clone()
+            .or_else(|| a.doc.meta.law_id.clone());
         if let Some(n) = num {
             let date = a.doc.meta.date.map(|d| d.to_string()).unwrap_or_default();
             ids.push(format!("num:{}|{}|{}", norm_key(&n), date, draft));
@@ -246,9 +304,14 @@ pub fn build<'a>(docs: &[(&'a Analyzed, bool)], opts: &ReviewOptions, engine: &E
         let a = docs[i].0;
         let d = a.facts.date.or(a.doc.meta.date);
         for e in &a.facts.edges {
-            if matches!(e.kind, rasoat_extract::EdgeKind::ThayThe | rasoat_extract::EdgeKind::BaiBo) {
+            if matches!(
+                e.kind,
+                rasoat_extract::EdgeKind::ThayThe | rasoat_extract::EdgeKind::BaiBo
+            ) {
                 if d.is_none_or(|d| d <= opts.as_of) {
-                    replaced.entry(norm_key(&e.target)).or_insert((a.doc.display_name(), d));
+                    replaced
+                        .entry(norm_key(&e.target))
+                        .or_insert((a.doc.display_name(), d));
                 }
             }
         }
@@ -259,7 +322,12 @@ pub fn build<'a>(docs: &[(&'a Analyzed, bool)], opts: &ReviewOptions, engine: &E
         .map(|(idx, (i, also))| {
             let (a, draft) = docs[i];
             let meta = &a.doc.meta;
-            let key = a.facts.key.clone().or_else(|| meta.number.as_deref().map(norm_key)).map(|k| norm_key(&k));
+            let key = a
+                .facts
+                .key
+                .clone()
+                .or_else(|| meta.number.as_deref().map(norm_key))
+                .map(|k| norm_key(&k));
             let mut date = a.facts.date.or(meta.date);
             if draft {
                 // Drafts are judged as if issued on the review date.
@@ -269,14 +337,22 @@ pub fn build<'a>(docs: &[(&'a Analyzed, bool)], opts: &ReviewOptions, engine: &E
             // National data-set laws carry no header date, and the newest date in their body is
             // often a later amendment or effective date: the year of the number is the safer D.
             if national && meta.date.is_none() && !draft {
-                static RE_Y: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\d{1,5}/((?:19|20)\d{2})/").unwrap());
-                let num = meta.number.as_deref().or(meta.law_id.as_deref()).unwrap_or("");
+                static RE_Y: LazyLock<Regex> =
+                    LazyLock::new(|| Regex::new(r"^\s*\d{1,5}/((?:19|20)\d{2})/").unwrap());
+                let num = meta
+                    .number
+                    .as_deref()
+                    .or(meta.law_id.as_deref())
+                    .unwrap_or("");
                 if let Some(y) = RE_Y.captures(num).and_then(|c| c[1].parse::<i16>().ok()) {
                     date = Date::new(y, 1, 1).ok().or(date);
                 }
             }
             let normative = meta.normative || meta.number.as_deref().is_some_and(has_year);
-            let mut replaced_by = key.as_ref().and_then(|k| replaced.get(k)).map(|x| x.0.clone());
+            let mut replaced_by = key
+                .as_ref()
+                .and_then(|k| replaced.get(k))
+                .map(|x| x.0.clone());
             if replaced_by.is_none() {
                 if let Some(k) = &key {
                     if let Some(r) = engine.registry.replaced_on(k, opts.as_of) {
@@ -311,8 +387,21 @@ pub fn build<'a>(docs: &[(&'a Analyzed, bool)], opts: &ReviewOptions, engine: &E
                             nonop.push((t.start(), t.end(), Context::CitedTitle));
                         }
                     }
-                    let parent_heading = path.last().and_then(|q| q.heading.as_deref()).map(rasoat_text::fold);
-                    clauses.push(Clause { p, text: h, heading: true, facts: None, folded, fmap, nonop, headings: headings_of(p, path), parent_heading });
+                    let parent_heading = path
+                        .last()
+                        .and_then(|q| q.heading.as_deref())
+                        .map(rasoat_text::fold);
+                    clauses.push(Clause {
+                        p,
+                        text: h,
+                        heading: true,
+                        facts: None,
+                        folded,
+                        fmap,
+                        nonop,
+                        headings: headings_of(p, path),
+                        parent_heading,
+                    });
                 }
                 let (folded, fmap) = rasoat_text::fold_with_map(&p.text);
                 let facts = pfacts.get(p.id.as_str()).copied();
@@ -324,8 +413,21 @@ pub fn build<'a>(docs: &[(&'a Analyzed, bool)], opts: &ReviewOptions, engine: &E
                         }
                     }
                 }
-                let parent_heading = path.last().and_then(|q| q.heading.as_deref()).map(rasoat_text::fold);
-                clauses.push(Clause { p, text: &p.text, heading: false, facts, folded, fmap, nonop, headings: headings_of(p, path), parent_heading });
+                let parent_heading = path
+                    .last()
+                    .and_then(|q| q.heading.as_deref())
+                    .map(rasoat_text::fold);
+                clauses.push(Clause {
+                    p,
+                    text: &p.text,
+                    heading: false,
+                    facts,
+                    folded,
+                    fmap,
+                    nonop,
+                    headings: headings_of(p, path),
+                    parent_heading,
+                });
             });
             DocCtx {
                 a,
@@ -358,7 +460,12 @@ pub struct Raw {
 
 /// Judge severity/category/handling/message suffix for a rule on a document (review date R,
 /// pre-reform handling, unknown-date downgrade). None = the document is not judged.
-pub fn judge(rule: &Compiled, d: &DocCtx, as_of: Date, base: Severity) -> Option<(Severity, String, String, String)> {
+pub fn judge(
+    rule: &Compiled,
+    d: &DocCtx,
+    as_of: Date,
+    base: Severity,
+) -> Option<(Severity, String, String, String)> {
     let s = &rule.spec;
     if !d.in_force {
         return None;
@@ -402,16 +509,25 @@ pub fn judge(rule: &Compiled, d: &DocCtx, as_of: Date, base: Severity) -> Option
 }
 
 /// Run every rule over the documents and build findings for target documents.
-pub fn run(engine: &Engine, docs: &[(&Analyzed, bool)], opts: &ReviewOptions, _is_target: impl Fn(bool) -> bool) -> Vec<Finding> {
+pub fn run(
+    engine: &Engine,
+    docs: &[(&Analyzed, bool)],
+    opts: &ReviewOptions,
+    _is_target: impl Fn(bool) -> bool,
+) -> Vec<Finding> {
     let graph = engine.extractor.as_ref().map(|ex| {
-        let pairs: Vec<(&Document, &DocFacts)> = docs.iter().map(|(a, _)| (&a.doc, &a.facts)).collect();
+        let pairs: Vec<(&Document, &DocFacts)> =
+            docs.iter().map(|(a, _)| (&a.doc, &a.facts)).collect();
         ex.graph(&pairs)
     });
     let timing = std::env::var_os("RASOAT_TIMING").is_some();
     let t0 = std::time::Instant::now();
     let ctxs = build(docs, opts, engine, graph.as_ref());
     if timing {
-        eprintln!("timing:   graph + contexts {:.2}s", t0.elapsed().as_secs_f64());
+        eprintln!(
+            "timing:   graph + contexts {:.2}s",
+            t0.elapsed().as_secs_f64()
+        );
     }
     let t0 = std::time::Instant::now();
     // Clause rules: rayon over documents.
@@ -429,7 +545,13 @@ pub fn run(engine: &Engine, docs: &[(&Analyzed, bool)], opts: &ReviewOptions, _i
                     }
                     for (ci, c) in d.clauses.iter().enumerate() {
                         for hit in cx.run(&r.spec, c) {
-                            out.push(Raw { rule: ri, doc: d.idx, clause: ci, hit, related: vec![] });
+                            out.push(Raw {
+                                rule: ri,
+                                doc: d.idx,
+                                clause: ci,
+                                hit,
+                                related: vec![],
+                            });
                         }
                     }
                 }
@@ -450,7 +572,11 @@ pub fn run(engine: &Engine, docs: &[(&Analyzed, bool)], opts: &ReviewOptions, _i
                 let t = std::time::Instant::now();
                 let v = a.run(ri, &ctxs, opts, graph.as_ref());
                 if timing {
-                    eprintln!("timing:   {} {:.2}s", r.spec.code, t.elapsed().as_secs_f64());
+                    eprintln!(
+                        "timing:   {} {:.2}s",
+                        r.spec.code,
+                        t.elapsed().as_secs_f64()
+                    );
                 }
                 v
             }
@@ -466,7 +592,6 @@ pub fn run(engine: &Engine, docs: &[(&Analyzed, bool)], opts: &ReviewOptions, _i
     findings
 }
 
-
 fn fill(template: &str, vars: &BTreeMap<&str, String>) -> String {
     let mut out = template.to_string();
     for (k, v) in vars {
@@ -475,7 +600,13 @@ fn fill(template: &str, vars: &BTreeMap<&str, String>) -> String {
     out
 }
 
-fn materialize(engine: &Engine, ctxs: &[DocCtx], opts: &ReviewOptions, raw: Raw, cache: &SourceCache) -> Option<Finding> {
+fn materialize(
+    engine: &Engine,
+    ctxs: &[DocCtx],
+    opts: &ReviewOptions,
+    raw: Raw,
+    cache: &SourceCache,
+) -> Option<Finding> {
     let rule = &engine.rules[raw.rule];
     let d = &ctxs[raw.doc];
     if !d.target {
@@ -496,7 +627,12 @@ fn materialize(engine: &Engine, ctxs: &[DocCtx], opts: &ReviewOptions, raw: Raw,
     let c = d.clauses.get(raw.clause).or_else(|| d.clauses.first())?;
     let (s, e) = raw.hit.range;
     let matched = if header {
-        raw.hit.evidence.iter().find(|(k, _)| k == "number").map(|x| x.1.clone()).unwrap_or_default()
+        raw.hit
+            .evidence
+            .iter()
+            .find(|(k, _)| k == "number")
+            .map(|x| x.1.clone())
+            .unwrap_or_default()
     } else {
         c.text.get(s..e).unwrap_or("").to_string()
     };
@@ -510,7 +646,11 @@ fn materialize(engine: &Engine, ctxs: &[DocCtx], opts: &ReviewOptions, raw: Raw,
     }
     let template = raw.hit.message.as_deref().unwrap_or(&rule.spec.message);
     let message = format!("{}{}", fill(template, &vars).trim(), suffix);
-    let location = if header { locate_header(d, &matched, cache) } else { locate_clause(d, c, (s, e), cache) };
+    let location = if header {
+        locate_header(d, &matched, cache)
+    } else {
+        locate_clause(d, c, (s, e), cache)
+    };
     let related = raw
         .related
         .iter()
@@ -533,7 +673,12 @@ fn materialize(engine: &Engine, ctxs: &[DocCtx], opts: &ReviewOptions, raw: Raw,
         category: cat,
         handling,
         legal_basis: rule.spec.legal_basis.clone(),
-        fingerprint: fingerprint(&[&rule.spec.id, &d.name, if header { "header" } else { &c.p.id }, &norm]),
+        fingerprint: fingerprint(&[
+            &rule.spec.id,
+            &d.name,
+            if header { "header" } else { &c.p.id },
+            &norm,
+        ]),
         location,
         related,
         evidence,
@@ -554,10 +699,13 @@ impl SourceCache {
                 return v.clone();
             }
         }
-        let v = std::fs::read(&file).ok().and_then(|b| String::from_utf8(b).ok()).map(|t| {
-            let li = rasoat_text::LineIndex::new(&t);
-            Arc::new((t, li))
-        });
+        let v = std::fs::read(&file)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(|t| {
+                let li = rasoat_text::LineIndex::new(&t);
+                Arc::new((t, li))
+            });
         if let Ok(mut m) = self.files.lock() {
             m.insert(file, v.clone());
         }
@@ -566,7 +714,12 @@ impl SourceCache {
 }
 
 /// Location of a range of a clause (own text via the source map; a heading via the label line).
-pub fn locate_clause(d: &DocCtx, c: &Clause, (s, e): (usize, usize), cache: &SourceCache) -> Location {
+pub fn locate_clause(
+    d: &DocCtx,
+    c: &Clause,
+    (s, e): (usize, usize),
+    cache: &SourceCache,
+) -> Location {
     if !c.heading {
         return locate(d, c.p, (s, e), cache);
     }
@@ -589,7 +742,9 @@ pub fn locate_clause(d: &DocCtx, c: &Clause, (s, e): (usize, usize), cache: &Sou
         let (t, li) = (&src.0, &src.1);
         let from = p.span.start.min(t.len());
         let to = (from + 4096).min(t.len());
-        let to = (to..t.len()).find(|&i| t.is_char_boundary(i)).unwrap_or(t.len());
+        let to = (to..t.len())
+            .find(|&i| t.is_char_boundary(i))
+            .unwrap_or(t.len());
         if t.is_char_boundary(from) {
             let probe: String = c.text.chars().take(12).collect();
             if let Some(i) = t[from..to].find(&probe) {
@@ -615,7 +770,14 @@ pub fn locate_clause(d: &DocCtx, c: &Clause, (s, e): (usize, usize), cache: &Sou
 pub fn locate(d: &DocCtx, p: &Provision, (s, e): (usize, usize), cache: &SourceCache) -> Location {
     let text = &p.text;
     let snippet = text.get(s..e).map(|x| x.to_string());
-    let (bs, be) = if p.map.pieces.is_empty() { (p.span.start, p.span.end) } else { (p.map.to_source(s), p.map.to_source(e).max(p.map.to_source(s))) };
+    let (bs, be) = if p.map.pieces.is_empty() {
+        (p.span.start, p.span.end)
+    } else {
+        (
+            p.map.to_source(s),
+            p.map.to_source(e).max(p.map.to_source(s)),
+        )
+    };
     let mut loc = Location {
         file: d.a.doc.source.path.clone(),
         line: p.span.line,
@@ -650,7 +812,12 @@ pub fn locate(d: &DocCtx, p: &Provision, (s, e): (usize, usize), cache: &SourceC
 /// Location of the document header (its own number), for findings about the document itself.
 pub fn locate_header(d: &DocCtx, number: &str, cache: &SourceCache) -> Location {
     let doc = &d.a.doc;
-    let span = doc.blocks.iter().find(|b| b.kind == rasoat_model::BlockKind::Header).map(|b| b.span).unwrap_or_default();
+    let span = doc
+        .blocks
+        .iter()
+        .find(|b| b.kind == rasoat_model::BlockKind::Header)
+        .map(|b| b.span)
+        .unwrap_or_default();
     let mut loc = Location {
         file: doc.source.path.clone(),
         line: span.line.max(1),

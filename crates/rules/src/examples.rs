@@ -27,8 +27,15 @@ static SEQ: AtomicUsize = AtomicUsize::new(0);
 
 /// Parse example documents from text through the real parser (via temporary files), applying
 /// the example's header overrides.
-pub fn example_corpus(engine: &Engine, ex: &crate::spec::ExampleSpec) -> Result<(Corpus, PathBuf), String> {
-    let dir = std::env::temp_dir().join(format!("rasoat-rules-test-{}-{}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed)));
+pub fn example_corpus(
+    engine: &Engine,
+    ex: &crate::spec::ExampleSpec,
+) -> Result<(Corpus, PathBuf), String> {
+    let dir = std::env::temp_dir().join(format!(
+        "rasoat-rules-test-{}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut docs = Vec::new();
     let mut parse_errors = Vec::new();
@@ -68,7 +75,13 @@ pub fn example_corpus(engine: &Engine, ex: &crate::spec::ExampleSpec) -> Result<
             a.facts.key = Some(crate::ctx::norm_key(n));
         }
     }
-    Ok((Corpus { docs: analyzed, parse_errors }, dir))
+    Ok((
+        Corpus {
+            docs: analyzed,
+            parse_errors,
+        },
+        dir,
+    ))
 }
 
 /// Default review date of examples.
@@ -83,28 +96,57 @@ pub fn run_all(engine: &Engine, only: Option<&str>) -> Vec<RuleScore> {
         if only.is_some_and(|o| o != spec.id && o != spec.code) {
             continue;
         }
-        let mut score = RuleScore { id: spec.id.clone(), code: spec.code.clone(), ..Default::default() };
+        let mut score = RuleScore {
+            id: spec.id.clone(),
+            code: spec.code.clone(),
+            ..Default::default()
+        };
         for (i, ex) in spec.examples.iter().enumerate() {
-            let label = format!("{} example #{} ({})", spec.id, i + 1, if ex.fire { "must fire" } else { "must stay quiet" });
+            let label = format!(
+                "{} example #{} ({})",
+                spec.id,
+                i + 1,
+                if ex.fire {
+                    "must fire"
+                } else {
+                    "must stay quiet"
+                }
+            );
             let (corpus, dir) = match example_corpus(engine, ex) {
                 Ok(x) => x,
                 Err(e) => {
-                    score.misses.push(format!("{label}: cannot build example: {e}"));
-                    if ex.fire { score.fn_ += 1 } else { score.fp += 1 }
+                    score
+                        .misses
+                        .push(format!("{label}: cannot build example: {e}"));
+                    if ex.fire {
+                        score.fn_ += 1
+                    } else {
+                        score.fp += 1
+                    }
                     continue;
                 }
             };
-            let opts = ReviewOptions { as_of: ex.as_of.unwrap_or_else(default_as_of), min_severity: Severity::Info };
+            let opts = ReviewOptions {
+                as_of: ex.as_of.unwrap_or_else(default_as_of),
+                min_severity: Severity::Info,
+            };
             let findings = engine.review(&corpus, &opts);
             let _ = std::fs::remove_dir_all(&dir);
             let mine: Vec<&Finding> = findings.iter().filter(|f| f.rule == spec.id).collect();
-            let note = if ex.note.is_empty() { String::new() } else { format!(" [{}]", ex.note) };
+            let note = if ex.note.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", ex.note)
+            };
             match (ex.fire, mine.is_empty()) {
                 (true, false) => {
                     if let Some(want) = ex.severity {
                         if mine[0].severity != want {
                             score.fn_ += 1;
-                            score.misses.push(format!("{label}{note}: fired with severity {} but {} was expected: {}", mine[0].severity, want, mine[0].message));
+                            score.misses.push(format!(
+                                "{label}{note}: fired with severity {} but {} was expected: {}",
+                                mine[0].severity, want, mine[0].message
+                            ));
                             continue;
                         }
                     }
@@ -113,12 +155,23 @@ pub fn run_all(engine: &Engine, only: Option<&str>) -> Vec<RuleScore> {
                 (true, true) => {
                     score.fn_ += 1;
                     let other: Vec<String> = findings.iter().map(|f| f.rule.clone()).collect();
-                    score.misses.push(format!("{label}{note}: did not fire (other findings: {})", if other.is_empty() { "none".into() } else { other.join(", ") }));
+                    score.misses.push(format!(
+                        "{label}{note}: did not fire (other findings: {})",
+                        if other.is_empty() {
+                            "none".into()
+                        } else {
+                            other.join(", ")
+                        }
+                    ));
                 }
                 (false, true) => score.tn += 1,
                 (false, false) => {
                     score.fp += 1;
-                    score.misses.push(format!("{label}{note}: fired: {} «{}»", mine[0].message, mine[0].location.snippet.clone().unwrap_or_default()));
+                    score.misses.push(format!(
+                        "{label}{note}: fired: {} «{}»",
+                        mine[0].message,
+                        mine[0].location.snippet.clone().unwrap_or_default()
+                    ));
                 }
             }
         }

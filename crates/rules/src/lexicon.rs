@@ -28,10 +28,19 @@ const NUM: &str = r"(?:\d{1,5}(?:/(?:19|20)\d{2})?/[A-ZĐ][A-Za-zĐđ]{0,5}\d{0,
 const DATE: &str = r"(?:\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(?:19|20)\d{2}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?:19|20)\d{2})";
 
 pub fn builtin() -> BTreeMap<String, String> {
-    [("AG_D", AG_D), ("AG_X", AG_X), ("OLD_PROVINCE", OLD_PROVINCE), ("MERGED", MERGED), ("ROLE", ROLE), ("KIND", KIND), ("NUM", NUM), ("DATE", DATE)]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    [
+        ("AG_D", AG_D),
+        ("AG_X", AG_X),
+        ("OLD_PROVINCE", OLD_PROVINCE),
+        ("MERGED", MERGED),
+        ("ROLE", ROLE),
+        ("KIND", KIND),
+        ("NUM", NUM),
+        ("DATE", DATE),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
 }
 
 /// Expand `{{NAME}}` placeholders. Unknown names are an error (the caller names the file).
@@ -41,11 +50,22 @@ pub fn expand(re: &str, lex: &BTreeMap<String, String>, folded: bool) -> Result<
     while let Some(i) = rest.find("{{") {
         out.push_str(&rest[..i]);
         let after = &rest[i + 2..];
-        let j = after.find("}}").ok_or_else(|| "unclosed `{{` in cue".to_string())?;
+        let j = after
+            .find("}}")
+            .ok_or_else(|| "unclosed `{{` in cue".to_string())?;
         let name = after[..j].trim();
-        let frag = lex.get(name).ok_or_else(|| format!("unknown lexicon `{{{{{name}}}}}` (known: {})", lex.keys().cloned().collect::<Vec<_>>().join(", ")))?;
+        let frag = lex.get(name).ok_or_else(|| {
+            format!(
+                "unknown lexicon `{{{{{name}}}}}` (known: {})",
+                lex.keys().cloned().collect::<Vec<_>>().join(", ")
+            )
+        })?;
         // Lexicons may reference other lexicons (one level is enough in practice).
-        let frag = if frag.contains("{{") { expand(frag, lex, false)? } else { frag.clone() };
+        let frag = if frag.contains("{{") {
+            expand(frag, lex, false)?
+        } else {
+            frag.clone()
+        };
         if folded {
             out.push_str(&fold_regex(&frag));
         } else {
@@ -94,9 +114,17 @@ mod tests {
     fn expands() {
         let lex = builtin();
         let e = expand("Giao {{AG_D}}", &lex, false).unwrap();
-        assert!(regex::Regex::new(&e).unwrap().is_match("Giao UBND các huyện, thị xã, thành phố tổ chức"));
+        assert!(
+            regex::Regex::new(&e)
+                .unwrap()
+                .is_match("Giao UBND các huyện, thị xã, thành phố tổ chức")
+        );
         let f = expand("giao {{AG_D}}", &lex, true).unwrap();
-        assert!(regex::Regex::new(&f).unwrap().is_match("giao ubnd cap huyen to chuc"));
+        assert!(
+            regex::Regex::new(&f)
+                .unwrap()
+                .is_match("giao ubnd cap huyen to chuc")
+        );
         assert!(expand("{{NOPE}}", &lex, false).is_err());
         for (k, v) in &lex {
             regex::Regex::new(v).unwrap_or_else(|e| panic!("{k}: {e}"));

@@ -76,10 +76,16 @@ pub struct Engine {
 impl Engine {
     /// Load the rules: the bundled ones, or every `*.toml` in `dir`. With `keep_going`, broken
     /// files are returned as errors and the rest load; without it the first broken file is `Err`.
-    pub fn load(dir: Option<&Path>, keep_going: bool) -> Result<(Engine, Vec<RuleFileError>), RuleFileError> {
+    pub fn load(
+        dir: Option<&Path>,
+        keep_going: bool,
+    ) -> Result<(Engine, Vec<RuleFileError>), RuleFileError> {
         let files: Vec<(String, String)> = match dir {
             Some(d) => spec::read_dir(d)?,
-            None => spec::BUNDLED.iter().map(|(n, t)| (format!("rules/{n}"), t.to_string())).collect(),
+            None => spec::BUNDLED
+                .iter()
+                .map(|(n, t)| (format!("rules/{n}"), t.to_string()))
+                .collect(),
         };
         let mut rules = Vec::new();
         let mut errors = Vec::new();
@@ -87,7 +93,11 @@ impl Engine {
         for (file, text) in &files {
             let r = spec::parse_rule(file, text).and_then(|s| {
                 if let Some(prev) = seen.get(&s.id) {
-                    return Err(RuleFileError { file: file.clone(), line: 1, reason: format!("duplicate rule id `{}` (also in {prev})", s.id) });
+                    return Err(RuleFileError {
+                        file: file.clone(),
+                        line: 1,
+                        reason: format!("duplicate rule id `{}` (also in {prev})", s.id),
+                    });
                 }
                 compile(file, text, s)
             });
@@ -101,7 +111,12 @@ impl Engine {
             }
         }
         rules.retain(|r| r.spec.enabled);
-        rules.sort_by(|a, b| a.spec.code.cmp(&b.spec.code).then(a.spec.id.cmp(&b.spec.id)));
+        rules.sort_by(|a, b| {
+            a.spec
+                .code
+                .cmp(&b.spec.code)
+                .then(a.spec.id.cmp(&b.spec.id))
+        });
         // Extraction data: `<dir>/data` when the rules folder carries its own, else the bundled one.
         let extractor = match dir.map(|d| d.join("data")).filter(|d| d.is_dir()) {
             Some(d) => rasoat_extract::Extractor::from_dir(&d),
@@ -110,7 +125,11 @@ impl Engine {
         let extractor = match extractor {
             Ok(x) => Some(x),
             Err(reason) => {
-                let e = RuleFileError { file: "rules/data".into(), line: 0, reason };
+                let e = RuleFileError {
+                    file: "rules/data".into(),
+                    line: 0,
+                    reason,
+                };
                 if !keep_going {
                     return Err(e);
                 }
@@ -125,7 +144,14 @@ impl Engine {
                 _ => None,
             })
             .unwrap_or_default();
-        Ok((Engine { rules, registry, extractor }, errors))
+        Ok((
+            Engine {
+                rules,
+                registry,
+                extractor,
+            },
+            errors,
+        ))
     }
 
     /// Descriptions of the loaded rules (for SARIF and report legends).
@@ -166,9 +192,25 @@ impl Engine {
 fn finish(mut out: Vec<Finding>, opts: &ReviewOptions) -> Vec<Finding> {
     out.retain(|f| f.severity >= opts.min_severity);
     out.sort_by(|a, b| {
-        (&a.location.file, a.location.byte_start, &a.rule, &a.fingerprint).cmp(&(&b.location.file, b.location.byte_start, &b.rule, &b.fingerprint))
+        (
+            &a.location.file,
+            a.location.byte_start,
+            &a.rule,
+            &a.fingerprint,
+        )
+            .cmp(&(
+                &b.location.file,
+                b.location.byte_start,
+                &b.rule,
+                &b.fingerprint,
+            ))
     });
-    out.dedup_by(|a, b| a.rule == b.rule && a.fingerprint == b.fingerprint && a.location.file == b.location.file && a.location.byte_start == b.location.byte_start);
+    out.dedup_by(|a, b| {
+        a.rule == b.rule
+            && a.fingerprint == b.fingerprint
+            && a.location.file == b.location.file
+            && a.location.byte_start == b.location.byte_start
+    });
     out
 }
 
@@ -183,7 +225,14 @@ pub fn parse_error_findings(errs: &[ParseError]) -> Vec<Finding> {
             category: String::new(),
             handling: String::new(),
             legal_basis: String::new(),
-            location: rasoat_model::Location { file: e.path.clone(), line: 1, end_line: 1, column: 1, end_column: 1, ..Default::default() },
+            location: rasoat_model::Location {
+                file: e.path.clone(),
+                line: 1,
+                end_line: 1,
+                column: 1,
+                end_column: 1,
+                ..Default::default()
+            },
             related: vec![],
             evidence: vec![("reason".into(), e.reason.clone())],
             fingerprint: rasoat_model::fingerprint(&["parse-error", &e.path, &e.reason]),
@@ -207,12 +256,18 @@ pub(crate) fn info(s: &RuleSpec) -> RuleInfo {
 
 fn compile(file: &str, text: &str, spec: RuleSpec) -> Result<Compiled, RuleFileError> {
     let matcher = match &spec.matcher {
-        spec::MatcherSpec::Clause(c) => Matcher::Clause(clause::ClauseRx::compile(file, text, &spec, c)?),
-        spec::MatcherSpec::Analysis { analysis, params } => {
-            Matcher::Analysis(analyses::Analysis::compile(file, text, analysis, params, &spec)?)
+        spec::MatcherSpec::Clause(c) => {
+            Matcher::Clause(clause::ClauseRx::compile(file, text, &spec, c)?)
         }
+        spec::MatcherSpec::Analysis { analysis, params } => Matcher::Analysis(
+            analyses::Analysis::compile(file, text, analysis, params, &spec)?,
+        ),
     };
-    Ok(Compiled { spec, file: file.to_string(), matcher })
+    Ok(Compiled {
+        spec,
+        file: file.to_string(),
+        matcher,
+    })
 }
 
 #[cfg(test)]
@@ -229,8 +284,16 @@ mod tests {
             assert!(codes.contains(&format!("R{i:02}")), "R{i:02} missing");
         }
         for s in e.specs() {
-            assert!(s.examples.iter().filter(|x| x.fire).count() >= 3, "{}: < 3 firing examples", s.id);
-            assert!(s.examples.iter().filter(|x| !x.fire).count() >= 3, "{}: < 3 quiet examples", s.id);
+            assert!(
+                s.examples.iter().filter(|x| x.fire).count() >= 3,
+                "{}: < 3 firing examples",
+                s.id
+            );
+            assert!(
+                s.examples.iter().filter(|x| !x.fire).count() >= 3,
+                "{}: < 3 quiet examples",
+                s.id
+            );
         }
     }
 
@@ -240,7 +303,10 @@ mod tests {
         let scores = examples::run_all(&e, None);
         let mut bad = Vec::new();
         for s in &scores {
-            eprintln!("{} {:<40} TP {} FP {} TN {} FN {}", s.code, s.id, s.tp, s.fp, s.tn, s.fn_);
+            eprintln!(
+                "{} {:<40} TP {} FP {} TN {} FN {}",
+                s.code, s.id, s.tp, s.fp, s.tn, s.fn_
+            );
             for m in &s.misses {
                 eprintln!("   {m}");
             }
@@ -258,7 +324,10 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let seed = root.join("corpus/000_2baec7468303b666.txt");
         let (e, _) = Engine::load(None, false).unwrap();
-        let corpus = Corpus { docs: e.analyze(rasoat_parse::parse_path(&seed).expect("seed parses")), parse_errors: vec![] };
+        let corpus = Corpus {
+            docs: e.analyze(rasoat_parse::parse_path(&seed).expect("seed parses")),
+            parse_errors: vec![],
+        };
         let dir = std::env::temp_dir().join(format!("rasoat-r08-related-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let draft = dir.join("draft.txt");
@@ -267,26 +336,51 @@ mod tests {
             "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK\nSố: /KH-UBND\n\nKẾ HOẠCH\nTriển khai phân cấp năm 2026\n\n1. Các sở, ngành tiếp tục triển khai Kế hoạch số 89/KH-UBND ngày 09/5/2024 của UBND tỉnh về đẩy mạnh phân cấp.\n",
         )
         .unwrap();
-        let drafts = Corpus { docs: e.analyze(rasoat_parse::parse_path(&draft).expect("draft parses")), parse_errors: vec![] };
-        let opts = ReviewOptions { as_of: Date::constant(2026, 6, 1), min_severity: Severity::Info };
+        let drafts = Corpus {
+            docs: e.analyze(rasoat_parse::parse_path(&draft).expect("draft parses")),
+            parse_errors: vec![],
+        };
+        let opts = ReviewOptions {
+            as_of: Date::constant(2026, 6, 1),
+            min_severity: Severity::Info,
+        };
         let found = e.check(&corpus, &drafts, &opts);
         let _ = std::fs::remove_dir_all(&dir);
-        let f = found.iter().find(|f| f.rule == "expired-or-replaced-citation").unwrap_or_else(|| panic!("no R08: {found:#?}"));
+        let f = found
+            .iter()
+            .find(|f| f.rule == "expired-or-replaced-citation")
+            .unwrap_or_else(|| panic!("no R08: {found:#?}"));
         assert_eq!(f.related.len(), 1, "{f:#?}");
         let r = &f.related[0];
         assert!(r.file.ends_with("000_2baec7468303b666.txt"), "{r:#?}");
         let text = std::fs::read_to_string(&seed).unwrap();
-        let want = text.lines().position(|l| l.contains("thay  thế  Kế  hoạch  số  89/KH-UBND")).unwrap() + 1;
+        let want = text
+            .lines()
+            .position(|l| l.contains("thay  thế  Kế  hoạch  số  89/KH-UBND"))
+            .unwrap()
+            + 1;
         assert_eq!(r.line, want, "{r:#?}");
-        assert!(r.provision.is_some() && r.document.is_some() && r.label.is_some(), "{r:#?}");
-        assert!(r.snippet.as_deref().is_some_and(|s| s.contains("89/KH-UBND")), "{r:#?}");
+        assert!(
+            r.provision.is_some() && r.document.is_some() && r.label.is_some(),
+            "{r:#?}"
+        );
+        assert!(
+            r.snippet
+                .as_deref()
+                .is_some_and(|s| s.contains("89/KH-UBND")),
+            "{r:#?}"
+        );
     }
 
     #[test]
     fn bad_rule_file_names_file_and_line() {
         let dir = std::env::temp_dir().join(format!("rasoat-badrule-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("x.toml"), "id = \"x\"\ncode = \"R99\"\nseverity = \"fatal\"\n").unwrap();
+        std::fs::write(
+            dir.join("x.toml"),
+            "id = \"x\"\ncode = \"R99\"\nseverity = \"fatal\"\n",
+        )
+        .unwrap();
         let err = Engine::load(Some(&dir), false).err().expect("error");
         assert!(err.file.ends_with("x.toml"));
         assert_eq!(err.line, 3, "{err}");

@@ -250,32 +250,99 @@ pub struct ExampleDoc {
 
 /// The bundled rule files (the defaults).
 pub const BUNDLED: &[(&str, &str)] = &[
-    ("lead-agency-conflict.toml", include_str!("../../../rules/lead-agency-conflict.toml")),
-    ("task-without-lead.toml", include_str!("../../../rules/task-without-lead.toml")),
-    ("province-commune-overlap.toml", include_str!("../../../rules/province-commune-overlap.toml")),
-    ("cross-commune-matter-at-commune.toml", include_str!("../../../rules/cross-commune-matter-at-commune.toml")),
-    ("abolished-district-assignee.toml", include_str!("../../../rules/abolished-district-assignee.toml")),
-    ("abolished-unit-reference.toml", include_str!("../../../rules/abolished-unit-reference.toml")),
-    ("old-province-name.toml", include_str!("../../../rules/old-province-name.toml")),
-    ("expired-or-replaced-citation.toml", include_str!("../../../rules/expired-or-replaced-citation.toml")),
-    ("citation-inconsistency.toml", include_str!("../../../rules/citation-inconsistency.toml")),
-    ("redelegation.toml", include_str!("../../../rules/redelegation.toml")),
-    ("invalid-delegation-pair.toml", include_str!("../../../rules/invalid-delegation-pair.toml")),
-    ("decentralization-not-in-normative-doc.toml", include_str!("../../../rules/decentralization-not-in-normative-doc.toml")),
-    ("delegation-without-resources.toml", include_str!("../../../rules/delegation-without-resources.toml")),
-    ("authorization-missing-term-or-scope.toml", include_str!("../../../rules/authorization-missing-term-or-scope.toml")),
-    ("deadline-conflict.toml", include_str!("../../../rules/deadline-conflict.toml")),
-    ("wrong-issuer-for-doc-type.toml", include_str!("../../../rules/wrong-issuer-for-doc-type.toml")),
-    ("number-and-date-formality.toml", include_str!("../../../rules/number-and-date-formality.toml")),
-    ("first-citation-incomplete.toml", include_str!("../../../rules/first-citation-incomplete.toml")),
-    ("directive-to-non-subordinate.toml", include_str!("../../../rules/directive-to-non-subordinate.toml")),
-    ("dangling-internal-reference.toml", include_str!("../../../rules/dangling-internal-reference.toml")),
-    ("merged-agency-assignee.toml", include_str!("../../../rules/merged-agency-assignee.toml")),
+    (
+        "lead-agency-conflict.toml",
+        include_str!("../../../rules/lead-agency-conflict.toml"),
+    ),
+    (
+        "task-without-lead.toml",
+        include_str!("../../../rules/task-without-lead.toml"),
+    ),
+    (
+        "province-commune-overlap.toml",
+        include_str!("../../../rules/province-commune-overlap.toml"),
+    ),
+    (
+        "cross-commune-matter-at-commune.toml",
+        include_str!("../../../rules/cross-commune-matter-at-commune.toml"),
+    ),
+    (
+        "abolished-district-assignee.toml",
+        include_str!("../../../rules/abolished-district-assignee.toml"),
+    ),
+    (
+        "abolished-unit-reference.toml",
+        include_str!("../../../rules/abolished-unit-reference.toml"),
+    ),
+    (
+        "old-province-name.toml",
+        include_str!("../../../rules/old-province-name.toml"),
+    ),
+    (
+        "expired-or-replaced-citation.toml",
+        include_str!("../../../rules/expired-or-replaced-citation.toml"),
+    ),
+    (
+        "citation-inconsistency.toml",
+        include_str!("../../../rules/citation-inconsistency.toml"),
+    ),
+    (
+        "redelegation.toml",
+        include_str!("../../../rules/redelegation.toml"),
+    ),
+    (
+        "invalid-delegation-pair.toml",
+        include_str!("../../../rules/invalid-delegation-pair.toml"),
+    ),
+    (
+        "decentralization-not-in-normative-doc.toml",
+        include_str!("../../../rules/decentralization-not-in-normative-doc.toml"),
+    ),
+    (
+        "delegation-without-resources.toml",
+        include_str!("../../../rules/delegation-without-resources.toml"),
+    ),
+    (
+        "authorization-missing-term-or-scope.toml",
+        include_str!("../../../rules/authorization-missing-term-or-scope.toml"),
+    ),
+    (
+        "deadline-conflict.toml",
+        include_str!("../../../rules/deadline-conflict.toml"),
+    ),
+    (
+        "wrong-issuer-for-doc-type.toml",
+        include_str!("../../../rules/wrong-issuer-for-doc-type.toml"),
+    ),
+    (
+        "number-and-date-formality.toml",
+        include_str!("../../../rules/number-and-date-formality.toml"),
+    ),
+    (
+        "first-citation-incomplete.toml",
+        include_str!("../../../rules/first-citation-incomplete.toml"),
+    ),
+    (
+        "directive-to-non-subordinate.toml",
+        include_str!("../../../rules/directive-to-non-subordinate.toml"),
+    ),
+    (
+        "dangling-internal-reference.toml",
+        include_str!("../../../rules/dangling-internal-reference.toml"),
+    ),
+    (
+        "merged-agency-assignee.toml",
+        include_str!("../../../rules/merged-agency-assignee.toml"),
+    ),
 ];
 
 /// 1-based line of a byte offset.
 pub fn line_of(src: &str, off: usize) -> usize {
-    src.as_bytes()[..off.min(src.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    src.as_bytes()[..off.min(src.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Parse one rule file's text. Errors carry the file name, line and reason.
@@ -285,20 +352,42 @@ pub fn parse_rule(file: &str, src: &str) -> Result<RuleSpec, RuleFileError> {
         line: e.span().map(|s| line_of(src, s.start)).unwrap_or(1),
         reason: e.message().trim().to_string(),
     })?;
-    let bad = |reason: String| RuleFileError { file: file.to_string(), line: 1, reason };
-    if spec.id.is_empty() || !spec.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        return Err(bad(format!("rule id `{}` must be kebab-case ASCII", spec.id)));
+    let bad = |reason: String| RuleFileError {
+        file: file.to_string(),
+        line: 1,
+        reason,
+    };
+    if spec.id.is_empty()
+        || !spec
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(bad(format!(
+            "rule id `{}` must be kebab-case ASCII",
+            spec.id
+        )));
     }
-    let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let stem = Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
     if !stem.is_empty() && stem != spec.id {
-        return Err(bad(format!("file name `{stem}.toml` does not match rule id `{}`", spec.id)));
+        return Err(bad(format!(
+            "file name `{stem}.toml` does not match rule id `{}`",
+            spec.id
+        )));
     }
     Ok(spec)
 }
 
 /// Read every `*.toml` in `dir` (sorted by name).
 pub fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleFileError> {
-    let rd = std::fs::read_dir(dir).map_err(|e| RuleFileError { file: dir.display().to_string(), line: 0, reason: format!("cannot read rules folder: {e}") })?;
+    let rd = std::fs::read_dir(dir).map_err(|e| RuleFileError {
+        file: dir.display().to_string(),
+        line: 0,
+        reason: format!("cannot read rules folder: {e}"),
+    })?;
     let mut files: Vec<_> = rd
         .filter_map(|e| e.ok())
         .map(|e| e.path())
@@ -308,12 +397,24 @@ pub fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleFileError> {
     let mut out = Vec::new();
     for p in files {
         let name = p.display().to_string();
-        let text = std::fs::read(&p).map_err(|e| RuleFileError { file: name.clone(), line: 0, reason: format!("cannot read: {e}") })?;
-        let text = String::from_utf8(text).map_err(|_| RuleFileError { file: name.clone(), line: 0, reason: "not valid UTF-8".into() })?;
+        let text = std::fs::read(&p).map_err(|e| RuleFileError {
+            file: name.clone(),
+            line: 0,
+            reason: format!("cannot read: {e}"),
+        })?;
+        let text = String::from_utf8(text).map_err(|_| RuleFileError {
+            file: name.clone(),
+            line: 0,
+            reason: "not valid UTF-8".into(),
+        })?;
         out.push((name, text));
     }
     if out.is_empty() {
-        return Err(RuleFileError { file: dir.display().to_string(), line: 0, reason: "no *.toml rule files in this folder".into() });
+        return Err(RuleFileError {
+            file: dir.display().to_string(),
+            line: 0,
+            reason: "no *.toml rule files in this folder".into(),
+        });
     }
     Ok(out)
 }

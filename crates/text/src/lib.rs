@@ -13,7 +13,10 @@ use unicode_normalization::{UnicodeNormalization, char::is_combining_mark, is_nf
 
 /// NFC-normalise `s` (cheap when it already is NFC).
 pub fn nfc(s: &str) -> String {
-    if matches!(is_nfc_quick(s.chars()), unicode_normalization::IsNormalized::Yes) {
+    if matches!(
+        is_nfc_quick(s.chars()),
+        unicode_normalization::IsNormalized::Yes
+    ) {
         s.to_string()
     } else {
         s.nfc().collect()
@@ -22,7 +25,10 @@ pub fn nfc(s: &str) -> String {
 
 /// True when `s` is already NFC (fast path for ingest).
 pub fn is_nfc(s: &str) -> bool {
-    matches!(is_nfc_quick(s.chars()), unicode_normalization::IsNormalized::Yes)
+    matches!(
+        is_nfc_quick(s.chars()),
+        unicode_normalization::IsNormalized::Yes
+    )
 }
 
 /// Latin blocks covered by the fold table: Latin-1 Supplement to Latin Extended-B, and Latin
@@ -37,7 +43,10 @@ fn fold_table() -> &'static [u8] {
     T.get_or_init(|| {
         let mut t = vec![0u8; FOLD_LO.1 + FOLD_HI.1];
         let mut s = String::new();
-        for (lo, n, base) in [(FOLD_LO.0, FOLD_LO.1, 0usize), (FOLD_HI.0, FOLD_HI.1, FOLD_LO.1)] {
+        for (lo, n, base) in [
+            (FOLD_LO.0, FOLD_LO.1, 0usize),
+            (FOLD_HI.0, FOLD_HI.1, FOLD_LO.1),
+        ] {
             for i in 0..n {
                 if let Some(c) = char::from_u32(lo + i as u32) {
                     s.clear();
@@ -145,7 +154,11 @@ pub fn normalize_tone(s: &str) -> String {
             let lv2 = v2.to_ascii_lowercase();
             let pair_ok = (lc == 'o' && (lv2 == 'a' || lv2 == 'e')) || (lc == 'u' && lv2 == 'y');
             // Preceded by q (qu-) → the u is consonantal; leave it.
-            let prev = if i > 0 { Some(d[i - 1].to_ascii_lowercase()) } else { None };
+            let prev = if i > 0 {
+                Some(d[i - 1].to_ascii_lowercase())
+            } else {
+                None
+            };
             let prev_is_letter = i > 0 && (d[i - 1].is_alphabetic());
             // For `oa`/`oe` the o must not be preceded by another vowel (e.g. `uoa` doesn't occur).
             if pair_ok && prev != Some('q') && !(prev_is_letter && is_vowel_base(d[i - 1])) {
@@ -232,7 +245,10 @@ impl LineIndex {
             }
         }
         block_chars.push(chars);
-        LineIndex { starts, block_chars }
+        LineIndex {
+            starts,
+            block_chars,
+        }
     }
 
     /// 1-based line of a byte offset.
@@ -245,7 +261,10 @@ impl LineIndex {
 
     /// Byte offset where 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.starts.get(line.saturating_sub(1)).copied().unwrap_or(0)
+        self.starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn line_count(&self) -> usize {

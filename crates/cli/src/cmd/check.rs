@@ -1,7 +1,9 @@
 //! `rasoat check`: lint draft documents (dự thảo) against the corpus, for CI and pre-commit hooks.
 use anyhow::{Context, bail};
 use rasoat_model::{Finding, Report, Severity};
-use rasoat_report::{OutputFormat, RenderOptions, SourceCache, render_with, resolve_report_columns};
+use rasoat_report::{
+    OutputFormat, RenderOptions, SourceCache, render_with, resolve_report_columns,
+};
 use rasoat_rules::{Corpus, Engine, ReviewOptions};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -146,9 +148,15 @@ fn parse_date(s: &str) -> anyhow::Result<jiff::civil::Date> {
 
 /// Today's date in Vietnam (UTC+7), where the drafts are issued.
 fn today_in_vietnam() -> jiff::civil::Date {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) + 7 * 3600;
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        + 7 * 3600;
     let epoch = jiff::civil::Date::constant(1970, 1, 1);
-    epoch.checked_add(jiff::Span::new().days((secs / 86_400) as i64)).unwrap_or(epoch)
+    epoch
+        .checked_add(jiff::Span::new().days((secs / 86_400) as i64))
+        .unwrap_or(epoch)
 }
 
 /// Expand folders into their draft files.
@@ -156,7 +164,10 @@ fn draft_files(args: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for a in args {
         if a.is_dir() {
-            let files = cache::list_files(a, &|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")))?;
+            let files = cache::list_files(a, &|p| {
+                p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            })?;
             out.extend(files);
         } else if a.exists() {
             out.push(a.clone());
@@ -175,7 +186,13 @@ struct Draft {
 }
 
 fn is_text(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(), Some("md" | "markdown" | "txt") | None)
+    matches!(
+        p.extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref(),
+        Some("md" | "markdown" | "txt") | None
+    )
 }
 
 /// Parse one draft. Suppression comment lines are blanked (same bytes, same lines) in a private
@@ -186,17 +203,24 @@ fn parse_draft(path: &Path, tmp: &Path) -> anyhow::Result<(Draft, Vec<rasoat_mod
     let mut parse_from = path.to_path_buf();
     if is_text(path) {
         let bytes = std::fs::read(path).with_context(|| format!("cannot read draft {shown}"))?;
-        let text = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("cannot parse draft {shown}: not UTF-8 text"))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| anyhow::anyhow!("cannot parse draft {shown}: not UTF-8 text"))?;
         directives = suppress::scan(&text);
         if !directives.is_empty() {
-            let name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_os_string())
+                .unwrap_or_default();
             let dir = tmp.join(cache::digest(shown.as_bytes()));
-            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
             parse_from = dir.join(name);
-            std::fs::write(&parse_from, suppress::blank(&text, &directives)).with_context(|| format!("cannot write {}", parse_from.display()))?;
+            std::fs::write(&parse_from, suppress::blank(&text, &directives))
+                .with_context(|| format!("cannot write {}", parse_from.display()))?;
         }
     }
-    let mut docs = rasoat_parse::parse_path(&parse_from).map_err(|e| anyhow::anyhow!("cannot parse draft {shown}: {}", e.reason))?;
+    let mut docs = rasoat_parse::parse_path(&parse_from)
+        .map_err(|e| anyhow::anyhow!("cannot parse draft {shown}: {}", e.reason))?;
     if docs.is_empty() {
         bail!("cannot parse draft {shown}: no document found in it");
     }
@@ -205,14 +229,24 @@ fn parse_draft(path: &Path, tmp: &Path) -> anyhow::Result<(Draft, Vec<rasoat_mod
         d.source.path = shown.clone();
         d.meta.draft = true;
     }
-    Ok((Draft { path: path.to_path_buf(), directives }, docs))
+    Ok((
+        Draft {
+            path: path.to_path_buf(),
+            directives,
+        },
+        docs,
+    ))
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let t0 = std::time::Instant::now();
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let format = OutputFormat::parse(&args.format)
-        .with_context(|| format!("--format {}: expected text, json, sarif, github, junit, md, html or csv", args.format))?;
+    let format = OutputFormat::parse(&args.format).with_context(|| {
+        format!(
+            "--format {}: expected text, json, sarif, github, junit, md, html or csv",
+            args.format
+        )
+    })?;
     let cfg_file = match &args.config {
         Some(f) => {
             if !f.is_file() {
@@ -241,7 +275,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => today_in_vietnam(),
     };
     let rules_dir = args.rules.clone().or(cfg.rules_dir.clone());
-    let (engine, broken) = Engine::load(rules_dir.as_deref(), args.keep_going).map_err(|e| anyhow::anyhow!("rules: {e}"))?;
+    let (engine, broken) = Engine::load(rules_dir.as_deref(), args.keep_going)
+        .map_err(|e| anyhow::anyhow!("rules: {e}"))?;
     for e in &broken {
         eprintln!("rasoat: warning: rule file skipped: {e}");
     }
@@ -252,7 +287,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let before = drafts_paths.len();
     drafts_paths.retain(|p| !cfg.is_ignored(p));
     if drafts_paths.len() < before {
-        eprintln!("rasoat: {} file(s) skipped: ignored by {}", before - drafts_paths.len(), config::FILE_NAME);
+        eprintln!(
+            "rasoat: {} file(s) skipped: ignored by {}",
+            before - drafts_paths.len(),
+            config::FILE_NAME
+        );
     }
     let tmp = tempdir_for_drafts()?;
     let mut drafts = Vec::new();
@@ -264,42 +303,87 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let documents = draft_docs.len();
     let provisions: usize = draft_docs.iter().map(|d| d.flat().len()).sum();
-    let drafts_corpus = Corpus { docs: engine.analyze(draft_docs), parse_errors: vec![] };
-    let query = if args.full_corpus { None } else { Some(draft_query(&drafts_corpus)) };
+    let drafts_corpus = Corpus {
+        docs: engine.analyze(draft_docs),
+        parse_errors: vec![],
+    };
+    let query = if args.full_corpus {
+        None
+    } else {
+        Some(draft_query(&drafts_corpus))
+    };
     let t_drafts = t0.elapsed();
 
     // Corpus (cached).
-    let corpus_dir = args.corpus.clone().or(cfg.corpus.clone()).unwrap_or_else(|| PathBuf::from("corpus"));
-    let draft_abs: std::collections::HashSet<PathBuf> = drafts_paths.iter().map(|p| config::absolute(p)).collect();
-    let skip = |p: &Path| draft_abs.contains(&config::absolute(p)) || (cfg.file.is_some() && cfg.is_ignored(p));
+    let corpus_dir = args
+        .corpus
+        .clone()
+        .or(cfg.corpus.clone())
+        .unwrap_or_else(|| PathBuf::from("corpus"));
+    let draft_abs: std::collections::HashSet<PathBuf> =
+        drafts_paths.iter().map(|p| config::absolute(p)).collect();
+    let skip = |p: &Path| {
+        draft_abs.contains(&config::absolute(p)) || (cfg.file.is_some() && cfg.is_ignored(p))
+    };
     let files = if corpus_dir.is_dir() {
         Some(cache::list_files(&corpus_dir, &skip)?)
     } else if args.index.is_some() {
         None
     } else {
-        bail!("corpus folder {} not found (pass --corpus DIR)", corpus_dir.display());
+        bail!(
+            "corpus folder {} not found (pass --corpus DIR)",
+            corpus_dir.display()
+        );
     };
     let (corpus, stats) = if args.no_cache {
-        cache::load_uncached(&engine, files.as_deref().unwrap_or_default(), query.as_ref())
+        cache::load_uncached(
+            &engine,
+            files.as_deref().unwrap_or_default(),
+            query.as_ref(),
+        )
     } else {
-        let dir = args.index.clone().unwrap_or_else(|| cache::default_dir(&cfg.root, &corpus_dir));
+        let dir = args
+            .index
+            .clone()
+            .unwrap_or_else(|| cache::default_dir(&cfg.root, &corpus_dir));
         let id = cache::engine_key(rules_dir.as_deref());
-        match cache::load(&engine, &dir, &corpus_dir, files.as_deref(), &id, query.as_ref()) {
+        match cache::load(
+            &engine,
+            &dir,
+            &corpus_dir,
+            files.as_deref(),
+            &id,
+            query.as_ref(),
+        ) {
             Ok(r) => r,
             Err(e) if files.is_some() => {
                 eprintln!("rasoat: warning: corpus cache not used: {e:#}");
-                cache::load_uncached(&engine, files.as_deref().unwrap_or_default(), query.as_ref())
+                cache::load_uncached(
+                    &engine,
+                    files.as_deref().unwrap_or_default(),
+                    query.as_ref(),
+                )
             }
             Err(e) => return Err(e),
         }
     };
     if !corpus.parse_errors.is_empty() {
-        eprintln!("rasoat: warning: {} corpus file(s) could not be parsed and were left out (run `rasoat review` for details)", corpus.parse_errors.len());
+        eprintln!(
+            "rasoat: warning: {} corpus file(s) could not be parsed and were left out (run `rasoat review` for details)",
+            corpus.parse_errors.len()
+        );
     }
     let t_corpus = t0.elapsed();
 
     // Check.
-    let found = engine.check(&corpus, &drafts_corpus, &ReviewOptions { as_of, min_severity: Severity::Info });
+    let found = engine.check(
+        &corpus,
+        &drafts_corpus,
+        &ReviewOptions {
+            as_of,
+            min_severity: Severity::Info,
+        },
+    );
     drop(corpus);
     let t_check = t0.elapsed();
 
@@ -316,31 +400,52 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if let Some(f) = &args.write_baseline {
         baseline::write(f, &kept)?;
-        eprintln!("rasoat: wrote baseline with {} finding(s) to {}", kept.len(), f.display());
+        eprintln!(
+            "rasoat: wrote baseline with {} finding(s) to {}",
+            kept.len(),
+            f.display()
+        );
     }
     let kept = match &args.baseline {
         Some(b) => {
             let mut known = baseline::read(b)?;
-            let (new, old): (Vec<Finding>, Vec<Finding>) = kept.into_iter().partition(|f| !known.take(&f.fingerprint));
+            let (new, old): (Vec<Finding>, Vec<Finding>) =
+                kept.into_iter().partition(|f| !known.take(&f.fingerprint));
             suppressed += old.len();
             new
         }
         None => kept,
     };
-    let report = Report::new(kept, engine.rule_infos(), documents, provisions, suppressed, as_of.to_string());
+    let report = Report::new(
+        kept,
+        engine.rule_infos(),
+        documents,
+        provisions,
+        suppressed,
+        as_of.to_string(),
+    );
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        Color::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     let opts = RenderOptions {
         color,
-        checked_files: drafts_paths.iter().map(|p| p.to_string_lossy().to_string()).collect(),
+        checked_files: drafts_paths
+            .iter()
+            .map(|p| p.to_string_lossy().to_string())
+            .collect(),
         tool_version: None,
     };
     let out = render_with(&report, format, &opts, &cache_src);
     match &args.output {
-        Some(f) => std::fs::write(f, &out).with_context(|| format!("cannot write {}", f.display()))?,
+        Some(f) => {
+            std::fs::write(f, &out).with_context(|| format!("cannot write {}", f.display()))?
+        }
         None => {
             let mut so = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth a panic.
@@ -366,7 +471,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             t0.elapsed()
         );
     }
-    let failing = fail_on.threshold().is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
+    let failing = fail_on
+        .threshold()
+        .is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
     Ok(ExitCode::from(if failing { 1 } else { 0 }))
 }
 
@@ -379,7 +486,11 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new() -> anyhow::Result<TempDir> {
-        let p = std::env::temp_dir().join(format!("rasoat-check-{}-{}", std::process::id(), cache::digest(format!("{:?}", std::time::SystemTime::now()).as_bytes())));
+        let p = std::env::temp_dir().join(format!(
+            "rasoat-check-{}-{}",
+            std::process::id(),
+            cache::digest(format!("{:?}", std::time::SystemTime::now()).as_bytes())
+        ));
         Ok(TempDir(p))
     }
     fn path(&self) -> &Path {
@@ -398,7 +509,12 @@ impl Drop for TempDir {
 fn draft_query(drafts: &Corpus) -> std::collections::HashSet<String> {
     let mut q = std::collections::HashSet::new();
     for a in &drafts.docs {
-        q.extend([a.facts.key.as_deref(), a.doc.meta.number.as_deref()].into_iter().flatten().map(cache::norm));
+        q.extend(
+            [a.facts.key.as_deref(), a.doc.meta.number.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(cache::norm),
+        );
         for pf in &a.facts.provisions {
             for c in &pf.citations {
                 q.insert(cache::norm(&c.key));
@@ -407,7 +523,9 @@ fn draft_query(drafts: &Corpus) -> std::collections::HashSet<String> {
             }
         }
         a.doc.walk(&mut |p, _| {
-            for t in p.full_text().split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | ':' | '“' | '”' | '"')) {
+            for t in p.full_text().split(|c: char| {
+                c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | ':' | '“' | '”' | '"')
+            }) {
                 let t = t.trim_end_matches('.');
                 if t.contains('/') && t.starts_with(|c: char| c.is_ascii_digit()) {
                     q.insert(cache::norm(t));
@@ -420,10 +538,19 @@ fn draft_query(drafts: &Corpus) -> std::collections::HashSet<String> {
 
 /// Apply rasoat.toml rule settings, in-draft comments and `[[suppress]]` fingerprints.
 /// Returns the findings kept and a note for each suppressed one (shown with --verbose).
-fn apply_suppressions(found: Vec<Finding>, cfg: &config::Config, drafts: &[Draft]) -> (Vec<Finding>, Vec<String>) {
+fn apply_suppressions(
+    found: Vec<Finding>,
+    cfg: &config::Config,
+    drafts: &[Draft],
+) -> (Vec<Finding>, Vec<String>) {
     let mut kept = Vec::new();
     let mut notes = Vec::new();
-    let at = |f: &Finding| format!("{}[{}] at {}:{}", f.rule, f.fingerprint, f.location.file, f.location.line);
+    let at = |f: &Finding| {
+        format!(
+            "{}[{}] at {}:{}",
+            f.rule, f.fingerprint, f.location.file, f.location.line
+        )
+    };
     for mut f in found {
         match cfg.setting(&f) {
             Some(config::Setting::Off) => {
@@ -443,7 +570,12 @@ fn apply_suppressions(found: Vec<Finding>, cfg: &config::Config, drafts: &[Draft
             continue;
         }
         if let Some(s) = cfg.suppression(&f) {
-            notes.push(format!("{}: [[suppress]] in {}: {}", at(&f), config::FILE_NAME, s.reason));
+            notes.push(format!(
+                "{}: [[suppress]] in {}: {}",
+                at(&f),
+                config::FILE_NAME,
+                s.reason
+            ));
             continue;
         }
         kept.push(f);

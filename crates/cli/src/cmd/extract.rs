@@ -56,11 +56,19 @@ struct Pos {
 impl Pos {
     fn new(doc: &Document) -> Pos {
         // Data-set laws are "file.json#law": positions refer to the JSON file.
-        let path = doc.source.path.split('#').next().unwrap_or(&doc.source.path);
-        let index = std::fs::read(path).ok().and_then(|b| String::from_utf8(b).ok()).map(|t| {
-            let li = LineIndex::new(&t);
-            (t, li)
-        });
+        let path = doc
+            .source
+            .path
+            .split('#')
+            .next()
+            .unwrap_or(&doc.source.path);
+        let index = std::fs::read(path)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(|t| {
+                let li = LineIndex::new(&t);
+                (t, li)
+            });
         Pos { index }
     }
     fn at(&self, p: &rasoat_model::Provision, off: usize) -> (usize, usize) {
@@ -119,21 +127,36 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for e in &errors {
         eprintln!("rasoat: error: {e}");
     }
-    Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Today's date (UTC) without needing a time-zone database.
 fn today() -> Date {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    Date::constant(1970, 1, 1).checked_add(jiff::Span::new().days((secs / 86_400) as i64)).unwrap_or(Date::constant(2026, 1, 1))
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Date::constant(1970, 1, 1)
+        .checked_add(jiff::Span::new().days((secs / 86_400) as i64))
+        .unwrap_or(Date::constant(2026, 1, 1))
 }
 
 fn status_str(s: &EffectStatus) -> String {
     match s {
         EffectStatus::InForce => "còn hiệu lực".into(),
         EffectStatus::Pending { from } => format!("chưa có hiệu lực (từ {from})"),
-        EffectStatus::Replaced { by, on } => format!("bị thay thế bởi {by}{}", on.map(|d| format!(" từ {d}")).unwrap_or_default()),
-        EffectStatus::Repealed { by, on } => format!("bị bãi bỏ bởi {by}{}", on.map(|d| format!(" từ {d}")).unwrap_or_default()),
+        EffectStatus::Replaced { by, on } => format!(
+            "bị thay thế bởi {by}{}",
+            on.map(|d| format!(" từ {d}")).unwrap_or_default()
+        ),
+        EffectStatus::Repealed { by, on } => format!(
+            "bị bãi bỏ bởi {by}{}",
+            on.map(|d| format!(" từ {d}")).unwrap_or_default()
+        ),
         EffectStatus::Expired { on } => format!("hết hiệu lực từ {on}"),
         EffectStatus::Unknown => "không rõ".into(),
     }
@@ -143,8 +166,15 @@ fn status_str(s: &EffectStatus) -> String {
 fn add_positions(v: &mut Value, p: &rasoat_model::Provision, pos: &Pos) {
     match v {
         Value::Object(o) => {
-            for (k, lk, ck) in [("range", "line", "col"), ("title_range", "title_line", "title_col")] {
-                if let Some(start) = o.get(k).and_then(|r| r.get("start")).and_then(Value::as_u64) {
+            for (k, lk, ck) in [
+                ("range", "line", "col"),
+                ("title_range", "title_line", "title_col"),
+            ] {
+                if let Some(start) = o
+                    .get(k)
+                    .and_then(|r| r.get("start"))
+                    .and_then(Value::as_u64)
+                {
                     let (l, c) = pos.at(p, start as usize);
                     o.insert(lk.into(), json!(l));
                     o.insert(ck.into(), json!(c));
@@ -174,7 +204,13 @@ fn add_positions(v: &mut Value, p: &rasoat_model::Provision, pos: &Pos) {
     }
 }
 
-fn doc_json(d: &Document, f: &DocFacts, pos: &Pos, graph: &rasoat_extract::Graph, as_of: Date) -> Value {
+fn doc_json(
+    d: &Document,
+    f: &DocFacts,
+    pos: &Pos,
+    graph: &rasoat_extract::Graph,
+    as_of: Date,
+) -> Value {
     let flat = d.flat();
     let provisions: Vec<Value> = flat
         .iter()
@@ -191,14 +227,25 @@ fn doc_json(d: &Document, f: &DocFacts, pos: &Pos, graph: &rasoat_extract::Graph
     let mut edges = serde_json::to_value(&f.edges).unwrap_or(Value::Null);
     if let Value::Array(a) = &mut edges {
         for (e, fe) in a.iter_mut().zip(&f.edges) {
-            if let (Some(p), Some(o)) = (flat.iter().find(|p| p.id == fe.provision), e.as_object_mut()) {
+            if let (Some(p), Some(o)) = (
+                flat.iter().find(|p| p.id == fe.provision),
+                e.as_object_mut(),
+            ) {
                 let (l, c) = pos.at(p, fe.range.start);
                 o.insert("line".into(), json!(l));
                 o.insert("col".into(), json!(c));
             }
         }
     }
-    let mut cited: Vec<String> = f.provisions.iter().flat_map(|p| p.citations.iter().map(|c| c.registry_key.clone().unwrap_or_else(|| c.key.clone()))).collect();
+    let mut cited: Vec<String> = f
+        .provisions
+        .iter()
+        .flat_map(|p| {
+            p.citations
+                .iter()
+                .map(|c| c.registry_key.clone().unwrap_or_else(|| c.key.clone()))
+        })
+        .collect();
     cited.sort();
     cited.dedup();
     let graph_v: Vec<Value> = cited
@@ -228,7 +275,15 @@ fn doc_json(d: &Document, f: &DocFacts, pos: &Pos, graph: &rasoat_extract::Graph
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_text(out: &mut impl Write, d: &Document, f: &DocFacts, pos: &Pos, graph: &rasoat_extract::Graph, as_of: Date, ex: &Extractor) -> std::io::Result<()> {
+fn write_text(
+    out: &mut impl Write,
+    d: &Document,
+    f: &DocFacts,
+    pos: &Pos,
+    graph: &rasoat_extract::Graph,
+    as_of: Date,
+    ex: &Extractor,
+) -> std::io::Result<()> {
     let gz = ex.gazetteer();
     writeln!(out, "== {}", d.source.path)?;
     writeln!(
@@ -237,15 +292,34 @@ fn write_text(out: &mut impl Write, d: &Document, f: &DocFacts, pos: &Pos, graph
         f.key.as_deref().unwrap_or("-"),
         f.issuer.as_deref().map(|i| gz.name_of(i)).unwrap_or("-"),
         f.date.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
-        if f.date.is_none() { "unknown" } else if f.date_from_header { "header" } else { "newest date in the body" }
+        if f.date.is_none() {
+            "unknown"
+        } else if f.date_from_header {
+            "header"
+        } else {
+            "newest date in the body"
+        }
     )?;
     let flat = d.flat();
     for (p, pf) in flat.iter().zip(&f.provisions) {
         if is_empty(pf) {
             continue;
         }
-        let label = if p.label.is_empty() { p.id.clone() } else { p.label.clone() };
-        writeln!(out, "-- {} [{}]{}", p.id, label, p.heading.as_deref().map(|h| format!("  {h}")).unwrap_or_default())?;
+        let label = if p.label.is_empty() {
+            p.id.clone()
+        } else {
+            p.label.clone()
+        };
+        writeln!(
+            out,
+            "-- {} [{}]{}",
+            p.id,
+            label,
+            p.heading
+                .as_deref()
+                .map(|h| format!("  {h}"))
+                .unwrap_or_default()
+        )?;
         let at = |off: usize| {
             let (l, c) = pos.at(p, off);
             format!("{l}:{c}")
@@ -265,22 +339,44 @@ fn write_text(out: &mut impl Write, d: &Document, f: &DocFacts, pos: &Pos, graph
                 "   {:<8} cite  {}{}{}{}  [{}; {}] key={}{}",
                 at(c.range.start),
                 what,
-                c.date_text.as_deref().map(|x| format!(" ngày {x}")).unwrap_or_default(),
-                c.issuer.as_deref().map(|x| format!(" của {x}")).unwrap_or_default(),
-                c.title.as_deref().map(|x| format!(" \"{x}\"")).unwrap_or_default(),
+                c.date_text
+                    .as_deref()
+                    .map(|x| format!(" ngày {x}"))
+                    .unwrap_or_default(),
+                c.issuer
+                    .as_deref()
+                    .map(|x| format!(" của {x}"))
+                    .unwrap_or_default(),
+                c.title
+                    .as_deref()
+                    .map(|x| format!(" \"{x}\""))
+                    .unwrap_or_default(),
                 ser(&c.role),
                 ser(&c.context),
                 c.key,
-                c.registry_key.as_deref().filter(|r| *r != c.key).map(|r| format!(" → {r}")).unwrap_or_default()
+                c.registry_key
+                    .as_deref()
+                    .filter(|r| *r != c.key)
+                    .map(|r| format!(" → {r}"))
+                    .unwrap_or_default()
             )?;
         }
         for r in &pf.part_refs {
             let res = match r.resolved {
                 Some(true) => format!("→ {}", r.targets.join(", ")),
                 Some(false) => "→ NOT FOUND in this document".into(),
-                None => format!("→ {}", r.document_key.as_deref().unwrap_or("other document")),
+                None => format!(
+                    "→ {}",
+                    r.document_key.as_deref().unwrap_or("other document")
+                ),
             };
-            writeln!(out, "   {:<8} ref   \"{}\" {}", at(r.range.start), r.text, res)?;
+            writeln!(
+                out,
+                "   {:<8} ref   \"{}\" {}",
+                at(r.range.start),
+                r.text,
+                res
+            )?;
         }
         for a in &pf.agencies {
             writeln!(
@@ -291,8 +387,16 @@ fn write_text(out: &mut impl Write, d: &Document, f: &DocFacts, pos: &Pos, graph
                 a.id,
                 ser(&a.level),
                 if a.collective { ", collective" } else { "" },
-                if a.context != rasoat_extract::Context::Operative { format!(", {}", ser(&a.context)) } else { String::new() },
-                if a.successors.is_empty() { String::new() } else { format!(" → {}", a.successors.join(", ")) },
+                if a.context != rasoat_extract::Context::Operative {
+                    format!(", {}", ser(&a.context))
+                } else {
+                    String::new()
+                },
+                if a.successors.is_empty() {
+                    String::new()
+                } else {
+                    format!(" → {}", a.successors.join(", "))
+                },
                 a.ended.map(|d| format!(" (ended {d})")).unwrap_or_default()
             )?;
         }
@@ -305,8 +409,15 @@ fn write_text(out: &mut impl Write, d: &Document, f: &DocFacts, pos: &Pos, graph
                 pl.name,
                 ser(&pl.level),
                 if pl.abolished { ", abolished" } else { "" },
-                if pl.context != rasoat_extract::Context::Operative { format!(", {}", ser(&pl.context)) } else { String::new() },
-                pl.successor.as_deref().map(|s| format!(" → {s}")).unwrap_or_default()
+                if pl.context != rasoat_extract::Context::Operative {
+                    format!(", {}", ser(&pl.context))
+                } else {
+                    String::new()
+                },
+                pl.successor
+                    .as_deref()
+                    .map(|s| format!(" → {s}"))
+                    .unwrap_or_default()
             )?;
         }
         for a in &pf.assignments {
@@ -316,8 +427,16 @@ fn write_text(out: &mut impl Write, d: &Document, f: &DocFacts, pos: &Pos, graph
                 at(a.range.start),
                 a.agency_name,
                 a.role.as_str(),
-                if a.implied_subject { " (implied subject)" } else { "" },
-                if a.context != rasoat_extract::Context::Operative { format!(" [{}]", ser(&a.context)) } else { String::new() },
+                if a.implied_subject {
+                    " (implied subject)"
+                } else {
+                    ""
+                },
+                if a.context != rasoat_extract::Context::Operative {
+                    format!(" [{}]", ser(&a.context))
+                } else {
+                    String::new()
+                },
                 a.task_key
             )?;
         }
@@ -332,17 +451,40 @@ fn write_text(out: &mut impl Write, d: &Document, f: &DocFacts, pos: &Pos, graph
                 ser(&dl.mode),
                 ser(&dl.act),
                 dl.grantor.as_deref().map(|g| gz.name_of(g)).unwrap_or("?"),
-                dl.grantee.as_deref().map(|g| gz.name_of(g)).or(dl.grantee_text.as_deref()).unwrap_or("?"),
-                dl.scope.as_deref().map(|s| format!("  scope: {s}")).unwrap_or_default(),
-                dl.term.as_deref().map(|s| format!("  term: {s}")).unwrap_or_default()
+                dl.grantee
+                    .as_deref()
+                    .map(|g| gz.name_of(g))
+                    .or(dl.grantee_text.as_deref())
+                    .unwrap_or("?"),
+                dl.scope
+                    .as_deref()
+                    .map(|s| format!("  scope: {s}"))
+                    .unwrap_or_default(),
+                dl.term
+                    .as_deref()
+                    .map(|s| format!("  term: {s}"))
+                    .unwrap_or_default()
             )?;
         }
-        let mentions = pf.delegations.iter().filter(|d| d.act == rasoat_extract::DelegationAct::Mention).count();
+        let mentions = pf
+            .delegations
+            .iter()
+            .filter(|d| d.act == rasoat_extract::DelegationAct::Mention)
+            .count();
         if mentions > 0 {
-            writeln!(out, "            ({mentions} mention(s) of phân cấp/phân quyền/ủy quyền as a topic)")?;
+            writeln!(
+                out,
+                "            ({mentions} mention(s) of phân cấp/phân quyền/ủy quyền as a topic)"
+            )?;
         }
         for dl in &pf.deadlines {
-            writeln!(out, "   {:<8} time  \"{}\" = {}", at(dl.range.start), dl.text.split_whitespace().collect::<Vec<_>>().join(" "), dl.value)?;
+            writeln!(
+                out,
+                "   {:<8} time  \"{}\" = {}",
+                at(dl.range.start),
+                dl.text.split_whitespace().collect::<Vec<_>>().join(" "),
+                dl.value
+            )?;
         }
         for r in &pf.reports {
             let senders: Vec<&str> = r.senders.iter().map(|s| gz.name_of(s)).collect();
@@ -350,27 +492,58 @@ fn write_text(out: &mut impl Write, d: &Document, f: &DocFacts, pos: &Pos, graph
                 out,
                 "   {:<8} report {} → {}{}{}{}",
                 at(r.range.start),
-                if senders.is_empty() { "?".to_string() } else { senders.join(", ") },
+                if senders.is_empty() {
+                    "?".to_string()
+                } else {
+                    senders.join(", ")
+                },
                 r.recipient.as_deref().map(|x| gz.name_of(x)).unwrap_or("?"),
-                r.via.as_deref().map(|v| format!(" (qua {})", gz.name_of(v))).unwrap_or_default(),
-                r.deadline.as_ref().map(|d| format!("  {}", d.value)).unwrap_or_default(),
-                if r.period.is_empty() { String::new() } else { format!("  period {}", r.period) }
+                r.via
+                    .as_deref()
+                    .map(|v| format!(" (qua {})", gz.name_of(v)))
+                    .unwrap_or_default(),
+                r.deadline
+                    .as_ref()
+                    .map(|d| format!("  {}", d.value))
+                    .unwrap_or_default(),
+                if r.period.is_empty() {
+                    String::new()
+                } else {
+                    format!("  period {}", r.period)
+                }
             )?;
         }
     }
     if !f.edges.is_empty() {
         writeln!(out, "   graph (as of {as_of}):")?;
         for e in &f.edges {
-            writeln!(out, "     {} → {}  [{}]  {}", ser(&e.kind), e.target_label, e.target, status_str(&graph.status(&e.target, as_of)))?;
+            writeln!(
+                out,
+                "     {} → {}  [{}]  {}",
+                ser(&e.kind),
+                e.target_label,
+                e.target,
+                status_str(&graph.status(&e.target, as_of))
+            )?;
         }
     }
     Ok(())
 }
 
 fn is_empty(pf: &ProvisionFacts) -> bool {
-    pf.citations.is_empty() && pf.part_refs.is_empty() && pf.agencies.is_empty() && pf.assignments.is_empty() && pf.delegations.is_empty() && pf.deadlines.is_empty() && pf.reports.is_empty() && pf.places.is_empty()
+    pf.citations.is_empty()
+        && pf.part_refs.is_empty()
+        && pf.agencies.is_empty()
+        && pf.assignments.is_empty()
+        && pf.delegations.is_empty()
+        && pf.deadlines.is_empty()
+        && pf.reports.is_empty()
+        && pf.places.is_empty()
 }
 
 fn ser<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }

@@ -40,10 +40,19 @@ pub fn facts(d: &rasoat_model::Document) -> Option<rasoat_extract::DocFacts> {
 }
 
 /// Build/update `dir` from `paths`; shared with `rasoat search` (auto-build from corpus/).
-pub fn build(paths: &[PathBuf], dir: &Path, rebuild: bool, quiet: bool) -> anyhow::Result<UpdateStats> {
+pub fn build(
+    paths: &[PathBuf],
+    dir: &Path,
+    rebuild: bool,
+    quiet: bool,
+) -> anyhow::Result<UpdateStats> {
     let (files, input_errors) = rasoat_parse::collect_inputs(paths);
     let show = !quiet && std::io::stderr().is_terminal();
-    let bar = if show { ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr()) } else { ProgressBar::hidden() };
+    let bar = if show {
+        ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
         ProgressStyle::with_template("{spinner} indexing [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -54,8 +63,14 @@ pub fn build(paths: &[PathBuf], dir: &Path, rebuild: bool, quiet: bool) -> anyho
         Progress::File { bytes, .. } => bar.inc(bytes),
         Progress::Committing => bar.set_message("committing"),
     };
-    let opts = UpdateOptions { rebuild, facts: Some(&facts), progress: Some(&progress), ..Default::default() };
-    let mut stats = rasoat_index::update(dir, &files, &opts).with_context(|| format!("indexing into {}", dir.display()))?;
+    let opts = UpdateOptions {
+        rebuild,
+        facts: Some(&facts),
+        progress: Some(&progress),
+        ..Default::default()
+    };
+    let mut stats = rasoat_index::update(dir, &files, &opts)
+        .with_context(|| format!("indexing into {}", dir.display()))?;
     bar.finish_and_clear();
     for e in input_errors {
         stats.files_failed += 1;
@@ -65,7 +80,11 @@ pub fn build(paths: &[PathBuf], dir: &Path, rebuild: bool, quiet: bool) -> anyho
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from("corpus")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("corpus")]
+    } else {
+        args.paths.clone()
+    };
     let t0 = std::time::Instant::now();
     let stats = build(&paths, &args.index, args.rebuild, args.quiet)?;
     let secs = t0.elapsed().as_secs_f64();
@@ -96,5 +115,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.index.display()
         );
     }
-    Ok(if stats.files_failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if stats.files_failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -54,7 +54,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         match r {
             Ok(docs) => {
                 if docs.is_empty() && args.format == OutFormat::Text {
-                    writeln!(out, "== {}: no documents (a JSON file without law texts, e.g. questions)", path.display())?;
+                    writeln!(
+                        out,
+                        "== {}: no documents (a JSON file without law texts, e.g. questions)",
+                        path.display()
+                    )?;
                 }
                 for d in &docs {
                     match args.format {
@@ -73,7 +77,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for e in &errors {
         eprintln!("rasoat: error: {e}");
     }
-    Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// The JSON shape documented in `--help`.
@@ -141,7 +149,11 @@ fn write_text(out: &mut impl Write, d: &Document) -> std::io::Result<()> {
     }
     for b in &d.blocks {
         let first = b.text.lines().next().unwrap_or("");
-        writeln!(out, "   [{:?} L{}-{}] {}", b.kind, b.span.line, b.span.end_line, first)?;
+        writeln!(
+            out,
+            "   [{:?} L{}-{}] {}",
+            b.kind, b.span.line, b.span.end_line, first
+        )?;
     }
     for w in &d.warnings {
         writeln!(out, "   warning: {w}")?;
@@ -151,10 +163,27 @@ fn write_text(out: &mut impl Write, d: &Document) -> std::io::Result<()> {
 
 fn write_prov(out: &mut impl Write, p: &Provision, depth: usize) -> std::io::Result<()> {
     let indent = "  ".repeat(depth);
-    let heading = p.heading.as_deref().map(|h| format!("  — {h}")).unwrap_or_default();
-    let preview: String = p.text.chars().take(70).collect::<String>().replace('\n', " ⏎ ");
-    let more = if p.text.chars().count() > 70 { "…" } else { "" };
-    writeln!(out, "{indent}L{}-{}  {}  [{}]{}  | {}{}", p.span.line, p.span.end_line, p.id, p.label, heading, preview, more)?;
+    let heading = p
+        .heading
+        .as_deref()
+        .map(|h| format!("  — {h}"))
+        .unwrap_or_default();
+    let preview: String = p
+        .text
+        .chars()
+        .take(70)
+        .collect::<String>()
+        .replace('\n', " ⏎ ");
+    let more = if p.text.chars().count() > 70 {
+        "…"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "{indent}L{}-{}  {}  [{}]{}  | {}{}",
+        p.span.line, p.span.end_line, p.id, p.label, heading, preview, more
+    )?;
     for c in &p.children {
         write_prov(out, c, depth + 1)?;
     }

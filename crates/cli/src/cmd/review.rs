@@ -14,7 +14,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(clap::Args)]
-#[command(after_help = "Exit codes: 0 the review ran (whatever it found); 1 some input failed to parse (each such file is also a `parse-error` finding); 2 usage error, broken rule file (without --keep-going) or unwritable output.\nJSON is rasoat_model::Report: {\"version\": 1, \"findings\": [...], \"summary\": {...}, \"rules\": [...]}.")]
+#[command(
+    after_help = "Exit codes: 0 the review ran (whatever it found); 1 some input failed to parse (each such file is also a `parse-error` finding); 2 usage error, broken rule file (without --keep-going) or unwritable output.\nJSON is rasoat_model::Report: {\"version\": 1, \"findings\": [...], \"summary\": {...}, \"rules\": [...]}."
+)]
 pub struct Args {
     /// Files or folders to review (default: corpus/).
     #[arg(value_name = "PATH")]
@@ -43,7 +45,9 @@ pub struct Args {
 }
 
 fn parse_format(s: &str) -> Result<OutputFormat, String> {
-    OutputFormat::parse(s).ok_or_else(|| format!("unknown format `{s}` (text, md, html, json, csv, sarif, github, junit)"))
+    OutputFormat::parse(s).ok_or_else(|| {
+        format!("unknown format `{s}` (text, md, html, json, csv, sarif, github, junit)")
+    })
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -57,7 +61,11 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
     }
     let parts: Vec<&str> = s.split(['/', '.', '-']).collect();
     if parts.len() == 3 {
-        if let (Ok(d), Ok(m), Ok(y)) = (parts[0].parse::<i8>(), parts[1].parse::<i8>(), parts[2].parse::<i16>()) {
+        if let (Ok(d), Ok(m), Ok(y)) = (
+            parts[0].parse::<i8>(),
+            parts[1].parse::<i8>(),
+            parts[2].parse::<i16>(),
+        ) {
             if let Ok(date) = Date::new(y, m, d) {
                 return Ok(date);
             }
@@ -72,16 +80,33 @@ pub fn today() -> Date {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let (engine, broken) = Engine::load(args.rules.as_deref(), args.keep_going).map_err(|e| anyhow::anyhow!("broken rule file: {e} (use --keep-going to run the other rules)"))?;
+    let (engine, broken) = Engine::load(args.rules.as_deref(), args.keep_going).map_err(|e| {
+        anyhow::anyhow!("broken rule file: {e} (use --keep-going to run the other rules)")
+    })?;
     for e in &broken {
         eprintln!("rasoat: broken rule file skipped: {e}");
     }
-    let paths = if args.paths.is_empty() { vec![PathBuf::from("corpus")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("corpus")]
+    } else {
+        args.paths.clone()
+    };
     let (files, mut parse_errors) = rasoat_parse::collect_inputs(&paths);
 
     let show = !args.quiet && std::io::stderr().is_terminal();
-    let pb = ProgressBar::with_draw_target(Some(files.len() as u64), if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
-    pb.set_style(ProgressStyle::with_template("{spinner} {msg:<10} [{bar:30}] {pos}/{len} files").unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+    let pb = ProgressBar::with_draw_target(
+        Some(files.len() as u64),
+        if show {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        },
+    );
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg:<10} [{bar:30}] {pos}/{len} files")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
     pb.set_message("parsing");
     let parsed: Vec<_> = {
         use rayon::prelude::*;
@@ -116,18 +141,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let provisions: usize = analyzed.iter().map(|a| a.doc.flat().len()).sum();
     let documents = analyzed.len();
     pb.set_message("reviewing");
-    let corpus = Corpus { docs: analyzed, parse_errors };
-    let opts = ReviewOptions { as_of: args.as_of.unwrap_or_else(today), min_severity: args.min_severity };
+    let corpus = Corpus {
+        docs: analyzed,
+        parse_errors,
+    };
+    let opts = ReviewOptions {
+        as_of: args.as_of.unwrap_or_else(today),
+        min_severity: args.min_severity,
+    };
     let findings = engine.review(&corpus, &opts);
     pb.finish_and_clear();
     if timing {
         eprintln!("timing: review {:.2}s", t.elapsed().as_secs_f64());
     }
 
-    let report = Report::new(findings, engine.rule_infos(), documents, provisions, 0, opts.as_of.to_string());
+    let report = Report::new(
+        findings,
+        engine.rule_infos(),
+        documents,
+        provisions,
+        0,
+        opts.as_of.to_string(),
+    );
     let out = rasoat_report::render(&report, args.format);
     match &args.output {
-        Some(f) => std::fs::write(f, out.as_bytes()).with_context(|| format!("cannot write {}", f.display()))?,
+        Some(f) => std::fs::write(f, out.as_bytes())
+            .with_context(|| format!("cannot write {}", f.display()))?,
         None => {
             use std::io::Write;
             let mut so = std::io::stdout().lock();
@@ -151,5 +190,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             started.elapsed().as_secs_f64()
         );
     }
-    Ok(if corpus.parse_errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if corpus.parse_errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

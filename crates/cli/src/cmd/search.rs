@@ -62,7 +62,11 @@ fn parse_date(s: &str, flag: &str) -> anyhow::Result<jiff::civil::Date> {
     }
     let parts: Vec<&str> = t.split(['/', '.', '-']).collect();
     if parts.len() == 3 {
-        if let (Ok(d), Ok(m), Ok(y)) = (parts[0].parse::<i8>(), parts[1].parse::<i8>(), parts[2].parse::<i16>()) {
+        if let (Ok(d), Ok(m), Ok(y)) = (
+            parts[0].parse::<i8>(),
+            parts[1].parse::<i8>(),
+            parts[2].parse::<i16>(),
+        ) {
             if let Ok(date) = jiff::civil::Date::new(y, m, d) {
                 return Ok(date);
             }
@@ -82,19 +86,38 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         issuer: args.issuer.clone(),
         agency: args.agency.clone(),
         role: args.role.clone(),
-        from: args.from.as_deref().map(|s| parse_date(s, "--from")).transpose()?,
-        to: args.to.as_deref().map(|s| parse_date(s, "--to")).transpose()?,
+        from: args
+            .from
+            .as_deref()
+            .map(|s| parse_date(s, "--from"))
+            .transpose()?,
+        to: args
+            .to
+            .as_deref()
+            .map(|s| parse_date(s, "--to"))
+            .transpose()?,
         in_force: args.in_force,
     };
-    if args.queries.is_none() && args.query.iter().all(|q| q.trim().is_empty()) && filters_empty(&filters) {
-        return Ok(usage("empty query: give words, a \"phrase\" or a document number (e.g. rasoat search phan cap)"));
+    if args.queries.is_none()
+        && args.query.iter().all(|q| q.trim().is_empty())
+        && filters_empty(&filters)
+    {
+        return Ok(usage(
+            "empty query: give words, a \"phrase\" or a document number (e.g. rasoat search phan cap)",
+        ));
     }
     let default_dir = args.index.is_none();
-    let dir = args.index.clone().unwrap_or_else(|| PathBuf::from(rasoat_index::DEFAULT_DIR));
+    let dir = args
+        .index
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(rasoat_index::DEFAULT_DIR));
     let idx = match SearchIndex::open(&dir) {
         Ok(i) => i,
         Err(IndexError::Missing(_)) if default_dir && std::path::Path::new("corpus").is_dir() => {
-            eprintln!("rasoat: no index at {}; building it from corpus/ first", dir.display());
+            eprintln!(
+                "rasoat: no index at {}; building it from corpus/ first",
+                dir.display()
+            );
             let stats = super::index::build(&[PathBuf::from("corpus")], &dir, false, false)?;
             for e in &stats.errors {
                 eprintln!("rasoat: error: {e}");
@@ -108,10 +131,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let color = stdout.is_terminal();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if let Some(file) = &args.queries {
-        let f = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let f =
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
         let mut failed = 0usize;
         for (n, line) in std::io::BufReader::new(f).lines().enumerate() {
-            let q = line.with_context(|| format!("{}:{}: not UTF-8 text", file.display(), n + 1))?;
+            let q =
+                line.with_context(|| format!("{}:{}: not UTF-8 text", file.display(), n + 1))?;
             // One output record per input line, in order, errors included, so lines pair up.
             match idx.search(&q, &filters, args.limit) {
                 Ok(r) => {
@@ -125,14 +150,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     eprintln!("rasoat: {}:{}: {e}", file.display(), n + 1);
                     match args.format {
                         OutFormat::Text => writeln!(out, "# {q}\n  ({e})\n")?,
-                        _ => writeln!(out, "{}", serde_json::json!({"query": q, "error": e.to_string(), "hits": []}))?,
+                        _ => writeln!(
+                            out,
+                            "{}",
+                            serde_json::json!({"query": q, "error": e.to_string(), "hits": []})
+                        )?,
                     }
                 }
                 Err(e) => return Err(e.into()),
             }
         }
         out.flush()?;
-        return Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS });
+        return Ok(if failed > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     let q = args.query.join(" ");
     match idx.search(&q, &filters, args.limit) {
@@ -141,7 +174,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 eprintln!("timing: {} us", r.took_us);
             }
             if r.fallback && args.format == OutFormat::Text {
-                eprintln!("rasoat: no provision contains every word; showing provisions ranked by any of them");
+                eprintln!(
+                    "rasoat: no provision contains every word; showing provisions ranked by any of them"
+                );
             }
             emit(&mut out, &r, args.format, color)?;
             out.flush()?;
@@ -153,10 +188,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn filters_empty(f: &Filters) -> bool {
-    f.doc_type.is_none() && f.issuer.is_none() && f.agency.is_none() && f.role.is_none() && f.from.is_none() && f.to.is_none() && !f.in_force
+    f.doc_type.is_none()
+        && f.issuer.is_none()
+        && f.agency.is_none()
+        && f.role.is_none()
+        && f.from.is_none()
+        && f.to.is_none()
+        && !f.in_force
 }
 
-fn emit(out: &mut impl Write, r: &SearchResult, format: OutFormat, color: bool) -> anyhow::Result<()> {
+fn emit(
+    out: &mut impl Write,
+    r: &SearchResult,
+    format: OutFormat,
+    color: bool,
+) -> anyhow::Result<()> {
     match format {
         OutFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(r)?)?,
         OutFormat::Jsonl => writeln!(out, "{}", serde_json::to_string(r)?)?,
@@ -166,9 +212,24 @@ fn emit(out: &mut impl Write, r: &SearchResult, format: OutFormat, color: bool) 
             }
             for h in &r.hits {
                 // A document without a number is named by its shortened title: print the title once.
-                let named_by_title = h.title.as_ref().is_some_and(|t| t.starts_with(h.document.trim_end_matches('…')));
-                let mut head = format!("{:>2}. {}", h.rank, if named_by_title { h.title.as_deref().unwrap_or_default() } else { h.document.as_str() });
-                if let Some(t) = h.title.as_ref().filter(|t| **t != h.document && !named_by_title) {
+                let named_by_title = h
+                    .title
+                    .as_ref()
+                    .is_some_and(|t| t.starts_with(h.document.trim_end_matches('…')));
+                let mut head = format!(
+                    "{:>2}. {}",
+                    h.rank,
+                    if named_by_title {
+                        h.title.as_deref().unwrap_or_default()
+                    } else {
+                        h.document.as_str()
+                    }
+                );
+                if let Some(t) = h
+                    .title
+                    .as_ref()
+                    .filter(|t| **t != h.document && !named_by_title)
+                {
                     head.push_str(" — ");
                     head.push_str(t);
                 }

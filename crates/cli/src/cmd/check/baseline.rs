@@ -30,7 +30,12 @@ pub fn write(path: &Path, findings: &[Finding]) -> anyhow::Result<()> {
         tool: format!("rasoat {}", env!("CARGO_PKG_VERSION")),
         findings: findings
             .iter()
-            .map(|f| Entry { fingerprint: f.fingerprint.clone(), rule: f.rule.clone(), file: f.location.file.clone(), message: f.message.clone() })
+            .map(|f| Entry {
+                fingerprint: f.fingerprint.clone(),
+                rule: f.rule.clone(),
+                file: f.location.file.clone(),
+                message: f.message.clone(),
+            })
             .collect(),
     };
     let text = serde_json::to_string_pretty(&b)? + "\n";
@@ -44,10 +49,16 @@ pub fn write(path: &Path, findings: &[Finding]) -> anyhow::Result<()> {
 pub struct Known(HashMap<String, usize>);
 
 pub fn read(path: &Path) -> anyhow::Result<Known> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read baseline {}", path.display()))?;
-    let b: Baseline = serde_json::from_str(&text).with_context(|| format!("{}: not a rasoat baseline", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read baseline {}", path.display()))?;
+    let b: Baseline = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a rasoat baseline", path.display()))?;
     if b.version != 1 {
-        anyhow::bail!("{}: baseline version {} is not supported (expected 1)", path.display(), b.version);
+        anyhow::bail!(
+            "{}: baseline version {} is not supported (expected 1)",
+            path.display(),
+            b.version
+        );
     }
     let mut m = HashMap::new();
     for e in b.findings {

@@ -74,7 +74,10 @@ pub struct Stats {
 /// Source file kinds the corpus walk picks up.
 pub fn is_source(p: &Path) -> bool {
     matches!(
-        p.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),
+        p.extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref(),
         Some("txt" | "md" | "markdown" | "docx" | "json")
     )
 }
@@ -82,9 +85,13 @@ pub fn is_source(p: &Path) -> bool {
 /// Every source file under `dir`, sorted, skipping hidden folders (`.git`, `.rasoat`).
 pub fn list_files(dir: &Path, skip: &dyn Fn(&Path) -> bool) -> anyhow::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    let walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
-        e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
-    });
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+        });
     for e in walker {
         let e = e.with_context(|| format!("cannot read corpus folder {}", dir.display()))?;
         if e.file_type().is_file() && is_source(e.path()) && !skip(e.path()) {
@@ -105,11 +112,18 @@ pub fn digest(bytes: &[u8]) -> String {
 }
 
 fn mtime_ns(m: &std::fs::Metadata) -> u64 {
-    m.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_nanos() as u64).unwrap_or(0)
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
 }
 
 fn now_ns() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
 }
 
 /// Identity of the code and rules that produced cached facts.
@@ -125,13 +139,20 @@ pub fn engine_key(rules_dir: Option<&Path>) -> String {
             let mut parts = Vec::new();
             if let Ok(files) = list_files(d, &|p| p.extension().is_none_or(|e| e != "toml")) {
                 for f in files {
-                    parts.push(format!("{}:{}", f.display(), std::fs::read(&f).map(|b| digest(&b)).unwrap_or_default()));
+                    parts.push(format!(
+                        "{}:{}",
+                        f.display(),
+                        std::fs::read(&f).map(|b| digest(&b)).unwrap_or_default()
+                    ));
                 }
             }
             digest(parts.join("\n").as_bytes())
         }
     };
-    format!("rasoat {} exe {exe} rules {rules} cache v{VERSION}", env!("CARGO_PKG_VERSION"))
+    format!(
+        "rasoat {} exe {exe} rules {rules} cache v{VERSION}",
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 /// Default cache folder for a corpus: one per corpus path, under `<base>/.rasoat/check-cache/`.
@@ -141,7 +162,11 @@ pub fn default_dir(base: &Path, corpus: &Path) -> PathBuf {
 }
 
 fn blob_name(path: &str, digest: &str, i: usize) -> String {
-    format!("{}-{}-{i}", &self::digest(path.as_bytes())[..16], digest.split('-').next().unwrap_or(digest))
+    format!(
+        "{}-{}-{i}",
+        &self::digest(path.as_bytes())[..16],
+        digest.split('-').next().unwrap_or(digest)
+    )
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -155,8 +180,13 @@ fn parse_file(path: &Path) -> Result<Vec<Document>, ParseError> {
 }
 
 /// Parse + analyse files without any cache (same selection as the cached path).
-pub fn load_uncached(engine: &Engine, files: &[PathBuf], query: Option<&HashSet<String>>) -> (Corpus, Stats) {
-    let parsed: Vec<Result<Vec<Document>, ParseError>> = files.par_iter().map(|f| parse_file(f)).collect();
+pub fn load_uncached(
+    engine: &Engine,
+    files: &[PathBuf],
+    query: Option<&HashSet<String>>,
+) -> (Corpus, Stats) {
+    let parsed: Vec<Result<Vec<Document>, ParseError>> =
+        files.par_iter().map(|f| parse_file(f)).collect();
     let mut docs = Vec::new();
     let mut errors = Vec::new();
     for r in parsed {
@@ -168,7 +198,11 @@ pub fn load_uncached(engine: &Engine, files: &[PathBuf], query: Option<&HashSet<
     let mut analyzed = engine.analyze(docs);
     let total = analyzed.len();
     if let Some(q) = query {
-        let refs: Vec<BlobRef> = analyzed.iter().enumerate().map(|(i, a)| blob_ref(i.to_string(), a)).collect();
+        let refs: Vec<BlobRef> = analyzed
+            .iter()
+            .enumerate()
+            .map(|(i, a)| blob_ref(i.to_string(), a))
+            .collect();
         let keep = select(&refs.iter().collect::<Vec<_>>(), q);
         let mut i = 0;
         analyzed.retain(|_| {
@@ -176,8 +210,20 @@ pub fn load_uncached(engine: &Engine, files: &[PathBuf], query: Option<&HashSet<
             keep.contains(&(i - 1).to_string())
         });
     }
-    let stats = Stats { files: files.len(), reparsed: files.len(), docs: total, selected: analyzed.len(), cached: false };
-    (Corpus { docs: analyzed, parse_errors: errors }, stats)
+    let stats = Stats {
+        files: files.len(),
+        reparsed: files.len(),
+        docs: total,
+        selected: analyzed.len(),
+        cached: false,
+    };
+    (
+        Corpus {
+            docs: analyzed,
+            parse_errors: errors,
+        },
+        stats,
+    )
 }
 
 /// Load the corpus through the cache in `dir`, refreshing what changed. `files = None` means the
@@ -199,7 +245,11 @@ pub fn load(
         .unwrap_or_default();
     let Some(files) = files else {
         if old.entries.is_empty() {
-            anyhow::bail!("corpus folder {} not found and no usable index in {}", corpus_dir.display(), dir.display());
+            anyhow::bail!(
+                "corpus folder {} not found and no usable index in {}",
+                corpus_dir.display(),
+                dir.display()
+            );
         }
         return read_selected(&docs_dir, &old.entries, 0, query);
     };
@@ -210,22 +260,51 @@ pub fn load(
         .par_iter()
         .map(|f| {
             let path = f.to_string_lossy().to_string();
-            let meta = std::fs::metadata(f).with_context(|| format!("cannot read corpus file {path}"))?;
+            let meta =
+                std::fs::metadata(f).with_context(|| format!("cannot read corpus file {path}"))?;
             let (size, mt) = (meta.len(), mtime_ns(&meta));
             if let Some(e) = by_path.get(path.as_str()) {
                 if e.size == size && e.mtime_ns == mt && mt < racy_from {
                     return Ok(((*e).clone(), None));
                 }
                 if e.size == size {
-                    let bytes = std::fs::read(f).with_context(|| format!("cannot read corpus file {path}"))?;
+                    let bytes = std::fs::read(f)
+                        .with_context(|| format!("cannot read corpus file {path}"))?;
                     if digest(&bytes) == e.digest {
-                        return Ok((Entry { mtime_ns: mt, ..(*e).clone() }, None));
+                        return Ok((
+                            Entry {
+                                mtime_ns: mt,
+                                ..(*e).clone()
+                            },
+                            None,
+                        ));
                     }
-                    return Ok((Entry { path, size, mtime_ns: mt, digest: digest(&bytes), error: None, blobs: vec![] }, Some(bytes)));
+                    return Ok((
+                        Entry {
+                            path,
+                            size,
+                            mtime_ns: mt,
+                            digest: digest(&bytes),
+                            error: None,
+                            blobs: vec![],
+                        },
+                        Some(bytes),
+                    ));
                 }
             }
-            let bytes = std::fs::read(f).with_context(|| format!("cannot read corpus file {path}"))?;
-            Ok((Entry { path, size, mtime_ns: mt, digest: digest(&bytes), error: None, blobs: vec![] }, Some(bytes)))
+            let bytes =
+                std::fs::read(f).with_context(|| format!("cannot read corpus file {path}"))?;
+            Ok((
+                Entry {
+                    path,
+                    size,
+                    mtime_ns: mt,
+                    digest: digest(&bytes),
+                    error: None,
+                    blobs: vec![],
+                },
+                Some(bytes),
+            ))
         })
         .collect();
     let mut entries = Vec::with_capacity(decided.len());
@@ -239,11 +318,14 @@ pub fn load(
     }
     let changed = !todo.is_empty() || entries.len() != old.entries.len() || old.corpus.is_empty();
     if !todo.is_empty() {
-        std::fs::create_dir_all(&docs_dir).with_context(|| format!("cannot create cache folder {}", docs_dir.display()))?;
+        std::fs::create_dir_all(&docs_dir)
+            .with_context(|| format!("cannot create cache folder {}", docs_dir.display()))?;
         // In batches, so a large corpus is never held in memory all at once.
         for batch in todo.chunks(16) {
-            let parsed: Vec<(usize, Result<Vec<Document>, ParseError>)> =
-                batch.par_iter().map(|&i| (i, parse_file(Path::new(&entries[i].path)))).collect();
+            let parsed: Vec<(usize, Result<Vec<Document>, ParseError>)> = batch
+                .par_iter()
+                .map(|&i| (i, parse_file(Path::new(&entries[i].path))))
+                .collect();
             let mut docs = Vec::new();
             let mut owner = Vec::new();
             for (i, r) in parsed {
@@ -264,20 +346,37 @@ pub fn load(
                 entries[i].blobs.push(blob_ref(name.clone(), &a));
                 named.push((name, a));
             }
-            named.into_par_iter().try_for_each(|(name, a)| -> anyhow::Result<()> {
-                let blob = Blob { doc: a.doc, facts: a.facts };
-                let bytes = serde_json::to_vec(&blob)?;
-                let p = docs_dir.join(format!("{name}.json"));
-                write_atomic(&p, &bytes).with_context(|| format!("cannot write cache file {}", p.display()))
-            })?;
+            named
+                .into_par_iter()
+                .try_for_each(|(name, a)| -> anyhow::Result<()> {
+                    let blob = Blob {
+                        doc: a.doc,
+                        facts: a.facts,
+                    };
+                    let bytes = serde_json::to_vec(&blob)?;
+                    let p = docs_dir.join(format!("{name}.json"));
+                    write_atomic(&p, &bytes)
+                        .with_context(|| format!("cannot write cache file {}", p.display()))
+                })?;
         }
     }
     if changed {
-        let m = Manifest { version: VERSION, engine: engine_id.to_string(), corpus: corpus_dir.to_string_lossy().to_string(), written_ns: now_ns(), entries: entries.clone() };
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create cache folder {}", dir.display()))?;
-        write_atomic(&manifest_path, &serde_json::to_vec(&m)?).with_context(|| format!("cannot write {}", manifest_path.display()))?;
+        let m = Manifest {
+            version: VERSION,
+            engine: engine_id.to_string(),
+            corpus: corpus_dir.to_string_lossy().to_string(),
+            written_ns: now_ns(),
+            entries: entries.clone(),
+        };
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create cache folder {}", dir.display()))?;
+        write_atomic(&manifest_path, &serde_json::to_vec(&m)?)
+            .with_context(|| format!("cannot write {}", manifest_path.display()))?;
         // Drop blobs no entry refers to any more (changed or removed files).
-        let live: HashSet<String> = entries.iter().flat_map(|e| e.blobs.iter().map(|b| format!("{}.json", b.name))).collect();
+        let live: HashSet<String> = entries
+            .iter()
+            .flat_map(|e| e.blobs.iter().map(|b| format!("{}.json", b.name)))
+            .collect();
         if let Ok(rd) = std::fs::read_dir(&docs_dir) {
             for f in rd.flatten() {
                 if !live.contains(f.file_name().to_string_lossy().as_ref()) {
@@ -292,20 +391,43 @@ pub fn load(
 /// Loose identity of a document number or key, the same on the citing and the cited side
 /// (`89/KH-UBND` = `89 / kh-ubnd`; `luat:dat dai` = `LUAT:DATDAI`).
 pub fn norm(s: &str) -> String {
-    let t: String = rasoat_text::fold(s).to_uppercase().chars().filter(|c| !c.is_whitespace()).map(|c| if c == '–' || c == '—' { '-' } else { c }).collect();
+    let t: String = rasoat_text::fold(s)
+        .to_uppercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c == '–' || c == '—' { '-' } else { c })
+        .collect();
     let t = t.trim_start_matches('0');
-    if t.is_empty() { "0".into() } else { t.to_string() }
+    if t.is_empty() {
+        "0".into()
+    } else {
+        t.to_string()
+    }
 }
 
 fn blob_ref(name: String, a: &Analyzed) -> BlobRef {
     use rasoat_extract::CitationRole;
-    let mut keys: Vec<String> = [a.facts.key.as_deref(), a.doc.meta.number.as_deref(), a.doc.meta.law_id.as_deref()].into_iter().flatten().map(norm).collect();
+    let mut keys: Vec<String> = [
+        a.facts.key.as_deref(),
+        a.doc.meta.number.as_deref(),
+        a.doc.meta.law_id.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(norm)
+    .collect();
     keys.sort();
     keys.dedup();
     let mut links: Vec<String> = a.facts.edges.iter().map(|e| norm(&e.target)).collect();
     for pf in &a.facts.provisions {
         for c in &pf.citations {
-            if matches!(c.role, CitationRole::Replaces | CitationRole::Repeals | CitationRole::Amends | CitationRole::DeclaresExpired) {
+            if matches!(
+                c.role,
+                CitationRole::Replaces
+                    | CitationRole::Repeals
+                    | CitationRole::Amends
+                    | CitationRole::DeclaresExpired
+            ) {
                 links.push(norm(&c.key));
                 links.extend(c.number.as_deref().map(norm));
                 links.extend(c.registry_key.as_deref().map(norm));
@@ -314,7 +436,12 @@ fn blob_ref(name: String, a: &Analyzed) -> BlobRef {
     }
     links.sort();
     links.dedup();
-    BlobRef { name, national: a.doc.meta.dataset.is_some(), keys, links }
+    BlobRef {
+        name,
+        national: a.doc.meta.dataset.is_some(),
+        keys,
+        links,
+    }
 }
 
 /// Which cached documents a check needs. Every document that is not a national data-set law is
@@ -346,7 +473,12 @@ fn select(refs: &[&BlobRef], query: &HashSet<String>) -> HashSet<String> {
 }
 
 /// Read the cached documents; with `query`, only those [`select`] keeps.
-fn read_selected(docs_dir: &Path, entries: &[Entry], reparsed: usize, query: Option<&HashSet<String>>) -> anyhow::Result<(Corpus, Stats)> {
+fn read_selected(
+    docs_dir: &Path,
+    entries: &[Entry],
+    reparsed: usize,
+    query: Option<&HashSet<String>>,
+) -> anyhow::Result<(Corpus, Stats)> {
     let refs: Vec<&BlobRef> = entries.iter().flat_map(|e| &e.blobs).collect();
     let chosen = query.map(|q| select(&refs, q));
     let names: Vec<&String> = entries
@@ -360,14 +492,40 @@ fn read_selected(docs_dir: &Path, entries: &[Entry], reparsed: usize, query: Opt
         .par_iter()
         .map(|n| {
             let p = docs_dir.join(format!("{n}.json"));
-            let bytes = std::fs::read(&p).with_context(|| format!("cache file {} is missing (delete the cache folder to rebuild)", p.display()))?;
-            let b: Blob = serde_json::from_slice(&bytes).with_context(|| format!("cache file {} is damaged (delete the cache folder to rebuild)", p.display()))?;
-            Ok(Analyzed { doc: b.doc, facts: b.facts })
+            let bytes = std::fs::read(&p).with_context(|| {
+                format!(
+                    "cache file {} is missing (delete the cache folder to rebuild)",
+                    p.display()
+                )
+            })?;
+            let b: Blob = serde_json::from_slice(&bytes).with_context(|| {
+                format!(
+                    "cache file {} is damaged (delete the cache folder to rebuild)",
+                    p.display()
+                )
+            })?;
+            Ok(Analyzed {
+                doc: b.doc,
+                facts: b.facts,
+            })
         })
         .collect();
     let docs = docs.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
-    let parse_errors = entries.iter().filter_map(|e| e.error.as_ref().map(|r| ParseError::new(e.path.clone(), r.clone()))).collect();
-    let stats = Stats { files: entries.len(), reparsed, docs: total, selected: docs.len(), cached: true };
+    let parse_errors = entries
+        .iter()
+        .filter_map(|e| {
+            e.error
+                .as_ref()
+                .map(|r| ParseError::new(e.path.clone(), r.clone()))
+        })
+        .collect();
+    let stats = Stats {
+        files: entries.len(),
+        reparsed,
+        docs: total,
+        selected: docs.len(),
+        cached: true,
+    };
     Ok((Corpus { docs, parse_errors }, stats))
 }
 
@@ -376,7 +534,12 @@ mod tests {
     use super::*;
 
     fn r(name: &str, national: bool, keys: &[&str], links: &[&str]) -> BlobRef {
-        BlobRef { name: name.into(), national, keys: keys.iter().map(|k| norm(k)).collect(), links: links.iter().map(|k| norm(k)).collect() }
+        BlobRef {
+            name: name.into(),
+            national,
+            keys: keys.iter().map(|k| norm(k)).collect(),
+            links: links.iter().map(|k| norm(k)).collect(),
+        }
     }
 
     #[test]

@@ -121,7 +121,10 @@ fn globset(patterns: &[String], file: &Path) -> anyhow::Result<GlobSet> {
     for p in patterns {
         let p = p.trim_start_matches("./");
         let g = |pat: &str| -> anyhow::Result<Glob> {
-            GlobBuilder::new(pat).literal_separator(true).build().with_context(|| format!("{}: bad glob `{pat}`", file.display()))
+            GlobBuilder::new(pat)
+                .literal_separator(true)
+                .build()
+                .with_context(|| format!("{}: bad glob `{pat}`", file.display()))
         };
         b.add(g(p)?);
         if !p.contains('/') {
@@ -130,14 +133,22 @@ fn globset(patterns: &[String], file: &Path) -> anyhow::Result<GlobSet> {
         // A folder pattern covers what is inside it.
         b.add(g(&format!("{}/**", p.trim_end_matches('/')))?);
     }
-    b.build().with_context(|| format!("{}: bad globs", file.display()))
+    b.build()
+        .with_context(|| format!("{}: bad globs", file.display()))
 }
 
-fn rule_settings(map: &BTreeMap<String, String>, file: &Path, what: &str) -> anyhow::Result<Vec<(String, Setting)>> {
+fn rule_settings(
+    map: &BTreeMap<String, String>,
+    file: &Path,
+    what: &str,
+) -> anyhow::Result<Vec<(String, Setting)>> {
     map.iter()
         .map(|(k, v)| match parse_setting(v) {
             Some(s) => Ok((k.clone(), s)),
-            None => bail!("{}: {what}: rule `{k}` = \"{v}\": expected off, on, error, warning or info", file.display()),
+            None => bail!(
+                "{}: {what}: rule `{k}` = \"{v}\": expected off, on, error, warning or info",
+                file.display()
+            ),
         })
         .collect()
 }
@@ -145,7 +156,10 @@ fn rule_settings(map: &BTreeMap<String, String>, file: &Path, what: &str) -> any
 impl Config {
     /// No rasoat.toml: nothing ignored, no overrides; globs relative to `root`.
     pub fn empty(root: PathBuf) -> Config {
-        Config { root, ..Default::default() }
+        Config {
+            root,
+            ..Default::default()
+        }
     }
 
     /// Find `rasoat.toml` by walking up from `start`.
@@ -162,14 +176,20 @@ impl Config {
     }
 
     pub fn load(file: &Path) -> anyhow::Result<Config> {
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read config {}", file.display()))?;
-        let raw: Raw = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {}", file.display(), e.to_string().trim_end()))?;
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read config {}", file.display()))?;
+        let raw: Raw = toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), e.to_string().trim_end()))?;
         let abs = absolute(file);
         let root = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut suppress = Vec::new();
         for s in &raw.suppress {
             if s.reason.trim().is_empty() {
-                bail!("{}: [[suppress]] fingerprint {}: a reason is required", file.display(), s.fingerprint);
+                bail!(
+                    "{}: [[suppress]] fingerprint {}: a reason is required",
+                    file.display(),
+                    s.fingerprint
+                );
             }
             if s.fingerprint.trim().is_empty() {
                 bail!("{}: [[suppress]]: empty fingerprint", file.display());
@@ -178,20 +198,31 @@ impl Config {
                 Some(p) => Some(globset(std::slice::from_ref(p), file)?),
                 None => None,
             };
-            suppress.push(Suppression { fingerprint: s.fingerprint.trim().to_string(), reason: s.reason.clone(), rule: s.rule.clone(), path });
+            suppress.push(Suppression {
+                fingerprint: s.fingerprint.trim().to_string(),
+                reason: s.reason.clone(),
+                rule: s.rule.clone(),
+                path,
+            });
         }
         if let Some(f) = &raw.check.fail_on
             && f != "never"
             && Severity::parse(f).is_none()
         {
-            bail!("{}: [check] fail-on = \"{f}\": expected error, warning, info or never", file.display());
+            bail!(
+                "{}: [check] fail-on = \"{f}\": expected error, warning, info or never",
+                file.display()
+            );
         }
         let overrides = raw
             .overrides
             .iter()
             .enumerate()
             .map(|(i, o)| {
-                Ok(Override { set: globset(&o.paths, file)?, rules: rule_settings(&o.rules, file, &format!("[[override]] #{}", i + 1))? })
+                Ok(Override {
+                    set: globset(&o.paths, file)?,
+                    rules: rule_settings(&o.rules, file, &format!("[[override]] #{}", i + 1))?,
+                })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Config {
@@ -199,7 +230,11 @@ impl Config {
             corpus: raw.check.corpus.map(|p| root.join(p)),
             rules_dir: raw.check.rules.map(|p| root.join(p)),
             fail_on: raw.check.fail_on,
-            ignore: if raw.ignore.is_empty() { None } else { Some(globset(&raw.ignore, file)?) },
+            ignore: if raw.ignore.is_empty() {
+                None
+            } else {
+                Some(globset(&raw.ignore, file)?)
+            },
             rules: rule_settings(&raw.rules, file, "[rules]")?,
             overrides,
             suppress,
@@ -215,7 +250,9 @@ impl Config {
     }
 
     pub fn is_ignored(&self, path: &Path) -> bool {
-        self.ignore.as_ref().is_some_and(|g| g.is_match(self.rel(path)))
+        self.ignore
+            .as_ref()
+            .is_some_and(|g| g.is_match(self.rel(path)))
     }
 
     /// The effective setting of `finding`'s rule for its file (None = untouched).
@@ -255,12 +292,19 @@ impl Config {
 /// `all` or `*` names every rule.
 pub fn rule_matches(key: &str, f: &Finding) -> bool {
     let k = key.trim();
-    k == "*" || k.eq_ignore_ascii_case("all") || k == f.rule || (!f.code.is_empty() && k.eq_ignore_ascii_case(&f.code))
+    k == "*"
+        || k.eq_ignore_ascii_case("all")
+        || k == f.rule
+        || (!f.code.is_empty() && k.eq_ignore_ascii_case(&f.code))
 }
 
 /// Absolute, lexically normalised path (no filesystem access, so it works for missing files).
 pub fn absolute(p: &Path) -> PathBuf {
-    let base = if p.is_absolute() { PathBuf::new() } else { std::env::current_dir().unwrap_or_default() };
+    let base = if p.is_absolute() {
+        PathBuf::new()
+    } else {
+        std::env::current_dir().unwrap_or_default()
+    };
     let mut out = PathBuf::new();
     for c in base.join(p).components() {
         match c {
@@ -288,7 +332,10 @@ mod tests {
             category: String::new(),
             handling: String::new(),
             legal_basis: String::new(),
-            location: Location { file: file.into(), ..Default::default() },
+            location: Location {
+                file: file.into(),
+                ..Default::default()
+            },
             related: vec![],
             evidence: vec![],
             fingerprint: "abc".into(),
@@ -308,10 +355,23 @@ mod tests {
         let p = |s: &str| dir.path().join(s).to_string_lossy().to_string();
         assert!(c.is_ignored(&dir.path().join("archive/x/a.md")));
         assert!(!c.is_ignored(&dir.path().join("drafts/a.md")));
-        assert_eq!(c.setting(&finding(&p("a.md"), "stale-citation", "R05")), Some(Setting::Off));
-        assert_eq!(c.setting(&finding(&p("legacy/a.md"), "lead-agency-conflict", "R01")), Some(Setting::Severity(Severity::Warning)));
-        assert_eq!(c.setting(&finding(&p("new/a.md"), "lead-agency-conflict", "R01")), None);
-        assert_eq!(c.suppression(&finding(&p("a.md"), "x", "")).map(|s| s.reason.as_str()), Some("đã xem"));
+        assert_eq!(
+            c.setting(&finding(&p("a.md"), "stale-citation", "R05")),
+            Some(Setting::Off)
+        );
+        assert_eq!(
+            c.setting(&finding(&p("legacy/a.md"), "lead-agency-conflict", "R01")),
+            Some(Setting::Severity(Severity::Warning))
+        );
+        assert_eq!(
+            c.setting(&finding(&p("new/a.md"), "lead-agency-conflict", "R01")),
+            None
+        );
+        assert_eq!(
+            c.suppression(&finding(&p("a.md"), "x", ""))
+                .map(|s| s.reason.as_str()),
+            Some("đã xem")
+        );
     }
 
     #[test]
@@ -322,7 +382,13 @@ mod tests {
         let e = Config::load(&f).err().unwrap().to_string();
         assert!(e.contains("rasoat.toml") && e.contains("R05"), "{e}");
         std::fs::write(&f, "[[suppress]]\nfingerprint = \"x\"\nreason = \"\"\n").unwrap();
-        assert!(Config::load(&f).err().unwrap().to_string().contains("reason is required"));
+        assert!(
+            Config::load(&f)
+                .err()
+                .unwrap()
+                .to_string()
+                .contains("reason is required")
+        );
         std::fs::write(&f, "colour = 1\n").unwrap();
         let e = Config::load(&f).err().unwrap().to_string();
         assert!(e.contains("unknown field"), "{e}");

@@ -25,7 +25,11 @@ fn directive_rules(line: &str) -> Option<Vec<String>> {
     let mut t = line.trim();
     let html = t.starts_with("<!--");
     if html {
-        t = t.trim_start_matches("<!--").trim_end().trim_end_matches("-->").trim();
+        t = t
+            .trim_start_matches("<!--")
+            .trim_end()
+            .trim_end_matches("-->")
+            .trim();
     } else {
         for p in ["//", "#", "%", ";"] {
             if let Some(r) = t.strip_prefix(p) {
@@ -76,7 +80,12 @@ pub fn scan(text: &str) -> Vec<Directive> {
             continue;
         }
         for (c, rules, bytes) in pending.drain(..) {
-            out.push(Directive { comment_line: c, target_line: line_no, rules, bytes });
+            out.push(Directive {
+                comment_line: c,
+                target_line: line_no,
+                rules,
+                bytes,
+            });
         }
     }
     out
@@ -98,7 +107,9 @@ pub fn blank(text: &str, dirs: &[Directive]) -> String {
 pub fn covers(d: &Directive, f: &Finding) -> bool {
     let l = &f.location;
     let (a, b) = (l.line, l.end_line.max(l.line));
-    d.target_line >= a && d.target_line <= b && (d.rules.is_empty() || d.rules.iter().any(|r| rule_matches(r, f)))
+    d.target_line >= a
+        && d.target_line <= b
+        && (d.rules.is_empty() || d.rules.iter().any(|r| rule_matches(r, f)))
 }
 
 #[cfg(test)]
@@ -112,7 +123,10 @@ mod tests {
         assert_eq!(d.len(), 3, "{d:?}");
         assert_eq!((d[0].comment_line, d[0].target_line), (2, 4));
         assert_eq!(d[0].rules, vec!["r01", "stale-citation"]);
-        assert_eq!((d[1].target_line, d[1].rules.clone()), (6, vec!["r05".to_string()]));
+        assert_eq!(
+            (d[1].target_line, d[1].rules.clone()),
+            (6, vec!["r05".to_string()])
+        );
         assert!(d[2].rules.is_empty());
         let b = blank(t, &d);
         assert_eq!(b.len(), t.len());
