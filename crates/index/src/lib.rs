@@ -55,6 +55,20 @@ pub(crate) fn open_index_dir(dir: &Path) -> Result<Index, IndexError> {
     })?;
     // Custom tokenizers are not persisted by tantivy: register on every open.
     analysis::register(&index);
+    // Segments are searched in parallel (one thread per core, at most one per segment);
+    // `RASOAT_SEARCH_THREADS` overrides (benchmarks).
+    let mut index = index;
+    let segments = index.searchable_segment_ids().map(|s| s.len()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let threads = std::env::var("RASOAT_SEARCH_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(cores.min(segments));
+    if threads > 1 {
+        let _ = index.set_multithread_executor(threads);
+    }
     Ok(index)
 }
 

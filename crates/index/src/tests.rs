@@ -448,3 +448,57 @@ fn corrupt_index_is_reported() {
     }
     drop(t);
 }
+
+#[test]
+fn cascade_scores_candidates_as_the_full_query_does() {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+    let (_t, idx) = setup();
+    let f = idx.fields;
+    let term = |field, t: &str| -> (Occur, Box<dyn Query>) {
+        (
+            Occur::Should,
+            Box::new(TermQuery::new(
+                tantivy::Term::from_field_text(field, t),
+                IndexRecordOption::WithFreqs,
+            )),
+        )
+    };
+    // Full query: syllables and bigrams; first stage: the bigram only.
+    let full = BooleanQuery::new(vec![
+        term(f.text, "tham"),
+        term(f.text, "dinh"),
+        term(f.text, "phan"),
+        term(f.text_bigram, "phan_cap"),
+    ]);
+    let first = BooleanQuery::new(vec![term(f.text_bigram, "phan_cap")]);
+    let searcher = idx.reader.searcher();
+    let exact: Vec<(f32, tantivy::DocAddress)> = searcher
+        .search(&full, &TopDocs::with_limit(1000).order_by_score())
+        .unwrap();
+    let cands: Vec<(f32, tantivy::DocAddress)> = searcher
+        .search(&first, &TopDocs::with_limit(1000).order_by_score())
+        .unwrap();
+    let got = crate::query::rescore(&searcher, &full, &first, 1000).unwrap();
+    assert!(
+        !cands.is_empty() && got.len() == cands.len(),
+        "every candidate matches the full query too"
+    );
+    for (sc, addr) in &got {
+        let want = exact
+            .iter()
+            .find(|(_, a)| a == addr)
+            .map(|x| x.0)
+            .expect("candidate in full results");
+        assert!((sc - want).abs() < 1e-4, "{addr:?}: {sc} vs {want}");
+    }
+    assert!(got.windows(2).all(|w| w[0].0 >= w[1].0), "best first");
+    // Candidates are limited to the first stage's top n1.
+    assert_eq!(
+        crate::query::rescore(&searcher, &full, &first, 1)
+            .unwrap()
+            .len(),
+        1
+    );
+}
