@@ -548,8 +548,9 @@ impl SearchIndex {
         // Large index: long questions are pruned harder (stop words dropped, lower df cut, rarest
         // terms only): common terms' postings grow with the index and dominate latency.
         let large = n_docs > LARGE_INDEX_RECORDS;
-        // Per-term clause: folded body OR exact body (boosted) OR headings.
-        let term_clause = |fold_t: &str, exact_t: Option<&str>| -> Box<dyn Query> {
+        // Per-term parts: folded body, headings (boosted), exact body (boosted, when the term has
+        // diacritics). Short queries AND them as one clause per term; questions add them flat.
+        let term_parts = |fold_t: &str, exact_t: Option<&str>| -> Vec<(Occur, Box<dyn Query>)> {
             let mut sub: Vec<(Occur, Box<dyn Query>)> = vec![
                 (
                     Occur::Should,
@@ -571,7 +572,7 @@ impl SearchIndex {
                     term_q(Term::from_field_text(fl.text_exact, e), we),
                 ));
             }
-            Box::new(BooleanQuery::new(sub))
+            sub
         };
         // fold and exact analyzers split identically, so tokens pair up by position.
         let paired: Vec<(String, Option<String>)> = fold_all
@@ -676,27 +677,12 @@ impl SearchIndex {
                 }
                 if any {
                     // Flat disjunction of term queries: lets tantivy use block-max WAND for top-k.
-                    clauses.push((
-                        Occur::Should,
-                        term_q(Term::from_field_text(fl.text, f), 1.0),
-                    ));
-                    clauses.push((
-                        Occur::Should,
-                        term_q(Term::from_field_text(fl.head, f), weights().head),
-                    ));
-                    let we = if long {
-                        weights().exact
-                    } else {
-                        weights().exact_short
-                    };
-                    if let Some(e) = e.as_deref().filter(|e| has_diacritics(e) && we > 0.0) {
-                        clauses.push((
-                            Occur::Should,
-                            term_q(Term::from_field_text(fl.text_exact, e), we),
-                        ));
-                    }
+                    clauses.extend(term_parts(f, e.as_deref()));
                 } else {
-                    clauses.push((Occur::Must, term_clause(f, e.as_deref())));
+                    clauses.push((
+                        Occur::Must,
+                        Box::new(BooleanQuery::new(term_parts(f, e.as_deref()))),
+                    ));
                 }
             }
             let wb = if long {
