@@ -22,17 +22,8 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Copy the fixtures into a temp dir and index them there.
-fn indexed() -> (tempfile::TempDir, PathBuf) {
-    let t = tempfile::tempdir().unwrap();
-    let src = t.path().join("docs");
-    std::fs::create_dir_all(&src).unwrap();
-    for e in std::fs::read_dir(fixtures()).unwrap() {
-        let e = e.unwrap();
-        if e.file_name() != "questions.lst" {
-            std::fs::copy(e.path(), src.join(e.file_name())).unwrap();
-        }
-    }
+/// `rasoat index --index <t>/idx SRC`, asserting success.
+fn index_into(t: &tempfile::TempDir, src: &Path) -> PathBuf {
     let idx = t.path().join("idx");
     let o = rasoat(
         &[
@@ -44,6 +35,21 @@ fn indexed() -> (tempfile::TempDir, PathBuf) {
         t.path(),
     );
     assert!(o.status.success(), "index failed: {}", stderr(&o));
+    idx
+}
+
+/// Copy the fixtures into a temp dir and index them there.
+fn indexed() -> (tempfile::TempDir, PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    let src = t.path().join("docs");
+    std::fs::create_dir_all(&src).unwrap();
+    for e in std::fs::read_dir(fixtures()).unwrap() {
+        let e = e.unwrap();
+        if e.file_name() != "questions.lst" {
+            std::fs::copy(e.path(), src.join(e.file_name())).unwrap();
+        }
+    }
+    let idx = index_into(&t, &src);
     (t, idx)
 }
 
@@ -340,17 +346,7 @@ fn indexed_laws(laws: &str) -> (tempfile::TempDir, PathBuf) {
     let t = tempfile::tempdir().unwrap();
     let file = t.path().join("laws.json");
     std::fs::write(&file, laws).unwrap();
-    let idx = t.path().join("idx");
-    let o = rasoat(
-        &[
-            "index",
-            "--index",
-            idx.to_str().unwrap(),
-            file.to_str().unwrap(),
-        ],
-        t.path(),
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    let idx = index_into(&t, &file);
     (t, idx)
 }
 

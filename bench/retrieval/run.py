@@ -165,26 +165,37 @@ def drill_key(k, amap):
     return (law, str(aid)) if aid is not None else k
 
 
+def fts5_open(db):
+    """FTS5 table `a(law_id, article_id, body)` in a new database file: unicode61, diacritics removed."""
+    con = sqlite3.connect(db)
+    con.execute("CREATE VIRTUAL TABLE a USING fts5(law_id UNINDEXED, article_id UNINDEXED, body, "
+                "tokenize='unicode61 remove_diacritics 2')")
+    return con
+
+
+def fts5_query(con, q):
+    """Top 10 (law_id, article_id) by bm25 for any word of `q`."""
+    toks = re.findall(r"\w+", q)
+    if not toks:
+        return []
+    m = " OR ".join('"%s"' % w for w in toks)
+    rows = con.execute("SELECT law_id, article_id FROM a WHERE a MATCH ? ORDER BY bm25(a) LIMIT 10", (m,)).fetchall()
+    return [(r[0], str(r[1])) for r in rows]
+
+
 def run_fts5(name, law, articles_fn, questions, work):
     db = os.path.join(work, name, "fts5.db")
     if os.path.exists(db):
         os.remove(db)
     t0 = time.perf_counter()
-    con = sqlite3.connect(db)
-    con.execute("CREATE VIRTUAL TABLE a USING fts5(law_id UNINDEXED, article_id UNINDEXED, body, "
-                "tokenize='unicode61 remove_diacritics 2')")
+    con = fts5_open(db)
     con.executemany("INSERT INTO a VALUES (?,?,?)", articles_fn(law))
     con.commit()
     build_s = time.perf_counter() - t0
     ranked, lat = [], []
     for q, _ in questions:
-        toks = re.findall(r"\w+", q)
-        keys = []
         t = time.perf_counter()
-        if toks:
-            m = " OR ".join('"%s"' % w for w in toks)
-            rows = con.execute("SELECT law_id, article_id FROM a WHERE a MATCH ? ORDER BY bm25(a) LIMIT 10", (m,)).fetchall()
-            keys = [(r[0], str(r[1])) for r in rows]
+        keys = fts5_query(con, q)
         lat.append((time.perf_counter() - t) * 1000.0)
         ranked.append(keys)
     con.close()

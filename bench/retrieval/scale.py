@@ -18,7 +18,6 @@ import json
 import os
 import random
 import re
-import sqlite3
 import subprocess
 import sys
 import time
@@ -121,9 +120,7 @@ def main():
         if os.path.exists(db):
             os.remove(db)
         t0 = time.perf_counter()
-        con = sqlite3.connect(db)
-        con.execute("CREATE VIRTUAL TABLE a USING fts5(law_id UNINDEXED, article_id UNINDEXED, body, "
-                    "tokenize='unicode61 remove_diacritics 2')")
+        con = run.fts5_open(db)
         for f in sorted(os.listdir(src)):
             if f.endswith(".json"):
                 con.executemany("INSERT INTO a VALUES (?,?,?)", run.alqac_articles(os.path.join(src, f)))
@@ -132,11 +129,8 @@ def main():
         step = max(1, len(qs) // max(1, args.fts5_questions))
         lat = []
         for q in qs[::step][:args.fts5_questions]:
-            toks = re.findall(r"\w+", q)
             t = time.perf_counter()
-            if toks:
-                con.execute("SELECT law_id, article_id FROM a WHERE a MATCH ? ORDER BY bm25(a) LIMIT 10",
-                            (" OR ".join('"%s"' % w for w in toks),)).fetchall()
+            run.fts5_query(con, q)
             lat.append((time.perf_counter() - t) * 1000)
         print(f"FTS5: build {fs:.1f}s ({mb / fs:.1f} MB/s), {len(lat)} queries, p50 {run.pct(lat, 50):.2f} ms, p99 {run.pct(lat, 99):.2f} ms")
 

@@ -12,7 +12,7 @@ use crate::analysis::{
 use crate::writer::{agency_key, type_key};
 use crate::{IndexError, SearchIndex};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
@@ -74,36 +74,32 @@ pub const WEIGHTS: Weights = Weights {
 };
 
 /// The weights in use: [`WEIGHTS`], or `RASOAT_SEARCH_WEIGHTS=exact,head,bigram,units_only,
-/// exact_bigram,second,df_cut[,max_terms[,law[,head_cover]]]` for the long-question weights (a
-/// tuning knob for bench/retrieval).
+/// exact_bigram,second,df_cut[,max_terms[,law[,head_cover[,cascade]]]]` for the long-question
+/// weights (a tuning knob for bench/retrieval).
 fn weights() -> &'static Weights {
     static W: std::sync::OnceLock<Weights> = std::sync::OnceLock::new();
     W.get_or_init(|| {
         let mut w = Weights { ..WEIGHTS };
         if let Ok(v) = std::env::var("RASOAT_SEARCH_WEIGHTS") {
             let n: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-            if let [e, h, b, u, eb, sc, dc, ..] = n[..] {
-                (
-                    w.exact,
-                    w.head,
-                    w.bigram,
-                    w.units_only,
-                    w.exact_bigram,
-                    w.second,
-                    w.df_cut,
-                ) = (e, h, b, u, eb, sc, dc);
-            }
-            if let [_, _, _, _, _, _, _, mt, ..] = n[..] {
-                w.max_terms = mt;
-            }
-            if let [_, _, _, _, _, _, _, _, lw, ..] = n[..] {
-                w.law = lw;
-            }
-            if let [_, _, _, _, _, _, _, _, _, hc, ..] = n[..] {
-                w.head_cover = hc;
-            }
-            if let [_, _, _, _, _, _, _, _, _, _, cc, ..] = n[..] {
-                w.cascade = cc;
+            // The first seven are required together; the later ones are optional, in order.
+            if n.len() >= 7 {
+                let slots = [
+                    &mut w.exact,
+                    &mut w.head,
+                    &mut w.bigram,
+                    &mut w.units_only,
+                    &mut w.exact_bigram,
+                    &mut w.second,
+                    &mut w.df_cut,
+                    &mut w.max_terms,
+                    &mut w.law,
+                    &mut w.head_cover,
+                    &mut w.cascade,
+                ];
+                for (slot, v) in slots.into_iter().zip(n) {
+                    *slot = v;
+                }
             }
         }
         w
@@ -543,6 +539,17 @@ impl SearchIndex {
         }
 
         let use_exact = has_diacritics(&pq.plain);
+        // The query's bigrams, each once, in order: folded, and exact when typed with marks.
+        let unique = |v: Vec<String>| -> Vec<String> {
+            let mut seen = HashSet::new();
+            v.into_iter().filter(|b| seen.insert(b.clone())).collect()
+        };
+        let bigrams = unique(bigram_tokens(&pq.plain));
+        let exact_bigrams = if use_exact {
+            unique(exact_bigram_tokens(&pq.plain))
+        } else {
+            Vec::new()
+        };
         let searcher = self.reader.searcher();
         let n_docs = searcher.num_docs().max(1) as f32;
         // Large index: long questions are pruned harder (stop words dropped, lower df cut, rarest
@@ -634,15 +641,11 @@ impl SearchIndex {
             } else {
                 fl.text_bigram
             },
-            (if use_exact {
-                exact_bigram_tokens(&pq.plain)
+            if use_exact {
+                exact_bigrams.clone()
             } else {
-                bigram_tokens(&pq.plain)
-            })
-            .into_iter()
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect(),
+                bigrams.clone()
+            },
         );
         // `first`: the first stage of a cascade (bigrams, law names, phrases and filters only).
         let build = |any: bool, first: bool| -> Result<BooleanQuery, IndexError> {
@@ -696,18 +699,16 @@ impl SearchIndex {
             } else {
                 wb
             };
-            let mut seen_bi = HashSet::new();
-            for b in bigram_tokens(&pq.plain) {
-                let both_stop = b.split('_').all(is_stop);
-                if wb <= 0.0 || both_stop || !seen_bi.insert(b.clone()) {
+            for b in &bigrams {
+                if wb <= 0.0 || b.split('_').all(is_stop) {
                     continue;
                 }
-                if any && !use_exact && keep_bi.as_ref().is_some_and(|k| !k.contains(&b)) {
+                if any && !use_exact && keep_bi.as_ref().is_some_and(|k| !k.contains(b)) {
                     continue;
                 }
                 clauses.push((
                     Occur::Should,
-                    term_q(Term::from_field_text(fl.text_bigram, &b), wb),
+                    term_q(Term::from_field_text(fl.text_bigram, b), wb),
                 ));
             }
             for p in &pq.phrases {
@@ -735,32 +736,24 @@ impl SearchIndex {
                 }
             }
             if long && use_exact && weights().exact_bigram > 0.0 {
-                let mut seen_eb = HashSet::new();
-                for b in exact_bigram_tokens(&pq.plain) {
-                    if !seen_eb.insert(b.clone()) {
-                        continue;
-                    }
-                    if keep_bi.as_ref().is_some_and(|k| !k.contains(&b)) {
+                for b in &exact_bigrams {
+                    if keep_bi.as_ref().is_some_and(|k| !k.contains(b)) {
                         continue;
                     }
                     clauses.push((
                         Occur::Should,
                         term_q(
-                            Term::from_field_text(fl.text_bigram_exact, &b),
+                            Term::from_field_text(fl.text_bigram_exact, b),
                             weights().exact_bigram,
                         ),
                     ));
                 }
             }
             if long && weights().law > 0.0 {
-                let mut seen_lb = HashSet::new();
-                for b in bigram_tokens(&pq.plain) {
-                    if b.split('_').all(is_stop) || !seen_lb.insert(b.clone()) {
-                        continue;
-                    }
+                for b in bigrams.iter().filter(|b| !b.split('_').all(is_stop)) {
                     clauses.push((
                         Occur::Should,
-                        term_q(Term::from_field_text(fl.law_bigram, &b), weights().law),
+                        term_q(Term::from_field_text(fl.law_bigram, b), weights().law),
                     ));
                 }
             }
@@ -780,7 +773,7 @@ impl SearchIndex {
             let hits = if weights().second > 0.0 {
                 self.collect_aggregated(&query, limit, weights().second)?
             } else {
-                let qb: HashSet<String> = bigram_tokens(&pq.plain).into_iter().collect();
+                let qb: HashSet<String> = bigrams.iter().cloned().collect();
                 let heads = (weights().head_cover > 0.0).then_some(&qb);
                 // Cascade: candidates from the rare terms (bigrams, law names), then the full
                 // question scores only those. Measured on the four data sets: the same MRR@10 as
@@ -850,7 +843,7 @@ impl SearchIndex {
             )
             .map_err(|e| IndexError::Other(e.to_string()))?;
         let mut units: Vec<(u64, Vec<(Score, DocAddress)>)> = Vec::new();
-        let mut pos: std::collections::HashMap<u64, usize> = Default::default();
+        let mut pos: HashMap<u64, usize> = Default::default();
         for (sc, addr) in top {
             let unit = self.unit_of(&searcher, addr);
             let i = *pos.entry(unit).or_insert_with(|| {
@@ -899,11 +892,29 @@ impl SearchIndex {
         score: Score,
         snip: Option<&mut SnippetGenerator>,
     ) -> Result<Hit, IndexError> {
-        let fl = &self.fields;
-        let d: TantivyDocument = searcher.doc(addr).map_err(|e| IndexError::Corrupt {
+        Ok(self.hit_of(&self.doc(searcher, addr)?, score, snip))
+    }
+
+    /// A stored record; a read failure means the index is damaged.
+    fn doc(
+        &self,
+        searcher: &tantivy::Searcher,
+        addr: DocAddress,
+    ) -> Result<TantivyDocument, IndexError> {
+        searcher.doc(addr).map_err(|e| IndexError::Corrupt {
             dir: self.dir.display().to_string(),
             reason: e.to_string(),
-        })?;
+        })
+    }
+
+    /// The displayed hit of a stored record.
+    fn hit_of(
+        &self,
+        d: &TantivyDocument,
+        score: Score,
+        snip: Option<&mut SnippetGenerator>,
+    ) -> Hit {
+        let fl = &self.fields;
         let s = |f| d.get_first(f).and_then(|v| v.as_str()).map(String::from);
         let text = s(fl.text).unwrap_or_default();
         let snippet = match snip {
@@ -924,7 +935,7 @@ impl SearchIndex {
             .get_first(fl.date)
             .and_then(|v| v.as_u64())
             .map(|n| format!("{:04}-{:02}-{:02}", n / 10000, (n / 100) % 100, n % 100));
-        Ok(Hit {
+        Hit {
             rank: 0,
             score,
             kind: s(fl.kind).unwrap_or_default(),
@@ -953,7 +964,7 @@ impl SearchIndex {
             law_id: s(fl.law_id),
             article_id: s(fl.article_id),
             matched: None,
-        })
+        }
     }
 
     /// Execute, keep the best hit per unit (an article and its clauses are one result), build hits.
@@ -1001,17 +1012,16 @@ impl SearchIndex {
                     (t, exhausted)
                 }
             };
+            // Records read for the heading coverage are kept for building the hits.
+            let mut read: HashMap<DocAddress, TantivyDocument> = HashMap::new();
             if let Some(qb) = heads {
                 let beta = weights().head_cover;
                 for (sc, addr) in top.iter_mut() {
-                    let d: TantivyDocument =
-                        searcher.doc(*addr).map_err(|e| IndexError::Corrupt {
-                            dir: self.dir.display().to_string(),
-                            reason: e.to_string(),
-                        })?;
+                    let d = self.doc(&searcher, *addr)?;
                     let head = d.get_first(fl.head).and_then(|v| v.as_str()).unwrap_or("");
                     let cover = heading_cover(head, qb);
                     *sc *= 1.0 + beta * cover * cover;
+                    read.insert(*addr, d);
                 }
                 top.sort_by(|a, b| b.0.total_cmp(&a.0));
             }
@@ -1037,7 +1047,11 @@ impl SearchIndex {
                 };
                 let mut hits = Vec::new();
                 for (score, addr) in chosen {
-                    hits.push(self.hit(&searcher, addr, score, snip.as_mut())?);
+                    let d = match read.remove(&addr) {
+                        Some(d) => d,
+                        None => self.doc(&searcher, addr)?,
+                    };
+                    hits.push(self.hit_of(&d, score, snip.as_mut()));
                 }
                 return Ok(hits);
             }

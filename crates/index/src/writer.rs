@@ -64,24 +64,14 @@ impl Default for UpdateOptions<'_> {
     }
 }
 
-/// Grouping key of a unit id (FNV-1a 64; collisions between units are negligible).
+/// Grouping key of a unit id (collisions between units are negligible).
 pub fn unit_hash(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in s.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
+    rasoat_model::fnv1a64(s.as_bytes())
 }
 
+/// Content identity of a source file.
 fn file_digest(bytes: &[u8]) -> String {
-    // FNV-1a 64: content identity only, not security.
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    format!("{h:016x}")
+    format!("{:016x}", rasoat_model::fnv1a64(bytes))
 }
 
 fn mtime_of(md: &std::fs::Metadata) -> u64 {

@@ -194,12 +194,38 @@ impl Report {
 /// Stable fingerprint: FNV-1a 64 over the parts, hex. Lines are not part of it,
 /// so moving text up or down keeps the fingerprint.
 pub fn fingerprint(parts: &[&str]) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for p in parts {
-        for b in p.bytes().chain(std::iter::once(0x1f)) {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x100000001b3);
-        }
+    let h = parts
+        .iter()
+        .fold(Fnv1a::new(), |h, p| h.write(p.as_bytes()).write(&[0x1f]));
+    format!("{:016x}", h.0)
+}
+
+/// FNV-1a 64, the project's one content hash (identity of files, units and findings; not
+/// security).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fnv1a(pub u64);
+
+impl Fnv1a {
+    pub const fn new() -> Self {
+        Fnv1a(0xcbf29ce484222325)
     }
-    format!("{h:016x}")
+
+    pub fn write(mut self, bytes: &[u8]) -> Self {
+        for &b in bytes {
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x100000001b3);
+        }
+        self
+    }
+}
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// FNV-1a 64 of `bytes`.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    Fnv1a::new().write(bytes).0
 }

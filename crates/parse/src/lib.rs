@@ -58,6 +58,18 @@ pub fn parse_many(paths: &[PathBuf]) -> Vec<Result<Vec<Document>, ParseError>> {
 /// File extensions taken from directories.
 pub const EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "docx", "json"];
 
+/// Walk `dir` recursively (following links, by file name), skipping hidden entries such as
+/// `.git` and `.rasoat`: the one corpus walk of every command.
+pub fn walk_dir(dir: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+        })
+}
+
 /// Expand files and directories into the list of input files, sorted and deterministic.
 /// Directories are walked recursively; hidden entries, `README.md`/`SOURCES.md` and files
 /// with other extensions are skipped there. Files named explicitly are kept as given (an
@@ -78,14 +90,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ParseError>) {
         };
         if meta.is_dir() {
             let mut found = Vec::new();
-            let walker = walkdir::WalkDir::new(p)
-                .follow_links(true)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
-                });
-            for e in walker {
+            for e in walk_dir(p) {
                 match e {
                     Ok(e) if e.file_type().is_file() => {
                         let name = e.file_name().to_string_lossy().to_lowercase();

@@ -85,14 +85,7 @@ pub fn is_source(p: &Path) -> bool {
 /// Every source file under `dir`, sorted, skipping hidden folders (`.git`, `.rasoat`).
 pub fn list_files(dir: &Path, skip: &dyn Fn(&Path) -> bool) -> anyhow::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
-        });
-    for e in walker {
+    for e in rasoat_parse::walk_dir(dir) {
         let e = e.with_context(|| format!("cannot read corpus folder {}", dir.display()))?;
         if e.file_type().is_file() && is_source(e.path()) && !skip(e.path()) {
             out.push(e.into_path());
@@ -103,12 +96,7 @@ pub fn list_files(dir: &Path, skip: &dyn Fn(&Path) -> bool) -> anyhow::Result<Ve
 
 /// FNV-1a 64 of the bytes plus their length: a content identity, not a security digest.
 pub fn digest(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    format!("{h:016x}-{:x}", bytes.len())
+    format!("{:016x}-{:x}", rasoat_model::fnv1a64(bytes), bytes.len())
 }
 
 fn mtime_ns(m: &std::fs::Metadata) -> u64 {
