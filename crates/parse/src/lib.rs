@@ -16,6 +16,7 @@
 //! they refer to the document's paragraph text (one line per `w:p`), since the file
 //! itself is compressed; for UTF-16 input to the decoded text.
 
+mod crawl;
 mod dataset;
 mod decode;
 mod docx;

@@ -84,6 +84,11 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
         std::str::from_utf8(bytes).unwrap_or(text)
     };
     let base = if d.utf16 { 0 } else { d.base };
+    if crate::crawl::looks_crawled(text) {
+        let lines = crate::crawl::split(text, base);
+        let parsed = structure::build(&lines, &SrcText::new(orig), true, &Articles::default());
+        return Ok(crate::finish(crate::source(path, Format::Markdown, bytes), parsed));
+    }
     let mut b = Builder {
         lines: Vec::new(),
         cur: None,
