@@ -377,6 +377,7 @@ pub(crate) fn find_citations(
             range: n.range(r.start, r.end),
             title_range,
             registry_key: r.registry_key.clone(),
+            province: None,
         });
     }
     out

@@ -94,6 +94,9 @@ pub struct Citation {
     /// Registry key this citation resolves to (a law cited by name and date → its number key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_key: Option<String>,
+    /// Province named in the citation's issuer ("của HĐND tỉnh Trà Vinh" → `Vĩnh Long`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
 }
 
 /// A reference to a part: "điểm a khoản 2 Điều 5 của Luật này", "mục III", "phụ lục kèm theo Kế hoạch này".
@@ -358,6 +361,9 @@ pub struct DocEdge {
 pub struct DocFacts {
     /// Normalised key of the document's own number (None when it has none).
     pub key: Option<String>,
+    /// Province of the issuer (today's name), for the identity of local documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
     /// The document's name from the registry ("Bộ luật Hình sự") when its number is known there:
     /// data-set laws carry only a number, and search needs the name a question uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]

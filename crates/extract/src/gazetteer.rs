@@ -496,6 +496,24 @@ impl Gazetteer {
     }
 
     /// Named administrative units in `text`.
+    /// The province (today's name, merged provinces followed to their successor) that `text`
+    /// names as a province-level unit: "Ủy ban nhân dân tỉnh Trà Vinh" → `Vĩnh Long`,
+    /// "HĐND thành phố Huế" → `Huế`. A local document (QĐ-UBND, NQ-HĐND) is one document only
+    /// within one province, so its identity needs this.
+    pub fn province_in(&self, text: &str) -> Option<String> {
+        self.find_places(text)
+            .into_iter()
+            .find(|p| p.unit == "tỉnh" || (p.unit == "thành phố" && p.level != Level::District))
+            .map(|p| {
+                let cur = p.successor.unwrap_or(p.name);
+                let f = cur.trim();
+                f.strip_prefix("tỉnh ")
+                    .or_else(|| f.strip_prefix("thành phố "))
+                    .unwrap_or(f)
+                    .to_string()
+            })
+    }
+
     pub fn find_places(&self, text: &str) -> Vec<PlaceMention> {
         let n = NormText::new(text);
         self.places_in(&n, text)

@@ -55,7 +55,34 @@ pub fn doc_id(doc: &Document, facts: &DocFacts) -> String {
         .unwrap_or_else(|| format!("doc:{}", doc.source.path))
 }
 
+/// A local document's symbol (`…/QĐ-UBND`, `…/NQ-HĐND`, `…/QĐ-CTUBND`): the same number is
+/// another document in another province.
+pub fn is_local_key(key: &str) -> bool {
+    let k = rasoat_text::fold(key);
+    k.contains("ubnd") || k.contains("hdnd")
+}
+
+/// Identity of a cited document: a local document's key is prefixed with its province
+/// (`Vĩnh Long|10/2022/nq-hdnd`), a national one's is its key.
+pub fn scoped_key(key: &str, province: Option<&str>) -> String {
+    match province {
+        Some(p) if is_local_key(key) && !key.contains('|') => format!("{p}|{key}"),
+        _ => key.to_string(),
+    }
+}
+
+/// May a document of `province` (None: national or unknown) replace, repeal or amend `target`?
+/// A provincial text acts only on provincial texts: "bãi bỏ … Luật Thủ đô số 39/2024/QH15"
+/// inside the title of a repealed resolution does not repeal the law.
+pub fn acts_on(province: Option<&str>, target: &str, kind: EdgeKind) -> bool {
+    let acts = matches!(kind, EdgeKind::ThayThe | EdgeKind::BaiBo | EdgeKind::SuaDoi);
+    !(acts && province.is_some() && !is_local_key(target) && !target.starts_with("doc:"))
+}
+
 fn norm_key(key: &str) -> String {
+    if let Some((p, k)) = key.split_once('|') {
+        return format!("{p}|{}", norm_key(k));
+    }
     if key.starts_with("luat:") || key.starts_with("doc:") {
         key.to_string()
     } else {
@@ -104,7 +131,7 @@ impl Graph {
         }
         // Corpus documents first, so cited-only information never overrides them.
         for (doc, f) in docs {
-            let id = doc_id(doc, f);
+            let id = scoped_key(&doc_id(doc, f), f.province.as_deref());
             let n = g.node_mut(&id);
             n.in_corpus = true;
             if n.label.is_empty() {
@@ -118,11 +145,15 @@ impl Graph {
             }
         }
         for (doc, f) in docs {
-            let id = doc_id(doc, f);
+            let id = scoped_key(&doc_id(doc, f), f.province.as_deref());
             let on = f.date;
             for pf in &f.provisions {
                 for c in &pf.citations {
                     let target = c.registry_key.clone().unwrap_or_else(|| c.key.clone());
+                    let target = scoped_key(
+                        &target,
+                        c.province.as_deref().or(f.province.as_deref()),
+                    );
                     if let (Some(name_key), Some(rk)) = (
                         c.law_name.as_ref().map(|_| c.key.clone()),
                         c.registry_key.clone(),
@@ -154,6 +185,9 @@ impl Graph {
                     let Some(kind) = c.role.edge_kind() else {
                         continue;
                     };
+                    if !acts_on(f.province.as_deref(), &target, kind) {
+                        continue;
+                    }
                     if target == id {
                         continue;
                     }

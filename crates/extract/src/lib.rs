@@ -338,6 +338,11 @@ impl Extractor {
             .or(doc.meta.law_id.as_deref())
             .map(normalize_number)
             .filter(|k| k.chars().any(|c| c.is_ascii_digit()));
+        let province = doc
+            .meta
+            .issuer
+            .as_deref()
+            .and_then(|i| self.gaz.province_in(i));
         let mut edges = Vec::new();
         for pf in &provisions {
             for c in &pf.citations {
@@ -348,6 +353,10 @@ impl Extractor {
                     continue;
                 };
                 let target = c.registry_key.clone().unwrap_or_else(|| c.key.clone());
+                if !graph::acts_on(province.as_deref(), &target, kind) {
+                    continue;
+                }
+                let target = graph::scoped_key(&target, c.province.as_deref().or(province.as_deref()));
                 if key.as_deref() == Some(target.as_str()) {
                     continue;
                 }
@@ -379,6 +388,7 @@ impl Extractor {
         });
         DocFacts {
             key,
+            province,
             name,
             issuer,
             date,
@@ -402,7 +412,10 @@ impl Extractor {
         let s = n.s.as_str();
         let mut agencies = self.gaz.find_in(&n, text);
         let mut places = self.gaz.places_in(&n, text);
-        let citations = citations::find_citations(text, &n, &agencies, &self.reg);
+        let mut citations = citations::find_citations(text, &n, &agencies, &self.reg);
+        for c in citations.iter_mut() {
+            c.province = c.issuer.as_deref().and_then(|i| self.gaz.province_in(i));
+        }
         // Non-operative ranges (normalised): Căn cứ lines, citations (issuer) and cited titles, Nơi nhận.
         let mut non_op: Vec<(usize, usize, Context)> = Vec::new();
         for c in &citations {

@@ -182,6 +182,13 @@ impl Registry {
             return Some(e);
         }
         let y = year.or(date.map(|d| d.year() as i32))?;
-        pick(&|e| e.date.is_some_and(|x| x.year() as i32 == y))
+        // Two laws of one name in one year ("Luật Tổ chức chính quyền địa phương năm 2025":
+        // 65/2025/QH15 of February, replaced by 72/2025/QH15 of June): a citation by name and
+        // year means the one in force, the latest.
+        cands
+            .iter()
+            .map(|&i| &self.entries[i])
+            .filter(|e| e.date.is_some_and(|x| x.year() as i32 == y))
+            .max_by_key(|e| e.date)
     }
 }

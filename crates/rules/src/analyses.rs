@@ -8,7 +8,7 @@ use crate::lexicon;
 use crate::spec::RuleSpec;
 use crate::spec::Spanned;
 use crate::{ReviewOptions, RuleFileError};
-use rasoat_extract::{CitationRole, Context, Level, Role};
+use rasoat_extract::{CitationRole, Context, Level, Role, graph};
 use rasoat_model::{Date, Severity};
 use rayon::prelude::*;
 use regex::Regex;
@@ -294,6 +294,8 @@ pub struct Cite {
     pub role: CitationRole,
     pub context: Context,
     pub range: (usize, usize),
+    /// Province named in the citation's issuer, if any.
+    pub province: Option<String>,
 }
 
 static RE_CITE: LazyLock<Regex> = LazyLock::new(|| {
@@ -364,6 +366,7 @@ pub fn cites(c: &Clause) -> Vec<Cite> {
                         x.context
                     },
                     range: (x.range.start, x.range.end),
+                    province: x.province.clone(),
                 })
                 .collect();
         }
@@ -389,6 +392,7 @@ pub fn cites(c: &Clause) -> Vec<Cite> {
             role: role_before(fb),
             context: c.context_at(all.start()).unwrap_or(Context::Operative),
             range: (all.start(), all.end()),
+            province: None,
         });
     }
     for m in RE_LAW.captures_iter(t) {
@@ -420,6 +424,7 @@ pub fn cites(c: &Clause) -> Vec<Cite> {
             role: role_before(fb),
             context: c.context_at(all.start()).unwrap_or(Context::Operative),
             range: (all.start(), all.end()),
+            province: None,
         });
     }
     out.sort_by_key(|x| x.range);
@@ -771,7 +776,7 @@ impl Analysis {
                     let loc = ci.map(|ci| (d.idx, ci, (e.range.start, e.range.end)));
                     let slot =
                         corpus
-                            .entry(norm_key(&e.target))
+                            .entry(norm_key_scoped(&e.target))
                             .or_insert((d.name.clone(), d.date, loc));
                     // A statement whose clause could not be placed yields to a later placed one,
                     // so the finding can always show where the replacement is declared.
@@ -781,10 +786,15 @@ impl Analysis {
                 }
             }
             // Fallback: "… thay thế / bãi bỏ <Doc>" found by the citation scanner.
+            let prov = d.a.facts.province.as_deref();
             for (ci, c) in d.clauses.iter().enumerate() {
                 for x in cites(c) {
-                    if matches!(x.role, CitationRole::Replaces | CitationRole::Repeals) {
-                        let slot = corpus.entry(x.key.clone()).or_insert((
+                    if matches!(x.role, CitationRole::Replaces | CitationRole::Repeals)
+                        && x.context != Context::CitedTitle
+                        && graph::acts_on(prov, &x.key, rasoat_extract::EdgeKind::ThayThe)
+                    {
+                        let key = graph::scoped_key(&x.key, x.province.as_deref().or(prov));
+                        let slot = corpus.entry(key).or_insert((
                             d.name.clone(),
                             d.date,
                             Some((d.idx, ci, x.range)),
@@ -808,6 +818,10 @@ impl Analysis {
                         if d.key.as_deref() == Some(x.key.as_str()) {
                             continue;
                         }
+                        let scoped = graph::scoped_key(
+                            &x.key,
+                            x.province.as_deref().or(d.a.facts.province.as_deref()),
+                        );
                         let sent = sentence_folded(c, x.range.0, x.range.1);
                         if history.iter().any(|r| r.is_match(sent)) || transitional.iter().any(|r| r.is_match(&c.headings)) {
                             continue;
@@ -821,18 +835,24 @@ impl Analysis {
                                 let y = x.year?;
                                 reg.by_name.get(&(n, y)).map(|(num, by, on)| (num.clone(), by.clone(), Some(*on)))
                             })
-                            .or_else(|| corpus.get(&x.key).filter(|(by, _, _)| *by != d.name).map(|(by, on, _)| (x.number.clone().unwrap_or_default(), by.clone(), *on)))
+                            .or_else(|| corpus.get(&scoped).filter(|(by, _, _)| *by != d.name).map(|(by, on, _)| (x.number.clone().unwrap_or_default(), by.clone(), *on)))
                             .or_else(|| {
                                 // The extraction graph: bundled registry (rules/data) + corpus edges.
                                 let g = graph?;
                                 // A law cited by name + year ("Luật Đất đai năm 2013") carries the
                                 // registry's key instead of a number; the cited text is then shown.
                                 let (num, lookup) = match &x.number {
-                                    Some(n) => (n.clone(), n.clone()),
+                                    Some(n) => (n.clone(), graph::scoped_key(n, x.province.as_deref().or(d.a.facts.province.as_deref()))),
                                     None if x.law_name.is_some() && x.key.contains('/') => (String::new(), x.key.clone()),
                                     None => return None,
                                 };
                                 let (by, on) = g.replaced_by(&lookup)?;
+                                // The citing document itself ("… thay thế Nghị quyết số 61/2021/NQ-HĐND"
+                                // cited again in its own căn cứ or body) is no other side.
+                                let own = d.key.as_deref().map(|k| graph::scoped_key(k, d.a.facts.province.as_deref()));
+                                if own.is_some_and(|k| norm_key_scoped(&k) == norm_key_scoped(&by)) {
+                                    return None;
+                                }
                                 let label = g.node(&by).map(|n| n.label.clone()).filter(|l| !l.is_empty()).unwrap_or(by);
                                 if label == d.name || d.key.as_deref() == Some(norm_key(&label).as_str()) {
                                     return None;
@@ -877,7 +897,7 @@ impl Analysis {
                             _ => {}
                         }
                         // The other side: where the corpus says the cited document was replaced.
-                        let related = corpus.get(&x.key).and_then(|c| c.2).filter(|l| l.0 != d.idx).into_iter().collect();
+                        let related = corpus.get(&scoped).and_then(|c| c.2).filter(|l| l.0 != d.idx).into_iter().collect();
                         v.push(Raw { rule: ri, doc: d.idx, clause: ci, hit, related });
                     }
                 }
@@ -1883,6 +1903,14 @@ impl Analysis {
 }
 
 /// "Luật Tổ chức chính quyền địa phương" → "Tổ chức chính quyền địa phương" (registry names have no type word).
+/// [`norm_key`] of a key that may carry a province scope (`Huế|10/2022/NQ-HĐND`).
+fn norm_key_scoped(k: &str) -> String {
+    match k.split_once('|') {
+        Some((p, k)) => format!("{p}|{}", norm_key(k)),
+        None => norm_key(k),
+    }
+}
+
 fn strip_law_word(s: &str) -> String {
     let t = s.trim();
     for p in ["Bộ luật ", "Luật ", "bộ luật ", "luật "] {

@@ -218,6 +218,9 @@ impl ClauseRx {
                 (Scope::CanCu, ctx) if ctx != Some(rasoat_extract::Context::CanCu) => continue,
                 _ => {}
             }
+            if self.spec.require_assignee && nonop.is_none() && !is_assignee(c, s, e) {
+                continue;
+            }
             let fs = c.to_folded(s);
             let fe = c.to_folded(e);
             let before =
@@ -259,6 +262,28 @@ impl ClauseRx {
         }
         hits
     }
+}
+
+/// Is the agency named at `s..e` given a role in this clause? The extraction's assignments
+/// name their agency; the mention at the cue must be that agency and stand in operative text.
+fn is_assignee(c: &Clause, s: usize, e: usize) -> bool {
+    let Some(f) = c.facts else { return false };
+    if c.heading {
+        // "Điều 5. Trách nhiệm của UBND cấp huyện": a heading names the body its clauses task.
+        return true;
+    }
+    f.agencies
+        .iter()
+        .filter(|m| m.range.start < e && s < m.range.end)
+        .any(|m| {
+            f.assignments.iter().any(|a| {
+                a.context == rasoat_extract::Context::Operative
+                    && !a.implied_subject
+                    && (a.agency == m.id || m.parent.as_deref() == Some(a.agency.as_str()))
+                    && a.range.start <= m.range.start
+                    && m.range.start < a.range.end
+            })
+        })
 }
 
 pub fn floor(s: &str, mut i: usize) -> usize {

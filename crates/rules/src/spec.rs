@@ -198,6 +198,11 @@ pub struct ClauseSpec {
     pub heading_subject_starts: Vec<Spanned<String>>,
     #[serde(default)]
     pub heading_subject_message: Option<String>,
+    /// The matched body must be the agency of an assignment the extraction found in this clause
+    /// (the body is given a role: subject of "chủ trì", object of "giao …"), not merely named
+    /// near a role word (a title of a class of people, a possessive "của UBND cấp huyện").
+    #[serde(default)]
+    pub require_assignee: bool,
     /// `{lookup}` in the message: the value of the first entry whose folded regex matches the hit.
     #[serde(default)]
     pub lookup: Vec<LookupSpec>,
