@@ -627,6 +627,7 @@ impl Analysis {
             )
         });
         let crit = self.cues("criterion_cues");
+        let scope = self.cues("scope_cues");
         #[derive(Clone)]
         struct Item {
             doc: usize,
@@ -655,6 +656,17 @@ impl Analysis {
                             continue;
                         }
                         let obj = rasoat_text::fold(&format!("{} {}", &m["v"], &m["obj"]));
+                        // A power divided by whose units it covers ("… thuộc phạm vi quản lý",
+                        // "… của Ủy ban MTTQ cấp xã") is shared out, not duplicated; a step of a
+                        // procedure ("trình Sở … cấp Giấy chứng nhận") and a description ("Hội đồng
+                        // … do Sở Tài chính quyết định thành lập") grant nothing.
+                        let before = &c.folded[..c.to_folded(all.start())];
+                        if scope.iter().any(|r| r.is_match(&obj))
+                            || before.trim_end().ends_with("trinh")
+                            || before.trim_end().ends_with(" do")
+                        {
+                            continue;
+                        }
                         let key = key_of(&obj, 8);
                         if key.split_whitespace().count() < 2 {
                             continue;
@@ -674,8 +686,15 @@ impl Analysis {
                     // Extraction's decision assignments (role quyết định) join the same groups.
                     if let Some(f) = c.facts {
                         for a in &f.assignments {
+                            // A plan's "Sở X:" sections list each body's own work ("Phê duyệt kế
+                            // hoạch giám sát" under every level): not one power given twice.
                             if a.role != Role::QuyetDinh
+                                || a.implied_subject
                                 || a.has_criterion
+                                || scope.iter().any(|r| {
+                                    let (x, y) = (c.to_folded(a.range.start), c.to_folded(a.range.end));
+                                    r.is_match(c.folded.get(x..y).unwrap_or(""))
+                                })
                                 || a.context != Context::Operative
                                 || !matches!(a.level, Level::Province | Level::Commune)
                             {
@@ -713,7 +732,10 @@ impl Analysis {
             // One finding per commune-side clause against the first province-side clause.
             for c in &comms {
                 let Some(p) = provs.first() else { break };
-                let both_normative = ctxs[c.doc].normative && ctxs[p.doc].normative;
+                // Within one document the text itself divides the field (its own articles say
+                // who does what): a reviewer's judgement, never an error.
+                let both_normative =
+                    ctxs[c.doc].normative && ctxs[p.doc].normative && c.doc != p.doc;
                 let hit = Hit {
                     severity: if both_normative {
                         Some(Severity::Error)
