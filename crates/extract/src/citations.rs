@@ -29,6 +29,11 @@ static LAW_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
 static TITLE_START_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^,? ?(ve viec|ve|ban hanh|quy dinh|huong dan|thong qua|phe duyet|sua doi|bai bo|phan cap|ke hoach|triem khai|trien khai)(?-u:\b)").expect("title regex")
 });
+/// A proper name right after an issuer that ends in its unit word ("UBND tỉnh" + " Bắc Giang").
+static ISSUER_PLACE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^ (?:\p{Lu}[\p{L}'’]*(?:[ -]\p{Lu}[\p{L}'’]*){0,3})").expect("issuer place regex")
+});
+
 static FALLBACK_ISSUER_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^ cua ([a-z][^,;()]+?)(?: (?:ve viec|ve|ban hanh|quy dinh|huong dan|thong qua|phe duyet)(?-u:\b)|[,;()]|$)").expect("issuer regex")
 });
@@ -278,6 +283,19 @@ pub(crate) fn find_citations(
             if let Some(a) = agencies.iter().find(|a| n.from_orig(a.range.start) == at) {
                 r.issuer = Some(a.surface.clone());
                 r.end = n.from_orig(a.range.end);
+                // "của UBND tỉnh Bắc Giang": the place name is part of the issuer.
+                let unit = rasoat_text::fold(&a.surface);
+                let ends_unit = ["tinh", "thanh pho", "huyen", "quan", "xa", "phuong", "thi xa"]
+                    .iter()
+                    .any(|u| unit.ends_with(u));
+                if let Some(m) = ISSUER_PLACE_RE
+                    .find(text.get(a.range.end..).unwrap_or(""))
+                    .filter(|_| ends_unit)
+                {
+                    let e = a.range.end + m.end();
+                    r.issuer = Some(text[a.range.start..e].trim().to_string());
+                    r.end = n.from_orig(e);
+                }
             } else if let Some(c) = FALLBACK_ISSUER_RE.captures(rest)
                 && let Some(g) = c.get(1).filter(|g| g.as_str().len() <= 80)
             {

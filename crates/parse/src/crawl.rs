@@ -89,6 +89,8 @@ struct Clean {
     map: Vec<MapPiece>,
     starts_emph: bool,
     ends_emph: bool,
+    /// Text offset where a run opened at the line start closes (the run's extent).
+    first_close: Option<usize>,
 }
 
 fn clean(raw: &str, base: usize, e: &mut Emph) -> Clean {
@@ -107,6 +109,7 @@ fn clean(raw: &str, base: usize, e: &mut Emph) -> Clean {
     let starts_emph = bytes.get(i) == Some(&b'*');
     let mut seg = i;
     let mut last_emph_end = None;
+    let mut first_close = None;
     while i < bytes.len() {
         if bytes[i] == b'*' {
             let mut j = i;
@@ -118,6 +121,9 @@ fn clean(raw: &str, base: usize, e: &mut Emph) -> Clean {
                 text.push_str(&raw[seg..i]);
             }
             e.apply(j - i);
+            if starts_emph && first_close.is_none() && !e.open() && !text.trim().is_empty() {
+                first_close = Some(text.len());
+            }
             last_emph_end = Some(j);
             i = j;
             seg = j;
@@ -140,7 +146,54 @@ fn clean(raw: &str, base: usize, e: &mut Emph) -> Clean {
         map,
         starts_emph,
         ends_emph,
+        first_close,
     }
+}
+
+/// A bold run that is a structural marker with at most a short heading: `Điều 2.`,
+/// `Điều 1. Phạm vi điều chỉnh`, `1.`, `a)`, `Chương II`.
+fn is_marker_run(t: &str) -> bool {
+    let t = t.trim();
+    let starts = ["Điều ", "ĐIỀU ", "Chương ", "CHƯƠNG ", "Mục ", "MỤC "]
+        .iter()
+        .any(|p| t.starts_with(p));
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    (starts || (digits > 0 && matches!(t.as_bytes().get(digits), Some(b'.' | b')'))))
+        && t.chars().count() <= 120
+}
+
+/// Split a cleaned line at text offset `k` into the part before and the (trimmed) rest.
+fn split_at(c: Clean, k: usize) -> (Clean, Clean) {
+    let lead = c.text[k..].len() - c.text[k..].trim_start().len();
+    let k2 = k + lead;
+    let mut left = Vec::new();
+    let mut right = Vec::new();
+    for p in &c.map {
+        let (t, src, len) = (p.text as usize, p.src as usize, p.src_len as usize);
+        if t < k {
+            let l = len.min(k - t);
+            push_piece(&mut left, t as u32, src as u32, l as u32, true);
+        }
+        if t + len > k2 {
+            let skip = k2.saturating_sub(t);
+            push_piece(&mut right, (t + skip - k2) as u32, (src + skip) as u32, (len - skip) as u32, true);
+        }
+    }
+    let head = Clean {
+        text: c.text[..k].to_string(),
+        map: left,
+        starts_emph: true,
+        ends_emph: true,
+        first_close: None,
+    };
+    let rest = Clean {
+        text: c.text[k2..].to_string(),
+        map: right,
+        starts_emph: false,
+        ends_emph: c.ends_emph,
+        first_close: None,
+    };
+    (head, rest)
 }
 
 /// A logical line being assembled from raw lines.
@@ -214,6 +267,19 @@ pub(crate) fn split(text: &str, base: usize) -> Vec<Line<'static>> {
             k.whole_emph = k.whole_emph && (c.ends_emph || e.open());
             continue;
         }
+        // "**Điều 2. **Quyết định này …": the bold run is the marker (and heading); the rest of
+        // the line is the article's text, a paragraph of its own.
+        let c = match c.first_close {
+            Some(k) if !open_before && k < c.text.trim_end().len() && is_marker_run(&c.text[..k]) => {
+                let (head, rest) = split_at(c, k);
+                let brk = if pending != Brk::Wrap { pending } else { Brk::Para };
+                flush(&mut cur, &mut out);
+                out.push(Line::owned(head.text, head.map, at, at + raw.len(), brk));
+                pending = Brk::Para;
+                rest
+            }
+            _ => c,
+        };
         let brk = match &cur {
             _ if pending != Brk::Wrap => pending,
             Some(k) if k.whole_emph => Brk::Para,
@@ -283,6 +349,17 @@ mod tests {
         assert_eq!(t[9].1, Brk::Para); // italic căn cứ opens a paragraph
         assert_eq!(t[11].1, Brk::Para); // after a bold heading
         assert_eq!(t[12].1, Brk::Wrap);
+    }
+
+    #[test]
+    fn bold_marker_then_text() {
+        let s = "|\n|\n**Điều 2. **Quyết\nđịnh này có hiệu lực.\n";
+        let lines = split(s, 0);
+        let t: Vec<&str> = lines.iter().map(|l| l.text.trim()).collect();
+        assert_eq!(t, ["Điều 2.", "Quyết", "định này có hiệu lực."]);
+        assert_eq!(lines[1].brk, Brk::Para);
+        assert!(s[lines[1].src(0)..].starts_with("Quyết"));
+        assert!(s[lines[0].src(0)..].starts_with("Điều 2."));
     }
 
     #[test]
