@@ -306,9 +306,11 @@ pub(crate) fn find_citations(
                 );
                 r.end += g.end();
             }
-            // "(cũ)" belongs to the issuer's name
+            // "(cũ)", "(trước đây)" belong to the issuer's name
             if s[r.end..].starts_with(" (cu)") {
                 r.end += 5;
+            } else if s[r.end..].starts_with(" (truoc day)") {
+                r.end += 12;
             }
         }
         if r.registry_key.is_none() && reg.get(&r.key).is_some() {
@@ -327,8 +329,21 @@ pub(crate) fn find_citations(
         // Title (trích yếu): from a title word up to ; ( ) . or the next citation.
         let mut title = None;
         let mut title_range = None;
-        if let Some(tm) = TITLE_START_RE.captures(&s[r.end..]) {
-            let g = tm.get(1).map(|g| g.start()).unwrap_or(0);
+        // A title starts with a title word, or (after the issuer) with a capital letter:
+        // "… của Ủy ban nhân dân tỉnh Bình Phước Thành lập trạm y tế xã …".
+        let capital = r.issuer.is_some() && {
+            let o = n.range(r.end, r.end).start;
+            let after = text.get(o..).unwrap_or("");
+            let t = after.trim_start_matches([' ', ',']);
+            after.len() > t.len() && t.chars().next().is_some_and(char::is_uppercase)
+        };
+        let title_at = TITLE_START_RE
+            .captures(&s[r.end..])
+            .map(|tm| tm.get(1).map(|g| g.start()).unwrap_or(0))
+            .or_else(|| {
+                capital.then(|| s[r.end..].len() - s[r.end..].trim_start_matches([' ', ',']).len())
+            });
+        if let Some(g) = title_at {
             let ts = r.end + g;
             let mut te = next_start.max(ts);
             if let Some(p) = s[ts..te].find([';', '(', ')']) {

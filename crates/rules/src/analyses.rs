@@ -1517,6 +1517,12 @@ impl Analysis {
             let year: i16 = c[2].parse().ok()?;
             let ty = rasoat_text::fold(&c[3]).to_uppercase();
             let iss = c[4].to_string();
+            // A symbol cut short by a foreign letter ("NĐ-CР" with a Cyrillic Р reads "NĐ-C")
+            // names no issuer at all: that is a malformed symbol, not a wrong issuer.
+            let end = c.get(0)?.end();
+            if iss.chars().count() < 2 || num[end..].chars().next().is_some_and(|ch| ch.is_alphabetic()) {
+                return None;
+            }
             for (t, allow, deny, from, sev, why) in &pairs {
                 if rasoat_text::fold(t).to_uppercase() != ty {
                     continue;
