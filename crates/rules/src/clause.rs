@@ -146,6 +146,9 @@ impl ClauseRx {
         if self.exclude_clause.iter().any(|r| r.is_match(&c.folded)) {
             return vec![];
         }
+        if self.spec.require_no_subject && has_subject_context(c) {
+            return vec![];
+        }
         // Candidate ranges in original-text bytes.
         let mut cand: Vec<(usize, usize)> = Vec::new();
         for r in &self.cues {
@@ -221,6 +224,9 @@ impl ClauseRx {
             if self.spec.require_assignee && nonop.is_none() && !is_assignee(c, s, e) {
                 continue;
             }
+            if self.spec.require_no_subject && (named_before(c, s) || !named_after(c, e)) {
+                continue;
+            }
             let fs = c.to_folded(s);
             let fe = c.to_folded(e);
             let before =
@@ -262,6 +268,40 @@ impl ClauseRx {
         }
         hits
     }
+}
+
+/// A heading above the clause names a body (its own tasks follow), or the clause has an
+/// implied subject, or the document itself is a quy chế phối hợp.
+fn has_subject_context(c: &Clause) -> bool {
+    static BODY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?-u:\b)(so |ubnd|uy ban|ban |cong an|bo chi huy|van phong|thanh tra|chu tich|giam doc|cuc |chi cuc|trung tam|kho bac|ngan hang|thue |hoi |doan |lien hiep|mat tran|phong |co quan|don vi)").expect("body regex")
+    });
+    if c.sibling_lead || c.facts.is_some_and(|f| !f.implied_subjects.is_empty()) {
+        return true;
+    }
+    if BODY.is_match(&c.headings) || c.parent_heading.as_deref().is_some_and(|h| BODY.is_match(h)) {
+        return true;
+    }
+    c.doc_title.as_deref().is_some_and(|t| t.contains("phoi hop"))
+}
+
+/// A body is named before `s` in the same sentence: it is the actor of the "phối hợp".
+fn named_before(c: &Clause, s: usize) -> bool {
+    let start = c.text[..s].rfind(['.', ';', ':', '\n']).map(|i| i + 1).unwrap_or(0);
+    c.facts.is_some_and(|f| {
+        f.agencies
+            .iter()
+            .any(|m| m.range.start >= start && m.range.start < s)
+    })
+}
+
+/// A body is named right after `e` ("phối hợp với Sở Tài chính"): there are coordinators.
+fn named_after(c: &Clause, e: usize) -> bool {
+    c.facts.is_some_and(|f| {
+        f.agencies
+            .iter()
+            .any(|m| m.range.start >= e && m.range.start <= e + 12)
+    })
 }
 
 /// Is the agency named at `s..e` given a role in this clause? The extraction's assignments

@@ -51,6 +51,10 @@ pub struct Clause<'a> {
     pub headings: String,
     /// Folded heading of the parent provision (a heading-implied subject such as "1. Sở Tư pháp").
     pub parent_heading: Option<String>,
+    /// Folded title of the document.
+    pub doc_title: Option<String>,
+    /// The parent or a sibling names a lead ("- Đơn vị chủ trì: Sở …" beside "- Đơn vị phối hợp: …").
+    pub sibling_lead: bool,
 }
 
 impl Clause<'_> {
@@ -377,6 +381,7 @@ pub fn build<'a>(
             for pf in &a.facts.provisions {
                 pfacts.insert(pf.provision.as_str(), pf);
             }
+            let doc_title = a.doc.meta.title.as_deref().map(rasoat_text::fold);
             a.doc.walk(&mut |p, path| {
                 // The heading as a clause of its own (no extraction facts; located via the label line).
                 if let Some(h) = p.heading.as_deref().filter(|h| !h.trim().is_empty()) {
@@ -401,6 +406,8 @@ pub fn build<'a>(
                         nonop,
                         headings: headings_of(p, path),
                         parent_heading,
+                        doc_title: doc_title.clone(),
+                        sibling_lead: false,
                     });
                 }
                 let (folded, fmap) = rasoat_text::fold_with_map(&p.text);
@@ -427,6 +434,11 @@ pub fn build<'a>(
                     nonop,
                     headings: headings_of(p, path),
                     parent_heading,
+                    doc_title: doc_title.clone(),
+                    sibling_lead: path.last().is_some_and(|q| {
+                        let lead = |t: &str| rasoat_text::fold(t).contains("chu tri");
+                        lead(&q.text) || q.children.iter().any(|c| c.id != p.id && lead(&c.text))
+                    }),
                 });
             });
             DocCtx {

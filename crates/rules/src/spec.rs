@@ -203,6 +203,12 @@ pub struct ClauseSpec {
     /// near a role word (a title of a class of people, a possessive "của UBND cấp huyện").
     #[serde(default)]
     pub require_assignee: bool,
+    /// Fire only when no body can be the actor: none named before the cue in its sentence,
+    /// none implied by a heading ("2. Sở Nội vụ", "Trách nhiệm của Sở …") — the clause is
+    /// then that body's own task — and the document is not a quy chế phối hợp, whose
+    /// articles say how bodies cooperate.
+    #[serde(default)]
+    pub require_no_subject: bool,
     /// `{lookup}` in the message: the value of the first entry whose folded regex matches the hit.
     #[serde(default)]
     pub lookup: Vec<LookupSpec>,
