@@ -1018,7 +1018,9 @@ impl Analysis {
                                 continue;
                             }
                         }
-                        items.push(Item { doc: d.idx, clause: ci, range: x.range, key: x.key.clone(), date, date_text: x.date_text.clone().unwrap_or_default() });
+                        // A local document is one document only within its province.
+                        let key = graph::scoped_key(&x.key, x.province.as_deref().or(d.a.facts.province.as_deref()));
+                        items.push(Item { doc: d.idx, clause: ci, range: x.range, key, date, date_text: x.date_text.clone().unwrap_or_default() });
                     }
                 }
                 (items, raws)
@@ -1034,18 +1036,22 @@ impl Analysis {
         }
         for (key, mut g) in groups {
             g.sort_by_key(|x| (x.doc, x.clause, x.range));
-            let first = &g[0];
-            for it in &g[1..] {
-                if it.date == first.date {
-                    continue;
-                }
+            let Some(best) = consensus_date(&key, &g.iter().map(|x| (x.doc, x.date)).collect::<Vec<_>>()) else {
+                continue;
+            };
+            let shown = key.rsplit('|').next().unwrap_or(&key).to_string();
+            let Some(anchor) = g.iter().find(|x| x.date == best) else { continue };
+            let agree = g.iter().filter(|x| x.date == best).map(|x| x.doc).collect::<std::collections::BTreeSet<_>>().len();
+            for it in g.iter().filter(|x| x.date != best) {
                 let hit = Hit {
                     evidence: vec![
-                        ("cited".into(), key.clone()),
+                        ("cited".into(), shown.clone()),
                         ("date".into(), it.date_text.clone()),
-                        ("other_date".into(), first.date_text.clone()),
-                        ("other_document".into(), ctxs[first.doc].name.clone()),
+                        ("other_date".into(), anchor.date_text.clone()),
+                        ("other_document".into(), ctxs[anchor.doc].name.clone()),
+                        ("consensus".into(), format!("{agree} văn bản")),
                     ],
+                    range: it.range,
                     ..Default::default()
                 };
                 if ctxs[it.doc].target {
@@ -1053,11 +1059,8 @@ impl Analysis {
                         rule: ri,
                         doc: it.doc,
                         clause: it.clause,
-                        hit: Hit {
-                            range: it.range,
-                            ..hit
-                        },
-                        related: vec![(first.doc, first.clause, first.range)],
+                        hit,
+                        related: vec![(anchor.doc, anchor.clause, anchor.range)],
                     });
                 }
             }
@@ -1931,6 +1934,36 @@ impl Analysis {
 }
 
 /// "Luật Tổ chức chính quyền địa phương" → "Tổ chức chính quyền địa phương" (registry names have no type word).
+/// The date a cited document really has, as the corpus says it: a date whose year is the
+/// number's year beats one that is not (`06/2021/NĐ-CP ngày 26/01/2025` is the outlier), then
+/// the date most documents give; on a tie, the first citation's. None when the dates agree.
+fn consensus_date(key: &str, items: &[(usize, Date)]) -> Option<Date> {
+    let year: Option<i16> = key
+        .rsplit('|')
+        .next()
+        .and_then(|k| k.split('/').nth(1))
+        .and_then(|y| y.parse().ok())
+        .filter(|y| (1945..2100).contains(y));
+    let mut score: BTreeMap<Date, (bool, std::collections::BTreeSet<usize>)> = BTreeMap::new();
+    for &(doc, d) in items {
+        let e = score
+            .entry(d)
+            .or_insert_with(|| (year.is_none_or(|y| y == d.year()), Default::default()));
+        e.1.insert(doc);
+    }
+    if score.len() < 2 {
+        return None;
+    }
+    let mut ranked: Vec<(bool, usize, Date)> = score.into_iter().map(|(d, (y, docs))| (y, docs.len(), d)).collect();
+    ranked.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+    if (ranked[0].0, ranked[0].1) != (ranked[1].0, ranked[1].1) {
+        return Some(ranked[0].2);
+    }
+    // A tie: the texts disagree and none outvotes the other; the first citation stands as the
+    // other side (the disagreement itself is the defect).
+    items.first().map(|x| x.1)
+}
+
 /// [`norm_key`] of a key that may carry a province scope (`Huế|10/2022/NQ-HĐND`).
 fn norm_key_scoped(k: &str) -> String {
     match k.split_once('|') {
