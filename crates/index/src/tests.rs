@@ -63,6 +63,7 @@ fn doc(
             title: Some(title.into()),
             normative: false,
             draft: false,
+            signer: None,
             law_id: None,
             dataset: None,
         },

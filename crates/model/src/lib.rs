@@ -206,6 +206,9 @@ pub struct DocMeta {
     pub normative: bool,
     /// "DỰ THẢO" on top, or a blank number/date.
     pub draft: bool,
+    /// Who signed (the name under the signature block).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
     /// Data-set law id (`91/2015/QH13`, `Luật Đất đai 2013` ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub law_id: Option<String>,

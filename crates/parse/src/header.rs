@@ -173,7 +173,10 @@ pub(crate) fn detect(lines: &[Line]) -> (Header, usize) {
                 if (lines[j].brk != crate::lines::Brk::Wrap && !title.is_empty())
                     || starts_body(tl)
                     || markers::detect(tl, 0, true).is_some()
-                    || tl.starts_with('(')
+                    || (tl.starts_with('(')
+                        && (lines[j].brk != crate::lines::Brk::Wrap
+                            || DRAFT.is_match(tl)
+                            || fold(tl).contains("kem theo")))
                 {
                     break;
                 }
@@ -191,6 +194,10 @@ pub(crate) fn detect(lines: &[Line]) -> (Header, usize) {
         }
         if rest.starts_with("V/v") || rest.starts_with("V/V") {
             h.title = Some(rest[3..].trim().to_string());
+            // A letter's trích yếu ("V/v …") with no type line: a công văn.
+            if h.type_name.is_none() {
+                h.type_name = Some("Công văn".to_string());
+            }
             known = true;
         } else if !rest.is_empty() && markers::is_upper_title(&rest) && rest.chars().count() < 120 {
             issuer_parts.push(rest);
@@ -294,6 +301,46 @@ pub(crate) fn signature_line(t: &str) -> bool {
         || (POSITION.is_match(t) && t.chars().count() < 60)
 }
 
+/// What the signature block says: the signer's name, and whether the Chủ tịch signs in their
+/// own name (no "TM. ỦY BAN NHÂN DÂN"): then the issuer is the Chủ tịch UBND, not the UBND
+/// (NĐ 30/2020/NĐ-CP Phụ lục I: "TM." signs for a collective body).
+pub(crate) fn from_signature(meta: &mut DocMeta, blocks: &[rasoat_model::Block]) {
+    if let Some(i) = meta.issuer.as_mut()
+        && let Some(rest) = i.strip_prefix("Chủ tịch ủy ban")
+    {
+        *i = format!("Chủ tịch Ủy ban{rest}");
+    }
+    // The document's own signature is the first; later ones belong to forms in its appendices.
+    let Some(sig) = blocks
+        .iter()
+        .find(|b| b.kind == rasoat_model::BlockKind::Signature)
+    else {
+        return;
+    };
+    let lines: Vec<&str> = sig.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    meta.signer = lines
+        .iter()
+        .rev()
+        .find(|l| {
+            l.chars().any(char::is_lowercase)
+                && l.chars().next().is_some_and(char::is_uppercase)
+                && l.split_whitespace().count() <= 6
+                && !l.contains(':')
+        })
+        .map(|l| l.to_string());
+    let f = fold(&sig.text);
+    let own_name = !f.contains("tm.") && !f.contains("tm ") && f.contains("chu tich");
+    let by_symbol = meta.number.as_deref().is_some_and(|n| n.contains("CTUBND"));
+    // A normative QĐ-UBND is the UBND's by law (the Chủ tịch's carry -CTUBND), whoever signs.
+    let administrative = !meta.normative && matches!(meta.doc_type.as_deref(), Some("QĐ" | "CV"));
+    if let Some(i) = meta.issuer.as_mut()
+        && i.starts_with("Ủy ban nhân dân")
+        && ((own_name && administrative) || by_symbol)
+    {
+        *i = format!("Chủ tịch {i}");
+    }
+}
+
 /// Fill `DocMeta` from a header (number → type code, normative).
 pub(crate) fn to_meta(h: Header) -> DocMeta {
     let sym_src = h.number.clone().or(h.partial_symbol.clone());
@@ -308,6 +355,7 @@ pub(crate) fn to_meta(h: Header) -> DocMeta {
         title: h.title,
         normative,
         draft: h.draft,
+        signer: None,
         law_id: None,
         dataset: None,
     }
@@ -326,7 +374,10 @@ pub(crate) fn classify(number: Option<&str>, type_name: Option<&str>) -> (Option
     if let Some(c) = number.and_then(|n| NUMSYM.captures(n)) {
         year = c.name("year").is_some();
         let sym = &c["sym"];
-        let is_issuer = sym.starts_with("QH") || sym.starts_with("UBTVQH");
+        // Công văn carry the issuing body first ("4085/UBND-ĐT"): no type code there.
+        let is_issuer = sym.starts_with("QH")
+            || sym.starts_with("UBTVQH")
+            || matches!(sym, "UBND" | "HĐND" | "HDND" | "CTUBND");
         if !is_issuer && c.name("iss").is_some() {
             code = Some(sym.to_string());
         }

@@ -95,7 +95,8 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ParseError>) {
                 match e {
                     Ok(e) if e.file_type().is_file() => {
                         let name = e.file_name().to_string_lossy().to_lowercase();
-                        if name == "readme.md" || name == "sources.md" {
+                        // Provenance files (SOURCES.md, SOURCES-index.json) are not documents.
+                        if name == "readme.md" || name.starts_with("sources") {
                             continue;
                         }
                         let ext = e
@@ -208,7 +209,8 @@ fn parse_text(path: &str, bytes: &[u8]) -> Result<Document, String> {
 }
 
 pub(crate) fn finish(source: Source, p: structure::Parsed) -> Document {
-    let meta = header::to_meta(p.header);
+    let mut meta = header::to_meta(p.header);
+    header::from_signature(&mut meta, &p.blocks);
     Document {
         source,
         meta,

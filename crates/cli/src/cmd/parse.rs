@@ -18,7 +18,7 @@ and the header / Nơi nhận / signature blocks with their lines.
 
 --format json: JSON Lines, one object per document (a data-set file gives one per law):
   {\"document\": {path, format, number, doc_type, type_name, issuer, place, date, title,
-                normative, draft, law_id, dataset},
+                normative, draft, signer, law_id, dataset},
    \"provisions\": [{id, label, kind, heading, text, line, end_line, children: [...],
                     law_id?, article_id?}],
    \"blocks\": [{kind, text, line, end_line}], \"warnings\": [...]}
@@ -100,6 +100,7 @@ pub fn doc_json(d: &Document) -> Value {
             "title": m.title,
             "normative": m.normative,
             "draft": m.draft,
+            "signer": m.signer,
             "law_id": m.law_id,
             "dataset": m.dataset,
         },
