@@ -271,7 +271,8 @@ fn seed_replaces_kh_89() {
         .iter()
         .find(|e| e["kind"] == "thay-the")
         .expect("replacement edge");
-    assert_eq!(e["target"], "89/kh-ubnd");
+    // A local plan is one document within its province: the key carries it.
+    assert_eq!(e["target"], "Đắk Lắk|89/kh-ubnd");
     assert!(
         doc["provisions"]
             .as_array()
@@ -283,14 +284,14 @@ fn seed_replaces_kh_89() {
         .as_array()
         .expect("graph")
         .iter()
-        .find(|n| n["key"] == "89/kh-ubnd")
+        .find(|n| n["key"] == "Đắk Lắk|89/kh-ubnd")
         .expect("node");
     assert_eq!(g["status"]["status"], "replaced");
     assert_eq!(g["status"]["on"], "2025-09-21");
     // the text view says the same for a reviewer
     let (code, out, _) = rasoat(&["extract", SEED, "--as-of", "2026-01-01"]);
     assert_eq!(code, 0);
-    assert!(out.contains("thay-the → Kế hoạch 89/KH-UBND  [89/kh-ubnd]  bị thay thế bởi doc:corpus/000_2baec7468303b666.txt từ 2025-09-21"), "{out}");
+    assert!(out.contains("thay-the → Kế hoạch 89/KH-UBND  [Đắk Lắk|89/kh-ubnd]  bị thay thế bởi doc:corpus/000_2baec7468303b666.txt từ 2025-09-21"), "{out}");
     assert!(out.contains(
         "role  Sở Tư pháp chu-tri (implied subject)  task: tham dinh van ban qppl quy dinh phan cap"
     ));
@@ -301,7 +302,7 @@ fn seed_replaces_kh_89() {
         .as_array()
         .expect("graph")
         .iter()
-        .find(|n| n["key"] == "89/kh-ubnd")
+        .find(|n| n["key"] == "Đắk Lắk|89/kh-ubnd")
         .expect("node");
     assert_eq!(g["status"]["status"], "in-force");
 }

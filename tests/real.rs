@@ -138,7 +138,8 @@ fn provisions_are_clauses_not_chapters() {
             if let Some(c) = p["children"].as_array() {
                 stack.extend(c.iter());
             }
-            if kids > 0 || b < a || b - a < 60 {
+            // The preamble is the list of căn cứ, one paragraph each, cited one by one.
+            if kids > 0 || b < a || b - a < 60 || p["kind"] == "preamble" {
                 continue;
             }
             let body = &lines[(a as usize).saturating_sub(1)..(b as usize).min(lines.len())];

@@ -170,11 +170,18 @@ pub(crate) fn detect(lines: &[Line]) -> (Header, usize) {
             let mut j = i + 1;
             while j < lines.len() && j < i + 8 {
                 let tl = lines[j].trimmed();
-                if (lines[j].brk != crate::lines::Brk::Wrap && !title.is_empty())
+                // "(NAY LÀ THÀNH PHỐ HUẾ)", "(thực hiện khoản 1 Điều 33 Luật Thủ đô)": a closing
+                // parenthetical still belongs to the trích yếu.
+                let paren = !title.is_empty()
+                    && tl.starts_with('(')
+                    && tl.ends_with(')')
+                    && !DRAFT.is_match(tl)
+                    && !fold(tl).contains("kem theo");
+                if (lines[j].brk != crate::lines::Brk::Wrap && !title.is_empty() && !paren)
                     || starts_body(tl)
                     || markers::detect(tl, 0, true).is_some()
                     || (tl.starts_with('(')
-                        && (lines[j].brk != crate::lines::Brk::Wrap
+                        && ((lines[j].brk != crate::lines::Brk::Wrap && !tl.ends_with(')'))
                             || DRAFT.is_match(tl)
                             || fold(tl).contains("kem theo")))
                 {

@@ -241,9 +241,11 @@ fn doc_json(
         .provisions
         .iter()
         .flat_map(|p| {
-            p.citations
-                .iter()
-                .map(|c| c.registry_key.clone().unwrap_or_else(|| c.key.clone()))
+            p.citations.iter().map(|c| {
+                let k = c.registry_key.clone().unwrap_or_else(|| c.key.clone());
+                // A local document is known in the graph by its province-scoped key.
+                rasoat_extract::graph::scoped_key(&k, c.province.as_deref().or(f.province.as_deref()))
+            })
         })
         .collect();
     cited.sort();
