@@ -251,6 +251,8 @@ pub fn doc_citation(d: &DocumentInfo) -> String {
     let mut s = d.type_name.clone().unwrap_or_else(|| "Văn bản".into());
     match &d.number {
         Some(n) => s.push_str(&format!(" số {n}")),
+        // The display name of a document without a number is its (shortened) title.
+        None if d.title.is_some() => {}
         None => s.push_str(&format!(" {}", d.display)),
     }
     if let Some(date) = d.date {
@@ -270,7 +272,19 @@ pub fn doc_citation(d: &DocumentInfo) -> String {
         } else {
             s.push_str(" về ");
         }
-        s.push_str(t);
+        // "về Tiếp tục tăng cường …" reads "về tiếp tục tăng cường …" (all-caps titles and
+        // titles opening with a name, "Đắk Lắk", "UBND", keep their case).
+        let mut cs = t.chars();
+        let second_upper = t.chars().nth(1).is_some_and(char::is_uppercase);
+        let first_word = t.split_whitespace().next().unwrap_or_default();
+        let name = ["Đắk", "Ủy", "Bộ", "Chính", "Quốc", "Nhà"].contains(&first_word);
+        match cs.next() {
+            Some(f) if t != t.to_uppercase() && !second_upper && !name => {
+                s.extend(f.to_lowercase());
+                s.push_str(cs.as_str());
+            }
+            _ => s.push_str(t),
+        }
     }
     s
 }

@@ -230,8 +230,10 @@ impl Doc<'_> {
     fn p(&mut self, runs: &str, p: P) {
         self.body.push_str(&para(runs, p));
     }
+    /// Body text; each line its own paragraph (a line break inside a justified paragraph
+    /// would stretch the line before it).
     fn text(&mut self, s: &str) {
-        self.p(&run(s, PLAIN), BODY);
+        self.labelled("", s);
     }
     fn heading(&mut self, s: &str) {
         self.p(
@@ -242,9 +244,20 @@ impl Doc<'_> {
             },
         );
     }
+    /// A bold label and its text; further lines of the text are paragraphs of their own.
     fn labelled(&mut self, label: &str, s: &str) {
-        let runs = run(label, BOLD) + &run(s, PLAIN);
+        let s = s.replace("\r\n", "\n");
+        let mut lines = s.split('\n');
+        let first = lines.next().unwrap_or_default();
+        let mut runs = String::new();
+        if !label.is_empty() {
+            runs.push_str(&run(label, BOLD));
+        }
+        runs.push_str(&run(first, PLAIN));
         self.p(&runs, BODY);
+        for l in lines {
+            self.p(&run(l, PLAIN), BODY);
+        }
     }
 }
 
@@ -269,7 +282,15 @@ pub fn render(report: &Report, t: &ExportTemplate) -> Result<Vec<u8>, std::io::E
     sheets(&mut d);
     d.heading(&t.docx.proposal_title);
     d.text(&t.fill(&t.docx.proposal));
-    d.text(&t.fill(&t.docx.closing));
+    // The closing sentence stays with the signature block.
+    let closing = t.fill(&t.docx.closing);
+    d.p(
+        &run(&closing, PLAIN),
+        P {
+            keep_next: true,
+            ..BODY
+        },
+    );
     signature(&mut d);
     let sect = format!(
         "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId3\"/><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/><w:titlePg/></w:sectPr>",
@@ -433,7 +454,7 @@ fn scope(d: &mut Doc, as_of: Option<Date>) {
         let names = r
             .rules
             .iter()
-            .map(|x| format!("{} {}", x.code, x.name_vi.to_lowercase()))
+            .map(|x| format!("{} {}", x.code, x.name_vi))
             .collect::<Vec<_>>()
             .join("; ");
         format!("{} tiêu chí rà soát: {names}.", r.rules.len())
@@ -504,8 +525,7 @@ fn results(d: &mut Doc) {
                 ));
             }
         }
-        let runs = run(&format!("{}. {}: ", i + 1, capitalize(c)), BOLD) + &run(&body, PLAIN);
-        d.p(&runs, BODY);
+        d.labelled(&format!("{}. {}: ", i + 1, capitalize(c)), &body);
         for f in fs.iter().take(PER_CATEGORY) {
             let place = crate::describe(&f.location);
             let place = if place.is_empty() {
@@ -581,7 +601,7 @@ fn catalog_table(d: &mut Doc) {
     for (i, r) in rows.iter().enumerate() {
         let first = i == 0 || rows[i - 1].stt != r.stt;
         let multi = rows.iter().filter(|x| x.stt == r.stt).count() > 1;
-        xml.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+        xml.push_str("<w:tr>");
         for (c, col) in cols.iter().enumerate() {
             let per_doc = matches!(
                 col.key.as_str(),
@@ -753,7 +773,13 @@ fn signature(d: &mut Doc) {
         cell(left_w, &left, ""),
         cell(right_w, &right, "")
     );
-    d.p("", BODY);
+    d.p(
+        "",
+        P {
+            keep_next: true,
+            ..BODY
+        },
+    );
     d.body.push_str(&table(&[left_w, right_w], false, &row));
 }
 

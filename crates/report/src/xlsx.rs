@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 const MAX_CELL: usize = 32_000;
 
 struct Styles {
+    pt: f64,
     title: Format,
     subtitle: Format,
     header: Format,
@@ -37,6 +38,7 @@ impl Styles {
             .set_align(FormatAlign::Top)
             .set_border(FormatBorder::Thin);
         Styles {
+            pt,
             title: base
                 .clone()
                 .set_bold()
@@ -114,6 +116,22 @@ fn put(ws: &mut Worksheet, st: &Styles, row: u32, col: u16, v: &Cell) -> Result<
     Ok(())
 }
 
+/// Lines a value takes in a wrapped column `width` characters wide (Excel's unit: the width of
+/// "0" in the default font; Times New Roman text is a little narrower).
+fn lines(v: &Cell, width: f64, pt: f64) -> f64 {
+    let Cell::Text(s) = v else { return 1.0 };
+    let per_line = (width * 1.1 * 12.0 / pt).max(1.0);
+    s.split('\n')
+        .map(|l| (l.chars().count() as f64 / per_line).ceil().max(1.0))
+        .sum()
+}
+
+/// Row height (points) for `lines` lines: Excel and LibreOffice do not grow rows with wrapped
+/// text read from a file by themselves.
+fn height(lines: f64, pt: f64) -> f64 {
+    (lines * pt * 1.3 + 4.0).clamp(pt * 1.3 + 4.0, 409.0)
+}
+
 /// Title (row 0), subtitle (row 1) and the header row; returns the first data row.
 fn table_head(
     ws: &mut Worksheet,
@@ -135,10 +153,13 @@ fn table_head(
         ws.set_row_height(0, 24)?;
         row = 3;
     }
+    let mut need: f64 = 1.0;
     for (i, c) in cols.iter().enumerate() {
         ws.write_string_with_format(row, i as u16, &c.title, &st.header)?;
         ws.set_column_width(i as u16, c.width)?;
+        need = need.max(lines(&Cell::Text(c.title.clone()), c.width, st.pt));
     }
+    ws.set_row_height(row, height(need, st.pt))?;
     ws.set_freeze_panes(row + 1, 0)?;
     ws.set_repeat_rows(row, row)?;
     ws.set_paper_size(9); // A4
@@ -197,6 +218,7 @@ pub fn render(report: &Report, t: &ExportTemplate) -> Result<Vec<u8>, XlsxError>
                 .iter()
                 .take_while(|r| r.stt == rows[i].stt)
                 .count();
+            let mut need = vec![1.0f64; n];
             for (k, r) in rows[i..i + n].iter().enumerate() {
                 let d = r.doc;
                 for (c, col) in cols.iter().enumerate() {
@@ -242,9 +264,16 @@ pub fn render(report: &Report, t: &ExportTemplate) -> Result<Vec<u8>, XlsxError>
                             _ => &st.text,
                         };
                         ws.merge_range(row0, col0, row0 + n as u32 - 1, col0, "", fmt)?;
+                        let each = lines(&v, col.width, st.pt) / n as f64;
+                        need.iter_mut().for_each(|x| *x = x.max(each));
+                    } else {
+                        need[k] = need[k].max(lines(&v, col.width, st.pt));
                     }
                     put(ws, &st, row0, col0, &v)?;
                 }
+            }
+            for (k, l) in need.iter().enumerate() {
+                ws.set_row_height(row + k as u32, height(l.ceil(), st.pt))?;
             }
             row += n as u32;
             i += n;
@@ -260,6 +289,7 @@ pub fn render(report: &Report, t: &ExportTemplate) -> Result<Vec<u8>, XlsxError>
         let cols = &t.expired.columns;
         let mut row = table_head(ws, &st, &t.expired.title, &subtitle, cols)?;
         for (i, d) in cat.expired().into_iter().enumerate() {
+            let mut need: f64 = 1.0;
             for (c, col) in cols.iter().enumerate() {
                 let v = match col.key.as_str() {
                     "stt" => Cell::Number((i + 1) as f64),
@@ -273,8 +303,10 @@ pub fn render(report: &Report, t: &ExportTemplate) -> Result<Vec<u8>, XlsxError>
                     "path" => Cell::Text(d.path.clone()),
                     _ => Cell::Text(String::new()),
                 };
+                need = need.max(lines(&v, col.width, st.pt));
                 put(ws, &st, row, c as u16, &v)?;
             }
+            ws.set_row_height(row, height(need, st.pt))?;
             row += 1;
         }
     }
@@ -285,9 +317,11 @@ pub fn render(report: &Report, t: &ExportTemplate) -> Result<Vec<u8>, XlsxError>
         ws.set_name(&t.findings.sheet)?;
         let cols = &t.findings.columns;
         let mut row = table_head(ws, &st, "", "", cols)?;
+        ws.set_print_fit_to_pages(0, 0);
         for (i, f) in report.findings.iter().enumerate() {
             let l = &f.location;
             let (basis, handling, category) = basis_and_handling(report, f);
+            let mut need: f64 = 1.0;
             for (c, col) in cols.iter().enumerate() {
                 let text = |s: &str| Cell::Text(s.to_string());
                 let opt = |s: &Option<String>| Cell::Text(s.clone().unwrap_or_default());
@@ -316,8 +350,10 @@ pub fn render(report: &Report, t: &ExportTemplate) -> Result<Vec<u8>, XlsxError>
                     "fingerprint" => text(&f.fingerprint),
                     _ => text(""),
                 };
+                need = need.max(lines(&v, col.width, st.pt));
                 put(ws, &st, row, c as u16, &v)?;
             }
+            ws.set_row_height(row, height(need, st.pt))?;
             row += 1;
         }
         ws.autofilter(0, 0, row.max(2) - 1, (cols.len() - 1) as u16)?;
