@@ -171,7 +171,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         0,
         opts.as_of.to_string(),
     );
+    let t = Instant::now();
     report.documents = engine.document_infos(&corpus.docs.iter().collect::<Vec<_>>(), opts.as_of);
+    if timing {
+        eprintln!("timing: documents {:.2}s", t.elapsed().as_secs_f64());
+    }
     let t = Instant::now();
     let out = rasoat_report::render_bytes(
         &report,
