@@ -287,8 +287,9 @@ pub fn render(report: &Report, t: &ExportTemplate) -> Result<Vec<u8>, XlsxError>
         let ws = wb.add_worksheet();
         ws.set_name(&t.expired.sheet)?;
         let cols = &t.expired.columns;
-        let mut row = table_head(ws, &st, &t.expired.title, &subtitle, cols)?;
+        let first = table_head(ws, &st, &t.expired.title, &subtitle, cols)?;
         for (i, d) in cat.expired().into_iter().enumerate() {
+            let row = first + i as u32;
             let mut need: f64 = 1.0;
             for (c, col) in cols.iter().enumerate() {
                 let v = match col.key.as_str() {
@@ -307,7 +308,6 @@ pub fn render(report: &Report, t: &ExportTemplate) -> Result<Vec<u8>, XlsxError>
                 put(ws, &st, row, c as u16, &v)?;
             }
             ws.set_row_height(row, height(need, st.pt))?;
-            row += 1;
         }
     }
 
