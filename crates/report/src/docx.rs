@@ -892,6 +892,12 @@ mod tests {
         assert!(xml.contains("w:left=\"1701\""), "30 mm left margin");
         let paras = x.paragraphs();
         assert!(paras.iter().any(|p| p == "BÁO CÁO"));
+        assert!(
+            paras
+                .iter()
+                .any(|p| p == "Trên đây là báo cáo kết quả rà soát văn bản của Sở Tư pháp./."),
+            "prose names the body in sentence case"
+        );
         let Some(Block::Table(sig)) = blocks.last() else {
             panic!()
         };

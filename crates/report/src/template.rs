@@ -51,6 +51,8 @@ pub struct ExportTemplate {
 pub struct Header {
     pub parent_body: String,
     pub issuing_body: String,
+    /// The issuing body as prose names it (`Sở Tư pháp`).
+    pub body_name: String,
     pub number: String,
     pub place: String,
     pub nation: String,
@@ -275,7 +277,7 @@ impl ExportTemplate {
 
     /// `{issuing_body}` etc. in template prose replaced by the header fields.
     pub(crate) fn fill(&self, s: &str) -> String {
-        s.replace("{issuing_body}", &self.header.issuing_body)
+        s.replace("{issuing_body}", &self.header.body_name)
             .replace("{parent_body}", &self.header.parent_body)
             .replace("{place}", &self.header.place)
     }

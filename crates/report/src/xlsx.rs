@@ -177,12 +177,9 @@ pub fn render(report: &Report, t: &ExportTemplate) -> Result<Vec<u8>, XlsxError>
         Some(d) => format!(
             "(Kèm theo kết quả rà soát ngày {} của {})",
             crate::catalog::date_vi(d),
-            crate::catalog::capitalize(&t.header.issuing_body.to_lowercase())
+            t.header.body_name
         ),
-        None => format!(
-            "(Kèm theo kết quả rà soát của {})",
-            crate::catalog::capitalize(&t.header.issuing_body.to_lowercase())
-        ),
+        None => format!("(Kèm theo kết quả rà soát của {})", t.header.body_name),
     };
     let mut wb = Workbook::new();
     let note = t.properties_note();
