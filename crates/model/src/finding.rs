@@ -145,6 +145,56 @@ pub struct Report {
     /// Rules that ran (for SARIF `tool.driver.rules` and the HTML legend).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleInfo>,
+    /// The reviewed documents with their header metadata and effect status on the review date
+    /// (Word and Excel exports list them; absent from JSON when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<DocumentInfo>,
+}
+
+/// One reviewed document, as the exports list it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DocumentInfo {
+    /// Path as given (`file.json#law-id` for data-set laws).
+    pub path: String,
+    /// Số, ký hiệu as printed (`45/KH-UBND`), or the data-set law id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Name used in findings' `location.document` (number, else title, else path).
+    pub display: String,
+    /// Tên loại văn bản (`Kế hoạch`, `Quyết định`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    /// Date of issue (ISO).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<crate::Date>,
+    /// Trích yếu / tên gọi.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Issuing body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// The body that advised the issuer ("Theo đề nghị của Giám đốc Sở …"), when the text says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advising_body: Option<String>,
+    /// A draft (dự thảo) under `rasoat check`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
+    /// Effect status on the review date: `in-force`, `pending`, `replaced`, `repealed`,
+    /// `expired` or `unknown`.
+    pub status: String,
+    /// The replacing / repealing document, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_by: Option<String>,
+    /// The date the document stopped (or starts) being in force, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_date: Option<crate::Date>,
+}
+
+impl DocumentInfo {
+    /// Replaced, repealed or expired on the review date.
+    pub fn is_out_of_force(&self) -> bool {
+        matches!(self.status.as_str(), "replaced" | "repealed" | "expired")
+    }
 }
 
 impl Report {
@@ -187,6 +237,7 @@ impl Report {
             findings,
             summary: s,
             rules,
+            documents: Vec::new(),
         }
     }
 }

@@ -1,21 +1,29 @@
 //! Report renderers: rustc-style text, Markdown, one-file HTML, JSON, CSV, SARIF 2.1.0,
-//! GitHub workflow commands and JUnit XML.
+//! GitHub workflow commands and JUnit XML; Word (.docx) and Excel (.xlsx) exports.
 //!
 //! PUBLIC API CONTRACT (used by `rasoat review` and `rasoat check`): keep these names.
 //! [`render`] is the simple entry point; [`render_with`] adds options (colour, the list of
-//! checked files for JUnit, a shared [`SourceCache`]).
+//! checked files for JUnit, a shared [`SourceCache`]). [`render_bytes`] renders every format,
+//! the binary ones (docx, xlsx) included, laid out by an [`ExportTemplate`].
 use rasoat_model::{Finding, Report, RuleInfo, Severity};
 
+mod catalog;
 mod csvfmt;
+mod docx;
 mod github;
 mod html;
 mod junit;
 mod markdown;
+#[cfg(test)]
+mod readback;
 mod sarif;
 pub mod source;
+pub mod template;
 mod text;
+mod xlsx;
 
 pub use source::{SourceCache, resolve_columns, resolve_report_columns};
+pub use template::{ExportTemplate, TemplateError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -34,10 +42,15 @@ pub enum OutputFormat {
     Github,
     /// JUnit XML.
     Junit,
+    /// Word report (binary: use [`render_bytes`]).
+    Docx,
+    /// Excel workbook (binary: use [`render_bytes`]).
+    Xlsx,
 }
 
 impl OutputFormat {
-    /// Parse a `--format` value (`text`, `md`/`markdown`, `html`, `json`, `csv`, `sarif`, `github`, `junit`).
+    /// Parse a `--format` value (`text`, `md`/`markdown`, `html`, `json`, `csv`, `sarif`, `github`,
+    /// `junit`, `docx`/`word`, `xlsx`/`excel`).
     pub fn parse(s: &str) -> Option<OutputFormat> {
         Some(match s.to_ascii_lowercase().as_str() {
             "text" | "txt" => OutputFormat::Text,
@@ -48,8 +61,15 @@ impl OutputFormat {
             "sarif" => OutputFormat::Sarif,
             "github" | "gh" => OutputFormat::Github,
             "junit" | "xml" => OutputFormat::Junit,
+            "docx" | "word" => OutputFormat::Docx,
+            "xlsx" | "excel" => OutputFormat::Xlsx,
             _ => return None,
         })
+    }
+
+    /// Binary formats (docx, xlsx): render with [`render_bytes`], never to a terminal.
+    pub fn is_binary(self) -> bool {
+        matches!(self, OutputFormat::Docx | OutputFormat::Xlsx)
     }
 }
 
@@ -62,6 +82,46 @@ pub struct RenderOptions {
     pub checked_files: Vec<String>,
     /// Tool version written into SARIF (defaults to this crate's version).
     pub tool_version: Option<String>,
+    /// Layout of the Word and Excel exports (default: the bundled reference template).
+    pub template: Option<ExportTemplate>,
+}
+
+/// A binary export could not be produced.
+#[derive(Debug)]
+pub struct RenderError(pub String);
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// Render any format to bytes: the text formats as UTF-8, docx and xlsx as their packages.
+pub fn render_bytes(
+    report: &Report,
+    format: OutputFormat,
+    opts: &RenderOptions,
+    cache: &SourceCache,
+) -> Result<Vec<u8>, RenderError> {
+    let bundled;
+    let t = match &opts.template {
+        Some(t) => t,
+        None => {
+            bundled = ExportTemplate::bundled();
+            &bundled
+        }
+    };
+    match format {
+        OutputFormat::Docx => {
+            docx::render(report, t).map_err(|e| RenderError(format!("docx: {e}")))
+        }
+        OutputFormat::Xlsx => {
+            xlsx::render(report, t).map_err(|e| RenderError(format!("xlsx: {e}")))
+        }
+        _ => Ok(render_with(report, format, opts, cache).into_bytes()),
+    }
 }
 
 /// Render a report. Text formats read source lines from `location.file` when the file exists.
@@ -75,6 +135,8 @@ pub fn render(report: &Report, format: OutputFormat) -> String {
 }
 
 /// Render with options and a source cache (files already read by the caller are reused).
+/// Binary formats (docx, xlsx) have no text form: they render as an empty string here; use
+/// [`render_bytes`].
 pub fn render_with(
     report: &Report,
     format: OutputFormat,
@@ -95,6 +157,7 @@ pub fn render_with(
         OutputFormat::Sarif => sarif::render(report, opts),
         OutputFormat::Github => github::render(report),
         OutputFormat::Junit => junit::render(report, opts),
+        OutputFormat::Docx | OutputFormat::Xlsx => String::new(),
     }
 }
 
@@ -224,5 +287,19 @@ mod tests {
             assert!(!render(&report, fmt).is_empty(), "{f}");
         }
         assert!(OutputFormat::parse("pdf").is_none());
+        for f in ["docx", "xlsx"] {
+            let fmt = OutputFormat::parse(f).unwrap();
+            assert!(fmt.is_binary());
+            let opts = RenderOptions::default();
+            let b = render_bytes(&report, fmt, &opts, &SourceCache::new()).unwrap();
+            assert!(b.starts_with(b"PK"), "{f} is a zip package");
+        }
+        let b = render_bytes(
+            &report,
+            OutputFormat::Json,
+            &RenderOptions::default(),
+            &SourceCache::new(),
+        );
+        assert_eq!(b.unwrap(), render(&report, OutputFormat::Json).into_bytes());
     }
 }

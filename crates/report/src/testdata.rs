@@ -82,3 +82,50 @@ pub fn sample() -> (Report, SourceCache) {
         cache,
     )
 }
+
+/// The sample report with its documents: the draft (a Quyết định with an advising body) and two
+/// corpus plans, one of them replaced.
+pub fn sample_with_documents() -> Report {
+    use rasoat_model::{Date, DocumentInfo};
+    let (mut report, _) = sample();
+    report.documents = vec![
+        DocumentInfo {
+            path: "drafts/qd.md".into(),
+            number: Some("12/2026/QĐ-UBND".into()),
+            display: "Dự thảo QĐ".into(),
+            type_name: Some("Quyết định".into()),
+            date: Some(Date::constant(2026, 3, 5)),
+            title: Some("Quy định phân cấp thẩm định văn bản quy phạm pháp luật".into()),
+            issuer: Some("Ủy ban nhân dân tỉnh Đắk Lắk".into()),
+            advising_body: Some("Sở Nội vụ".into()),
+            draft: false,
+            status: "in-force".into(),
+            status_by: None,
+            status_date: None,
+        },
+        DocumentInfo {
+            path: "corpus/kh-45.txt".into(),
+            number: Some("45/KH-UBND".into()),
+            display: "45/KH-UBND".into(),
+            type_name: Some("Kế hoạch".into()),
+            date: Some(Date::constant(2024, 5, 9)),
+            title: Some("Đẩy mạnh phân cấp, phân quyền".into()),
+            issuer: Some("Ủy ban nhân dân tỉnh Đắk Lắk".into()),
+            status: "in-force".into(),
+            ..Default::default()
+        },
+        DocumentInfo {
+            path: "corpus/kh-89.txt".into(),
+            number: Some("89/KH-UBND".into()),
+            display: "89/KH-UBND".into(),
+            type_name: Some("Kế hoạch".into()),
+            date: Some(Date::constant(2023, 1, 10)),
+            title: Some("Phân cấp năm 2023".into()),
+            status: "replaced".into(),
+            status_by: Some("Kế hoạch 45/KH-UBND".into()),
+            status_date: Some(Date::constant(2024, 5, 9)),
+            ..Default::default()
+        },
+    ];
+    report
+}

@@ -14,6 +14,7 @@ use std::path::Path;
 mod analyses;
 mod clause;
 mod ctx;
+mod docinfo;
 pub mod examples;
 pub mod lexicon;
 pub mod spec;

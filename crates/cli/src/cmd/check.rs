@@ -2,10 +2,10 @@
 use anyhow::{Context, bail};
 use rasoat_model::{Finding, Report, Severity};
 use rasoat_report::{
-    OutputFormat, RenderOptions, SourceCache, render_with, resolve_report_columns,
+    OutputFormat, RenderOptions, SourceCache, render_bytes, resolve_report_columns,
 };
 use rasoat_rules::{Corpus, Engine, ReviewOptions};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -87,12 +87,15 @@ pub struct Args {
     /// used as built when the corpus folder is absent.
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
-    /// Output format: text, json, sarif, github, junit (also md, html, csv).
+    /// Output format: text, json, sarif, github, junit (also md, html, csv, docx, xlsx).
     #[arg(long, short = 'f', default_value = "text", value_name = "FORMAT")]
     pub format: String,
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE instead of standard output (required for docx/xlsx on a terminal).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Layout of the docx/xlsx exports (TOML); default: the bundled rules/templates/export.toml.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
     /// Lowest severity that makes the exit code 1 [default: error].
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
@@ -243,10 +246,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     let format = OutputFormat::parse(&args.format).with_context(|| {
         format!(
-            "--format {}: expected text, json, sarif, github, junit, md, html or csv",
+            "--format {}: expected text, json, sarif, github, junit, md, html, csv, docx or xlsx",
             args.format
         )
     })?;
+    super::review::check_binary_output(format, args.output.as_deref())?;
+    let template = super::review::load_template(args.template.as_deref())?;
     let cfg_file = match &args.config {
         Some(f) => {
             if !f.is_file() {
@@ -416,7 +421,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         None => kept,
     };
-    let report = Report::new(
+    let mut report = Report::new(
         kept,
         engine.rule_infos(),
         documents,
@@ -424,6 +429,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         suppressed,
         as_of.to_string(),
     );
+    report.documents = engine.document_infos(&drafts_corpus.docs.iter().collect::<Vec<_>>(), as_of);
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
@@ -440,19 +446,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .map(|p| p.to_string_lossy().to_string())
             .collect(),
         tool_version: None,
+        template,
     };
-    let out = render_with(&report, format, &opts, &cache_src);
-    match &args.output {
-        Some(f) => {
-            std::fs::write(f, &out).with_context(|| format!("cannot write {}", f.display()))?
-        }
-        None => {
-            let mut so = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a panic.
-            let _ = so.write_all(out.as_bytes());
-            let _ = so.flush();
-        }
-    }
+    let out = render_bytes(&report, format, &opts, &cache_src)?;
+    super::review::write_output(args.output.as_deref(), &out)?;
     if (format != OutputFormat::Text && args.output.is_some()) || args.verbose {
         eprintln!("rasoat: {}", rasoat_report::summary_line(&report));
     }

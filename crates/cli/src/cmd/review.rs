@@ -21,12 +21,15 @@ pub struct Args {
     /// Files or folders to review (default: corpus/).
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Output format: text, md, html, json, csv, sarif (also github, junit).
+    /// Output format: text, md, html, json, csv, sarif, docx (Word), xlsx (Excel) (also github, junit).
     #[arg(long, short = 'f', default_value = "text", value_parser = parse_format)]
     format: OutputFormat,
-    /// Write the report to FILE instead of stdout.
+    /// Write the report to FILE instead of stdout (required for docx/xlsx on a terminal).
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Layout of the docx/xlsx exports (TOML); default: the bundled rules/templates/export.toml.
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
     /// Rules folder (one TOML file per rule); default: the bundled rules.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
@@ -46,7 +49,9 @@ pub struct Args {
 
 fn parse_format(s: &str) -> Result<OutputFormat, String> {
     OutputFormat::parse(s).ok_or_else(|| {
-        format!("unknown format `{s}` (text, md, html, json, csv, sarif, github, junit)")
+        format!(
+            "unknown format `{s}` (text, md, html, json, csv, sarif, github, junit, docx, xlsx)"
+        )
     })
 }
 
@@ -80,6 +85,9 @@ pub fn today() -> Date {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    // Usage errors first: a binary format needs a file (or a pipe), a template must load.
+    check_binary_output(args.format, args.output.as_deref())?;
+    let template = load_template(args.template.as_deref())?;
     let (engine, broken) = Engine::load(args.rules.as_deref(), args.keep_going).map_err(|e| {
         anyhow::anyhow!("broken rule file: {e} (use --keep-going to run the other rules)")
     })?;
@@ -155,7 +163,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("timing: review {:.2}s", t.elapsed().as_secs_f64());
     }
 
-    let report = Report::new(
+    let mut report = Report::new(
         findings,
         engine.rule_infos(),
         documents,
@@ -163,18 +171,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         0,
         opts.as_of.to_string(),
     );
-    let out = rasoat_report::render(&report, args.format);
-    match &args.output {
-        Some(f) => std::fs::write(f, out.as_bytes())
-            .with_context(|| format!("cannot write {}", f.display()))?,
-        None => {
-            use std::io::Write;
-            let mut so = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a message.
-            let _ = so.write_all(out.as_bytes());
-            let _ = so.flush();
-        }
+    let t = Instant::now();
+    report.documents = engine.document_infos(&corpus.docs.iter().collect::<Vec<_>>(), opts.as_of);
+    if timing {
+        eprintln!("timing: documents {:.2}s", t.elapsed().as_secs_f64());
     }
+    let t = Instant::now();
+    let out = rasoat_report::render_bytes(
+        &report,
+        args.format,
+        &rasoat_report::RenderOptions {
+            template,
+            ..Default::default()
+        },
+        &rasoat_report::SourceCache::new(),
+    )?;
+    if timing {
+        eprintln!("timing: render {:.2}s", t.elapsed().as_secs_f64());
+    }
+    write_output(args.output.as_deref(), &out)?;
     let s = &report.summary;
     if !args.quiet {
         eprintln!(
@@ -195,4 +210,46 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Binary formats (docx, xlsx) go to `--output FILE`, or to stdout only when it is not a terminal.
+pub fn check_binary_output(
+    format: OutputFormat,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    if format.is_binary() && output.is_none() && std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "--format {} writes a binary file: pass --output FILE (or redirect standard output to a file)",
+            if format == OutputFormat::Docx {
+                "docx"
+            } else {
+                "xlsx"
+            }
+        );
+    }
+    Ok(())
+}
+
+/// `--template FILE`, or the bundled template.
+pub fn load_template(
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<Option<rasoat_report::ExportTemplate>> {
+    Ok(match path {
+        Some(p) => Some(rasoat_report::ExportTemplate::load(p)?),
+        None => None,
+    })
+}
+
+/// Write the rendered report to FILE or stdout (a closed pipe is not an error worth a message).
+pub fn write_output(output: Option<&std::path::Path>, out: &[u8]) -> anyhow::Result<()> {
+    match output {
+        Some(f) => std::fs::write(f, out).with_context(|| format!("cannot write {}", f.display())),
+        None => {
+            use std::io::Write;
+            let mut so = std::io::stdout().lock();
+            let _ = so.write_all(out);
+            let _ = so.flush();
+            Ok(())
+        }
+    }
 }
