@@ -79,6 +79,11 @@ pub fn acts_on(province: Option<&str>, target: &str, kind: EdgeKind) -> bool {
     !(acts && province.is_some() && !is_local_key(target) && !target.starts_with("doc:"))
 }
 
+/// A corpus document's node key in the graph: its id, scoped by province when local.
+pub fn doc_key(doc: &Document, facts: &DocFacts) -> String {
+    scoped_key(&doc_id(doc, facts), facts.province.as_deref())
+}
+
 fn norm_key(key: &str) -> String {
     if let Some((p, k)) = key.split_once('|') {
         return format!("{p}|{}", norm_key(k));
@@ -131,7 +136,7 @@ impl Graph {
         }
         // Corpus documents first, so cited-only information never overrides them.
         for (doc, f) in docs {
-            let id = scoped_key(&doc_id(doc, f), f.province.as_deref());
+            let id = doc_key(doc, f);
             let n = g.node_mut(&id);
             n.in_corpus = true;
             if n.label.is_empty() {
@@ -145,7 +150,7 @@ impl Graph {
             }
         }
         for (doc, f) in docs {
-            let id = scoped_key(&doc_id(doc, f), f.province.as_deref());
+            let id = doc_key(doc, f);
             let on = f.date;
             for pf in &f.provisions {
                 for c in &pf.citations {

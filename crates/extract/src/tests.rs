@@ -762,20 +762,21 @@ fn document_date_and_graph() {
     assert!(
         f.edges
             .iter()
-            .any(|e| e.kind == EdgeKind::ThayThe && e.target == "89/kh-ubnd")
+            .any(|e| e.kind == EdgeKind::ThayThe && e.target == "Đắk Lắk|89/kh-ubnd")
     );
+    // The cited plan is the Đắk Lắk UBND's: a local document is keyed within its province.
     let g = X.graph(&[(&doc, &f)]);
     assert!(matches!(
-        g.status("89/KH-UBND", d(2025, 10, 1)),
+        g.status("Đắk Lắk|89/KH-UBND", d(2025, 10, 1)),
         EffectStatus::Replaced { .. }
     ));
-    assert_eq!(g.status("89/KH-UBND", d(2024, 6, 1)), EffectStatus::InForce);
+    assert_eq!(g.status("Đắk Lắk|89/KH-UBND", d(2024, 6, 1)), EffectStatus::InForce);
     assert!(matches!(
-        g.status("89/KH-UBND", d(2024, 1, 1)),
+        g.status("Đắk Lắk|89/KH-UBND", d(2024, 1, 1)),
         EffectStatus::Pending { .. }
     ));
     assert_eq!(
-        g.replaced_by("89/kh-ubnd").map(|x| x.1),
+        g.replaced_by("Đắk Lắk|89/kh-ubnd").map(|x| x.1),
         Some(Some(d(2025, 9, 21)))
     );
     // registry chains

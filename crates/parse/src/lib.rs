@@ -30,6 +30,10 @@ use rasoat_model::{Document, Format, ParseError, Source};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+/// Warning on a page crawled from a legal portal (crawler Markdown): portals publish a
+/// document's appendices as separate files, so the text may lack them.
+pub const CRAWLED_PAGE: &str = "crawled portal page: appendices published as separate files may be missing";
+
 /// Parse one file. A data-set JSON yields one document per law; a JSON file of
 /// questions (no law texts) yields none.
 pub fn parse_path(path: &Path) -> Result<Vec<Document>, ParseError> {

@@ -86,7 +86,8 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
     let base = if d.utf16 { 0 } else { d.base };
     if crate::crawl::looks_crawled(text) {
         let lines = crate::crawl::split(text, base);
-        let parsed = structure::build(&lines, &SrcText::new(orig), true, &Articles::default());
+        let mut parsed = structure::build(&lines, &SrcText::new(orig), true, &Articles::default());
+        parsed.warnings.push(crate::CRAWLED_PAGE.to_string());
         return Ok(crate::finish(crate::source(path, Format::Markdown, bytes), parsed));
     }
     let mut b = Builder {

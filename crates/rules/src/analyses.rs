@@ -1825,6 +1825,7 @@ impl Analysis {
                     .iter()
                     .any(|i| i.rsplit('.').next().is_some_and(|l| l.starts_with("dieu-")));
                 let exists = |suffix: &str| suffixes.contains(suffix);
+                let crawled = d.a.doc.warnings.iter().any(|w| w == rasoat_parse::CRAWLED_PAGE);
                 let mut v = Vec::new();
                 for (ci, c) in d.clauses.iter().enumerate() {
                     if !has_annex {
@@ -1834,8 +1835,8 @@ impl Analysis {
                                 if c.context_at(range.0).is_some() || quoted(&c.text, range.0) {
                                     continue;
                                 }
-                                // No appendix at all in the text: portals publish appendices as separate
-                                // files, so the text at hand may simply lack it — a note, not a defect.
+                                // No appendix at all in a crawled portal page: portals publish appendices
+                                // as separate files, so the page may simply lack it — a note, not a defect.
                                 v.push(Raw {
                                     rule: ri,
                                     doc: d.idx,
@@ -1843,8 +1844,8 @@ impl Analysis {
                                     hit: Hit {
                                         range,
                                         evidence: vec![("target".into(), "Phụ lục".into())],
-                                        severity: Some(Severity::Info),
-                                        message: Some("«{match}»: văn bản đang rà soát không có Phụ lục nào; kiểm tra Phụ lục có được ban hành kèm theo (tệp đính kèm) hay bị thiếu.".into()),
+                                        severity: crawled.then_some(Severity::Info),
+                                        message: crawled.then(|| "«{match}»: văn bản (trang thu thập từ cổng pháp luật) không có Phụ lục nào; kiểm tra Phụ lục được ban hành dưới dạng tệp đính kèm hay bị thiếu.".into()),
                                         ..Default::default()
                                     },
                                     related: vec![],

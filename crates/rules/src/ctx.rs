@@ -368,7 +368,7 @@ pub fn build<'a>(
             if replaced_by.is_none() && !draft {
                 if let Some(g) = graph {
                     use rasoat_extract::EffectStatus as E;
-                    match g.status(&rasoat_extract::doc_id(&a.doc, &a.facts), opts.as_of) {
+                    match g.status(&rasoat_extract::graph::doc_key(&a.doc, &a.facts), opts.as_of) {
                         E::Replaced { by, .. } | E::Repealed { by, .. } => replaced_by = Some(by),
                         E::Expired { on } => replaced_by = Some(format!("hết hiệu lực từ {on}")),
                         _ => {}

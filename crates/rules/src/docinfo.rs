@@ -1,7 +1,7 @@
 //! Per-document information for the Word and Excel exports: header metadata, the advising body
 //! named in the preamble, and the effect status on the review date from the document graph.
 use crate::{Analyzed, Engine};
-use rasoat_extract::{EffectStatus, doc_id};
+use rasoat_extract::EffectStatus;
 use rasoat_model::{Date, Document, DocumentInfo, ProvisionKind};
 use std::sync::LazyLock;
 
@@ -57,7 +57,7 @@ impl Engine {
                 };
                 let (status, by, on) = match graph
                     .as_ref()
-                    .map(|g| g.status(&doc_id(&a.doc, &a.facts), as_of))
+                    .map(|g| g.status(&rasoat_extract::graph::doc_key(&a.doc, &a.facts), as_of))
                     .unwrap_or(EffectStatus::Unknown)
                 {
                     EffectStatus::InForce => ("in-force", None, None),
