@@ -1788,7 +1788,8 @@ impl Analysis {
             Regex::new(r"(?:khoản\s+(\d+[a-z]?)\s+)?Điều\s+(\d+[a-z]?)\s+(?:của\s+)?(?:Luật|Bộ luật|Nghị định|Thông tư|Quyết định|Nghị quyết|Quy định|Quy chế|Pháp lệnh)\s+này").unwrap()
         });
         ctxs.par_iter()
-            .filter(|d| d.target && judged(d))
+            // A data-set law holds the articles the data set selected, not the whole law.
+            .filter(|d| d.target && judged(d) && d.a.doc.meta.dataset.is_none())
             .flat_map_iter(|d| {
                 let ids: BTreeSet<&str> = d.clauses.iter().map(|c| c.p.id.as_str()).collect();
                 // Every id and each of its dotted suffixes ("chuong-1.dieu-5.khoan-2" →
