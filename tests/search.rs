@@ -387,3 +387,57 @@ fn questions_restating_a_heading_find_that_article() {
     let v = search_json(&idx, t.path(), &[q]);
     assert_eq!(v["hits"][0]["article_id"], "11", "{v}");
 }
+
+/// Two writers on one index: the second is refused at once, naming the process that holds it,
+/// and the index stays usable; after the holder is gone the next run proceeds.
+#[test]
+fn a_locked_index_names_its_writer() {
+    let (t, idx) = indexed();
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(t.path().join("idx.lock"))
+        .unwrap();
+    lock.try_lock().expect("this test holds the writer lock");
+    std::fs::write(t.path().join("idx.lock"), std::process::id().to_string()).unwrap();
+    let o = rasoat(
+        &["index", "--index", idx.to_str().unwrap(), t.path().join("docs").to_str().unwrap()],
+        t.path(),
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains(&format!("locked by process {}", std::process::id())),
+        "{}",
+        stderr(&o)
+    );
+    // Searching is not writing: readers see the last committed state meanwhile.
+    let v = search_json(&idx, t.path(), &["phan cap"]);
+    assert!(!docs(&v).is_empty(), "{v}");
+    drop(lock);
+    index_into(&t, &t.path().join("docs"));
+}
+
+/// `--output` replaces the report whole: no temporary file is left beside it.
+#[test]
+fn output_files_are_replaced_whole() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("r.json");
+    std::fs::write(&out, "old").unwrap();
+    let o = rasoat(
+        &[
+            "review",
+            fixtures().to_str().unwrap(),
+            "--format",
+            "json",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+        t.path(),
+    );
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert!(v["findings"].is_array());
+    assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 1);
+}

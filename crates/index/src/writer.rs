@@ -83,8 +83,12 @@ fn mtime_of(md: &std::fs::Metadata) -> u64 {
 }
 
 /// True when `dir` looks like something we may delete on --rebuild.
+/// Present while a build from scratch has not yet saved its manifest: a run killed there left
+/// a half-built index, which the next run rebuilds instead of refusing.
+const BUILDING: &str = "rasoat-building";
+
 fn safe_to_clear(dir: &Path) -> bool {
-    if !dir.exists() {
+    if !dir.exists() || dir.join(BUILDING).exists() {
         return true;
     }
     if dir.join(crate::manifest::MANIFEST).exists() || dir.join("meta.json").exists() {
@@ -117,11 +121,17 @@ pub fn update(
     files: &[PathBuf],
     opts: &UpdateOptions<'_>,
 ) -> Result<UpdateStats, IndexError> {
+    // Before anything is read or cleared: one writer at a time.
+    let _lock = crate::lock::IndexLock::acquire(dir)?;
     let mut stats = UpdateStats {
         files_total: files.len(),
         ..Default::default()
     };
     let mut rebuild = opts.rebuild;
+    if !rebuild && dir.join(BUILDING).exists() {
+        stats.rebuilt_reason = Some("the previous build was interrupted".into());
+        rebuild = true;
+    }
     let mut manifest = if rebuild {
         None
     } else {
@@ -155,6 +165,8 @@ pub fn update(
         Some(_) => open_index_dir(dir)?,
         None => {
             std::fs::create_dir_all(dir)
+                .map_err(|e| IndexError::Io(dir.display().to_string(), e.to_string()))?;
+            std::fs::write(dir.join(BUILDING), std::process::id().to_string())
                 .map_err(|e| IndexError::Io(dir.display().to_string(), e.to_string()))?;
             let idx =
                 Index::create_in_dir(dir, build_schema()).map_err(|e| IndexError::Corrupt {
@@ -304,6 +316,7 @@ pub fn update(
     manifest.schema_version = SCHEMA_VERSION;
     manifest.analyzer_version = analysis::ANALYZER_VERSION;
     manifest.save(dir)?;
+    let _ = std::fs::remove_file(dir.join(BUILDING));
     Ok(stats)
 }
 

@@ -7,6 +7,7 @@
 //! the binary ones (docx, xlsx) included, laid out by an [`ExportTemplate`].
 use rasoat_model::{Finding, Report, RuleInfo, Severity};
 
+mod atomic;
 mod catalog;
 mod csvfmt;
 mod docx;
@@ -22,6 +23,7 @@ pub mod template;
 mod text;
 mod xlsx;
 
+pub use atomic::write_atomic;
 pub use source::{SourceCache, resolve_columns, resolve_report_columns};
 pub use template::{ExportTemplate, TemplateError};
 

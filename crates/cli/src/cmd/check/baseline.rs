@@ -42,7 +42,8 @@ pub fn write(path: &Path, findings: &[Finding]) -> anyhow::Result<()> {
     if let Some(d) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
     }
-    std::fs::write(path, text).with_context(|| format!("cannot write baseline {}", path.display()))
+    rasoat_report::write_atomic(path, text.as_bytes())
+        .with_context(|| format!("cannot write baseline {}", path.display()))
 }
 
 /// Known fingerprints with their multiplicity (the same text twice in a clause is two findings).
