@@ -359,3 +359,12 @@ mod tests {
         assert_eq!(date_vi(Date::constant(2025, 2, 5)), "05/02/2025");
     }
 }
+
+/// Columns that describe the document rather than one handling: shown once per document
+/// (merged cells in Excel, one cell in Word).
+pub(crate) fn per_document(key: &str) -> bool {
+    matches!(
+        key,
+        "stt" | "type_name" | "number" | "date" | "title" | "issuer" | "path" | "document" | "lead_body"
+    )
+}

@@ -603,18 +603,7 @@ fn catalog_table(d: &mut Doc) {
         let multi = rows.iter().filter(|x| x.stt == r.stt).count() > 1;
         xml.push_str("<w:tr>");
         for (c, col) in cols.iter().enumerate() {
-            let per_doc = matches!(
-                col.key.as_str(),
-                "stt"
-                    | "type_name"
-                    | "number"
-                    | "date"
-                    | "title"
-                    | "issuer"
-                    | "path"
-                    | "document"
-                    | "lead_body"
-            );
+            let per_doc = crate::catalog::per_document(&col.key);
             let align = if matches!(col.key.as_str(), "stt" | "date" | "deadline") {
                 "center"
             } else {

@@ -219,18 +219,7 @@ pub fn render(report: &Report, t: &ExportTemplate) -> Result<Vec<u8>, XlsxError>
             for (k, r) in rows[i..i + n].iter().enumerate() {
                 let d = r.doc;
                 for (c, col) in cols.iter().enumerate() {
-                    let per_doc = matches!(
-                        col.key.as_str(),
-                        "stt"
-                            | "type_name"
-                            | "number"
-                            | "date"
-                            | "title"
-                            | "issuer"
-                            | "path"
-                            | "document"
-                            | "lead_body"
-                    );
+                    let per_doc = crate::catalog::per_document(&col.key);
                     if per_doc && k > 0 {
                         continue; // merged below
                     }
