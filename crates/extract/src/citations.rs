@@ -15,7 +15,7 @@ static CITE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?-u:\b){KIND}(?: so)?(?: ?:)? ?{NUMBER}")).expect("cite regex")
 });
 static BARE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(\d{1,5}(?:/(?:19|20)\d{2})?/[a-z]{1,6}\d{0,2}-[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*|\d{1,5}/(?:19|20)\d{2}/(?:qh|ubtvqh)\d{1,2}|\d{1,5}-(?:nq|kl|ct|qd|qdns|hd|tb|bc|kh)/(?:tw|tu|du|hu))(?-u:\b)")
+    Regex::new(r"(?-u:\b)(\d{1,5}(?:/(?:19|20)\d{2})?/[a-z]{1,6}\d{0,2}-[a-z][a-z0-9]*(?:[-&][a-z][a-z0-9]*)*|\d{1,5}/(?:19|20)\d{2}/(?:qh|ubtvqh)\d{1,2}|\d{1,5}-(?:nq|kl|ct|qd|qdns|hd|tb|bc|kh|cv)/(?:tw|tu|du|hu|vptw|btctw|ubkttw|bdvtw))(?-u:\b)")
         .expect("bare number regex")
 });
 static LAW_NUM_RE: LazyLock<Regex> = LazyLock::new(|| {
