@@ -325,8 +325,17 @@ fn has_diacritics(s: &str) -> bool {
     !s.is_ascii()
 }
 
-/// Weight of a synonym's match relative to the words typed (query expansion).
-const SYNONYM_WEIGHT: f32 = 0.5;
+/// Weight of a synonym's match relative to the words typed (query expansion);
+/// `RASOAT_SYNONYM_WEIGHT` overrides (benchmarks, 0 = off).
+fn synonym_weight() -> f32 {
+    static W: std::sync::OnceLock<f32> = std::sync::OnceLock::new();
+    *W.get_or_init(|| {
+        std::env::var("RASOAT_SYNONYM_WEIGHT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.25)
+    })
+}
 /// Weight of an agency named in a task query matched in a record's heading (a "Sở X:" block).
 const AGENCY_HEAD_WEIGHT: f32 = 2.0;
 /// Weight of the agency's role tags (chủ trì / thực hiện) extracted from a record.
@@ -924,9 +933,9 @@ impl SearchIndex {
                 }
             }
             // Synonyms of the query's phrases, at a lower weight (rules/data/synonyms.toml).
-            for syn in &syns {
+            for syn in syns.iter().filter(|_| synonym_weight() > 0.0) {
                 if let Some(sq) = phrase_or_term(fl.text, syn) {
-                    clauses.push((Occur::Should, Box::new(BoostQuery::new(sq, SYNONYM_WEIGHT))));
+                    clauses.push((Occur::Should, Box::new(BoostQuery::new(sq, synonym_weight()))));
                 }
             }
             // A task query names a body: its "Sở X:" block and the clauses giving it a role.
