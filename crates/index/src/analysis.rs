@@ -427,6 +427,18 @@ pub fn number_keys_in(text: &str) -> Vec<String> {
     v
 }
 
+/// Keys of the document numbers written anywhere in a query (`95/2025/QD-UBND nghe an`).
+pub fn numbers_in_query(q: &str) -> Vec<String> {
+    let up = q.to_uppercase();
+    let mut v: Vec<String> = number_re()
+        .find_iter(&up)
+        .map(|m| number_key(m.as_str()))
+        .filter(|k| k.contains('/'))
+        .collect();
+    v.dedup();
+    v
+}
+
 /// If the whole query is a document number (optionally after "số"/"văn bản số"), its key.
 pub fn query_as_number(q: &str) -> Option<String> {
     let q = q.trim();

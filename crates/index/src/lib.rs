@@ -153,6 +153,36 @@ impl SearchIndex {
         })
     }
 
+    /// Every indexed record as (kind, file, first line, last line): what a hit can show.
+    pub fn record_ranges(&self) -> Vec<(String, String, u64, Option<u64>)> {
+        use tantivy::schema::Value;
+        let fl = &self.fields;
+        let searcher = self.reader.searcher();
+        let mut out = Vec::new();
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            for id in seg.doc_ids_alive() {
+                let Ok(d) = searcher
+                    .doc::<tantivy::TantivyDocument>(tantivy::DocAddress::new(ord as u32, id))
+                else {
+                    continue;
+                };
+                let s = |f| {
+                    d.get_first(f)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("")
+                        .to_string()
+                };
+                out.push((
+                    s(fl.kind),
+                    s(fl.file),
+                    d.get_first(fl.line).and_then(|v| v.as_u64()).unwrap_or(0),
+                    d.get_first(fl.end_line).and_then(|v| v.as_u64()),
+                ));
+            }
+        }
+        out
+    }
+
     /// Number of indexed records (documents + provisions).
     pub fn num_records(&self) -> u64 {
         self.reader.searcher().num_docs()

@@ -7,7 +7,8 @@
 //! that is a document number returns that document and the provisions citing it.
 
 use crate::analysis::{
-    bigram_tokens, exact_bigram_tokens, exact_tokens, fold_tokens, query_as_number,
+    bigram_tokens, exact_bigram_tokens, exact_tokens, fold_tokens, numbers_in_query,
+    query_as_number,
 };
 use crate::writer::{agency_key, type_key};
 use crate::{IndexError, SearchIndex};
@@ -16,7 +17,8 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery,
+    TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -323,6 +325,102 @@ fn has_diacritics(s: &str) -> bool {
     !s.is_ascii()
 }
 
+/// Weight of a synonym's match relative to the words typed (query expansion);
+/// `RASOAT_SYNONYM_WEIGHT` overrides (benchmarks, 0 = off).
+fn synonym_weight() -> f32 {
+    static W: std::sync::OnceLock<f32> = std::sync::OnceLock::new();
+    *W.get_or_init(|| {
+        std::env::var("RASOAT_SYNONYM_WEIGHT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.25)
+    })
+}
+/// Weight of an agency named in a task query matched in a record's heading (a "Sở X:" block).
+const AGENCY_HEAD_WEIGHT: f32 = 2.0;
+/// Weight of the agency's role tags (chủ trì / thực hiện) extracted from a record.
+const AGENCY_ROLE_WEIGHT: f32 = 1.0;
+
+/// Synonym groups of legal Vietnamese, as folded token lists (`rules/data/synonyms.toml`).
+fn synonyms() -> &'static Vec<Vec<Vec<String>>> {
+    static S: std::sync::OnceLock<Vec<Vec<Vec<String>>>> = std::sync::OnceLock::new();
+    S.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        struct File {
+            group: Vec<Group>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Group {
+            terms: Vec<String>,
+        }
+        let f: File = toml::from_str(include_str!("../../../rules/data/synonyms.toml"))
+            .expect("rules/data/synonyms.toml is valid");
+        f.group
+            .into_iter()
+            .map(|g| {
+                g.terms
+                    .iter()
+                    .map(|t| fold_tokens(t))
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+fn contains_seq(hay: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Synonyms of the phrases a query contains (folded token lists), not already in the query.
+pub fn expansions(query_tokens: &[String]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for g in synonyms() {
+        if g.iter().any(|t| contains_seq(query_tokens, t)) {
+            for t in g {
+                if !contains_seq(query_tokens, t) && !out.contains(t) {
+                    out.push(t.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn extractor() -> Option<&'static rasoat_extract::Extractor> {
+    static E: std::sync::OnceLock<Option<rasoat_extract::Extractor>> = std::sync::OnceLock::new();
+    E.get_or_init(|| rasoat_extract::Extractor::bundled().ok())
+        .as_ref()
+}
+
+/// Bodies given tasks in a task query ("nhiệm vụ của Sở Nội vụ trong kế hoạch …"): (gazetteer
+/// id, folded tokens as written). Empty when the query asks no task or names no single body.
+pub fn task_agencies(q: &str) -> Vec<(String, Vec<String>)> {
+    let f = rasoat_text::fold(q);
+    const CUES: &[&str] = &[
+        "nhiem vu",
+        "trach nhiem",
+        "giao ",
+        "chu tri",
+        "phoi hop",
+        "to chuc thuc hien",
+        "lam gi",
+        "co quan nao",
+        "ai ",
+    ];
+    if !CUES.iter().any(|c| f.contains(c)) {
+        return Vec::new();
+    }
+    let Some(x) = extractor() else {
+        return Vec::new();
+    };
+    x.find_agencies(q)
+        .into_iter()
+        .map(|m| (m.id, fold_tokens(&m.surface)))
+        .filter(|(_, t)| t.len() >= 2)
+        .collect()
+}
+
 impl SearchIndex {
     /// Run one query. `Err(IndexError::Query)` for an empty or stop-word-only query.
     pub fn search(
@@ -342,7 +440,22 @@ impl SearchIndex {
                 r
             }
         } else {
-            self.search_text(&q, filters, limit)?
+            let docs = self.number_documents(&q, filters)?;
+            let mut r = self.search_text(&q, filters, limit)?;
+            if !docs.is_empty() {
+                // The document the query names by number comes first (its opening), then the text.
+                let mut hits = docs;
+                for h in r.hits {
+                    if hits.len() >= limit {
+                        break;
+                    }
+                    if !hits.iter().any(|d| d.file == h.file && d.line == h.line) {
+                        hits.push(h);
+                    }
+                }
+                r.hits = rank(hits);
+            }
+            r
         };
         res.took_us = t0.elapsed().as_micros() as u64;
         Ok(res)
@@ -433,6 +546,65 @@ impl SearchIndex {
             }
         }
         Ok(v)
+    }
+
+    /// Documents a free-text query names by number, written in any spelling
+    /// (`95/2025/QD-UBND nghe an`, `quyet dinh 53 2025 cao bang`): their document records,
+    /// best first, the query's other words matched against issuer and title.
+    fn number_documents(&self, q: &str, filters: &Filters) -> Result<Vec<Hit>, IndexError> {
+        let fl = &self.fields;
+        let mut keys: Vec<Box<dyn Query>> = numbers_in_query(q)
+            .into_iter()
+            .map(|k| term_q(Term::from_field_text(fl.doc_key, &k), 1.0))
+            .collect();
+        let folded = rasoat_text::fold(q);
+        if keys.is_empty() {
+            // "quyết định 53 2025": a type word, a number and a year.
+            static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+            let re = RE.get_or_init(|| {
+                regex::Regex::new(
+                    r"\b(quyet dinh|nghi quyet|ke hoach|cong van|chi thi|thong bao|qd|nq|kh)\s+(?:so\s+)?0*(\d{1,5})\s*[ /-]\s*(?:nam\s+)?((?:19|20)\d{2})\b",
+                )
+                .expect("static regex")
+            });
+            for c in re.captures_iter(&folded) {
+                let pat = format!("{}/{}/.*", &c[2], &c[3]);
+                if let Ok(rq) = RegexQuery::from_pattern(&pat, fl.doc_key) {
+                    keys.push(Box::new(rq));
+                }
+            }
+        }
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut clauses: Clauses = vec![
+            (
+                Occur::Must,
+                Box::new(BoostQuery::new(
+                    Box::new(BooleanQuery::new(
+                        keys.into_iter().map(|k| (Occur::Should, k)).collect(),
+                    )),
+                    0.0,
+                )),
+            ),
+            filter_q(term_q(Term::from_field_text(fl.kind, "document"), 1.0)),
+        ];
+        for t in fold_tokens(q).iter().filter(|t| !is_stop(t)) {
+            clauses.push((
+                Occur::Should,
+                term_q(Term::from_field_text(fl.issuer, t), 1.0),
+            ));
+            clauses.push((
+                Occur::Should,
+                term_q(Term::from_field_text(fl.text, t), 0.5),
+            ));
+        }
+        clauses.extend(self.filter_clauses(filters)?);
+        let mut hits = self.collect(&BooleanQuery::new(clauses), 2, &mut HashSet::new(), true)?;
+        for h in &mut hits {
+            h.matched = Some("document".into());
+        }
+        Ok(hits)
     }
 
     fn search_number(
@@ -647,6 +819,9 @@ impl SearchIndex {
                 bigrams.clone()
             },
         );
+        let syns = expansions(&fold_all);
+        let agencies = task_agencies(q);
+        let has_digit = q.chars().any(|c| c.is_ascii_digit());
         // `first`: the first stage of a cascade (bigrams, law names, phrases and filters only).
         let build = |any: bool, first: bool| -> Result<BooleanQuery, IndexError> {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -756,6 +931,37 @@ impl SearchIndex {
                         term_q(Term::from_field_text(fl.law_bigram, b), weights().law),
                     ));
                 }
+            }
+            // Synonyms of the query's phrases, at a lower weight (rules/data/synonyms.toml).
+            for syn in syns.iter().filter(|_| synonym_weight() > 0.0) {
+                if let Some(sq) = phrase_or_term(fl.text, syn) {
+                    clauses.push((Occur::Should, Box::new(BoostQuery::new(sq, synonym_weight()))));
+                }
+            }
+            // A task query names a body: its "Sở X:" block and the clauses giving it a role.
+            for (id, toks) in &agencies {
+                if let Some(hq) = phrase_or_term(fl.head, toks) {
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(hq, AGENCY_HEAD_WEIGHT)),
+                    ));
+                }
+                for r in ["chu-tri", "thuc-hien", "tham-muu", "chiu-trach-nhiem"] {
+                    clauses.push((
+                        Occur::Should,
+                        term_q(
+                            Term::from_field_text(fl.role, &format!("{r}@{id}")),
+                            AGENCY_ROLE_WEIGHT,
+                        ),
+                    ));
+                }
+            }
+            if !has_digit {
+                // Text queries answer with clauses; a document's opening answers its number.
+                clauses.push((
+                    Occur::MustNot,
+                    term_q(Term::from_field_text(fl.kind, "document"), 1.0),
+                ));
             }
             if any && long && weights().units_only > 0.5 {
                 // Questions are answered by articles: rank article-level units only.

@@ -360,6 +360,17 @@ fn index_one(
         Err(e) => return fail(format!("{key}: {e}")),
     };
     let digest = file_digest(&bytes);
+    // Crawled Markdown and plain text: kept to split long provisions (tables) into row/paragraph
+    // records with exact line ranges. Data sets (JSON) and Word files are not split.
+    let is_lines = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "md" | "markdown" | "txt"));
+    let src = if is_lines {
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    } else {
+        None
+    };
     drop(bytes);
     if old_digest == Some(digest.as_str()) {
         return FileOutcome::Unchanged;
@@ -385,7 +396,7 @@ fn index_one(
             let fx = opts.facts.and_then(|ff| ff(d));
             let es = t1.elapsed().as_secs_f64();
             let mut out = Vec::new();
-            let entry = document_records(d, i, key, fx.as_ref(), f, &mut out);
+            let entry = document_records(d, i, key, fx.as_ref(), f, src.as_deref(), &mut out);
             let n = out.len();
             for td in out {
                 writer
@@ -442,6 +453,102 @@ fn is_container(k: ProvisionKind) -> bool {
     )
 }
 
+/// On line-based files, longest result unit (lines): a longer block is not grouped under one
+/// unit record, and a longer provision text is indexed as row/paragraph-sized records.
+pub const MAX_UNIT_LINES: usize = 40;
+
+/// Lines a split record aims at (a table row, a few paragraphs).
+const CHUNK_LINES: usize = 25;
+
+fn span_lines(p: &Provision) -> usize {
+    p.span.end_line.saturating_sub(p.span.line) + 1
+}
+
+fn has_dieu_below(p: &Provision) -> bool {
+    p.children
+        .iter()
+        .any(|c| c.kind == ProvisionKind::Dieu || has_dieu_below(c))
+}
+
+/// A line that separates paragraphs in crawler Markdown: blank, or table-cell separator `|`.
+fn is_break_line(l: &str) -> bool {
+    l.trim().chars().all(|c| c == '|' || c.is_whitespace())
+}
+
+/// A table cell holding only a row number (STT): `12`, `**3.**`, `IV`.
+fn is_row_number(para: &[&str]) -> bool {
+    if para.len() != 1 {
+        return false;
+    }
+    let t = para[0]
+        .trim()
+        .trim_matches('*')
+        .trim()
+        .trim_end_matches(['.', ')']);
+    !t.is_empty()
+        && t.len() <= 4
+        && (t.chars().all(|c| c.is_ascii_digit())
+            || t.chars().all(|c| matches!(c, 'I' | 'V' | 'X')))
+}
+
+/// Split source lines `start..=end` (1-based) into records of about [`CHUNK_LINES`] lines at
+/// paragraph breaks (blank or `|`-only lines); a table row starts at a cell holding only its
+/// number. One paragraph is never cut. Returns (first line, last line, text without the
+/// Markdown emphasis and cell separators).
+pub fn split_lines(lines: &[&str], start: usize, end: usize) -> Vec<(usize, usize, String)> {
+    let mut paras: Vec<(usize, usize)> = Vec::new();
+    let mut cur: Option<(usize, usize)> = None;
+    for n in start..=end.min(lines.len()) {
+        if is_break_line(lines[n - 1]) {
+            if let Some(c) = cur.take() {
+                paras.push(c);
+            }
+        } else {
+            cur = Some(match cur {
+                Some((a, _)) => (a, n),
+                None => (n, n),
+            });
+        }
+    }
+    if let Some(c) = cur {
+        paras.push(c);
+    }
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for (a, b) in paras {
+        let row = is_row_number(&lines[a - 1..b]);
+        match groups.last_mut() {
+            Some(g) if !(row && g.1 + 1 - g.0 >= 3) && b + 1 - g.0 <= CHUNK_LINES => g.1 = b,
+            _ => groups.push((a, b)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(a, b)| {
+            let mut t = String::new();
+            for l in &lines[a - 1..b] {
+                if is_break_line(l) {
+                    continue;
+                }
+                if !t.is_empty() {
+                    t.push('\n');
+                }
+                t.push_str(l.replace("**", "").trim());
+            }
+            (a, b, t)
+        })
+        .collect()
+}
+
+/// The subject a plan item opens with before a colon (`Sở Nội vụ: Tham mưu …`,
+/// `Ủy ban nhân dân cấp xã:`): a short name, no sentence.
+fn implied_subject(text: &str) -> Option<&str> {
+    let i = text.find(':')?;
+    let s = text[..i].trim();
+    let words = s.split_whitespace().count();
+    (words >= 2 && words <= 12 && !s.contains(['.', ';']) && s.chars().next()?.is_uppercase())
+        .then_some(s)
+}
+
 fn subtree_text(p: &Provision, out: &mut String) {
     let t = p.full_text();
     if !t.is_empty() {
@@ -489,8 +596,14 @@ fn document_records(
     file: &str,
     fx: Option<&DocFacts>,
     f: &Fields,
+    src: Option<&str>,
     out: &mut Vec<TantivyDocument>,
 ) -> DocEntry {
+    // Source lines of a line-based file (Markdown, text): records are kept short there.
+    let lines: Option<Vec<&str>> = src
+        .filter(|_| d.source.format != rasoat_model::Format::Dataset)
+        .map(|s| s.lines().collect());
+    let short = lines.is_some();
     let number = d.meta.number.clone();
     let key = number
         .as_deref()
@@ -575,7 +688,13 @@ fn document_records(
         td.add_text(f.law_id, l);
     }
     let first = d.provisions.first().map(|p| p.span.line).unwrap_or(1);
-    td.add_u64(f.line, first as u64);
+    if short {
+        // The document's opening: header, number, type and title, up to its first provision.
+        td.add_u64(f.line, 1);
+        td.add_u64(f.end_line, first.saturating_sub(1).max(1) as u64);
+    } else {
+        td.add_u64(f.line, first as u64);
+    }
     out.push(td);
 
     // Provision records. A unit (Điều, or a top-level non-container provision outside any Điều)
@@ -584,47 +703,31 @@ fn document_records(
         p: &'a Provision,
         unit: Option<&'a Provision>,
         ancestors: &mut Vec<&'a Provision>,
+        short: bool,
         ctx: &mut dyn FnMut(&'a Provision, Option<&'a Provision>, &[&'a Provision]),
     ) {
         let is_unit = unit.is_none()
-            && (p.kind == ProvisionKind::Dieu
-                || (!is_container(p.kind)
-                    && !ancestors.iter().any(|a| a.kind == ProvisionKind::Dieu)));
+            && if short {
+                // Real documents: a unit is the smallest block that holds no Điều and is short
+                // enough to be cited as one hit; an attached Quy chế or a 160-line plan section
+                // is not one result, its Điều / items are.
+                !is_container(p.kind) && !has_dieu_below(p) && span_lines(p) <= MAX_UNIT_LINES
+            } else {
+                p.kind == ProvisionKind::Dieu
+                    || (!is_container(p.kind)
+                        && !ancestors.iter().any(|a| a.kind == ProvisionKind::Dieu))
+            };
         let unit_here = if is_unit { Some(p) } else { unit };
         ctx(p, unit_here, ancestors);
         ancestors.push(p);
         for c in &p.children {
-            go(c, unit_here, ancestors, ctx);
+            go(c, unit_here, ancestors, short, ctx);
         }
         ancestors.pop();
     }
     let mut emit = |p: &Provision, unit: Option<&Provision>, ancestors: &[&Provision]| {
         let is_unit = unit.map(|u| std::ptr::eq(u, p)).unwrap_or(false);
-        let mut td = TantivyDocument::new();
-        common(&mut td);
-        td.add_text(f.kind, "provision");
-        if is_unit {
-            td.add_text(f.unit, "y");
-        }
-        let uid = match unit {
-            Some(u) => format!("{file}#{doc_index}#{}", u.id),
-            None => format!("{file}#{doc_index}#{}", p.id),
-        };
-        td.add_u64(f.unit_hash, unit_hash(&uid));
-        td.add_text(f.unit_id, uid);
-        td.add_text(f.pid, &p.id);
-        td.add_text(f.label, &p.label);
-        td.add_text(f.pkind, p.kind.as_str());
-        if let Some(h) = &p.heading {
-            td.add_text(f.heading, h);
-        }
-        let body = if is_unit && !p.children.is_empty() {
-            let mut s = String::new();
-            subtree_text(p, &mut s);
-            s
-        } else {
-            p.full_text()
-        };
+        let subtree = is_unit && !p.children.is_empty();
         // Ancestor headings (Chương, Mục, the Điều of a khoản) give context to short units.
         let mut head = String::new();
         for a in ancestors {
@@ -635,17 +738,10 @@ fn document_records(
         }
         if let Some(h) = &p.heading {
             head.push_str(h);
+        } else if let Some(subject) = implied_subject(&p.text).filter(|_| short) {
+            // "6. Sở Nội vụ: Tham mưu …": the body given the tasks heads the block.
+            head.push_str(subject);
         }
-        td.add_text(f.head, &head);
-        td.add_text(f.text_exact, &body);
-        // Bigrams on both levels: measured, the exact bigrams of clause records carry most of the
-        // question ranking (dropping them costs 0.04–0.06 MRR), those of the article record too.
-        td.add_text(f.text_bigram, &body);
-        td.add_text(f.text_bigram_exact, &body);
-        for k in number_keys_in(&body) {
-            td.add_text(f.nums, k);
-        }
-        td.add_text(f.text, body);
         let law = p
             .law_id
             .clone()
@@ -655,14 +751,6 @@ fn document_records(
             .article_id
             .clone()
             .or_else(|| ancestors.iter().rev().find_map(|a| a.article_id.clone()));
-        if let Some(l) = law {
-            td.add_text(f.law_id, l);
-        }
-        if let Some(a) = art {
-            td.add_text(f.article_id, a);
-        }
-        td.add_u64(f.line, p.span.line as u64);
-        td.add_u64(f.end_line, p.span.end_line as u64);
         let mut tags = Tags::default();
         if is_unit {
             p.walk(&mut |q, _| {
@@ -673,20 +761,91 @@ fn document_records(
         } else if let Some(pf) = by_pid.get(p.id.as_str()) {
             tags_of(pf, &mut tags);
         }
-        for a in tags.agencies.iter().filter(|a| !a.is_empty()) {
-            td.add_text(f.agency, a);
+        // The records of this provision: (first line, last line, body, own unit?). A unit indexes
+        // its subtree; any other provision its own text, over its own lines (label through the
+        // line before its first child) on line-based files, where a long one (a table, a long
+        // preamble) becomes row/paragraph-sized records carrying its id and label.
+        let mut parts: Vec<(usize, usize, String, bool)> = Vec::new();
+        if subtree {
+            let mut s = String::new();
+            subtree_text(p, &mut s);
+            parts.push((p.span.line, p.span.end_line, s, false));
+        } else if let Some(ls) = lines.as_ref() {
+            let start = p.span.line;
+            let own_end = match p.children.first() {
+                Some(c) => c.span.line.saturating_sub(1).max(start),
+                None => p.span.end_line,
+            };
+            if own_end + 1 - start > MAX_UNIT_LINES && own_end <= ls.len() {
+                let chunks = split_lines(ls, start, own_end);
+                let many = chunks.len() > 1;
+                for (i, (a, b, t)) in chunks.into_iter().enumerate() {
+                    let t = if i == 0 && p.heading.is_some() && !many {
+                        p.full_text()
+                    } else {
+                        t
+                    };
+                    parts.push((a, b, t, many));
+                }
+            } else {
+                parts.push((start, own_end, p.full_text(), false));
+            }
+        } else {
+            parts.push((p.span.line, p.span.end_line, p.full_text(), false));
         }
-        for n in &tags.names {
-            td.add_text(f.agency_name, n);
+        for (line, end_line, body, own_unit) in parts {
+            let mut td = TantivyDocument::new();
+            common(&mut td);
+            td.add_text(f.kind, "provision");
+            if is_unit {
+                td.add_text(f.unit, "y");
+            }
+            let uid = match unit {
+                Some(u) => format!("{file}#{doc_index}#{}", u.id),
+                None if own_unit => format!("{file}#{doc_index}#{}@{line}", p.id),
+                None => format!("{file}#{doc_index}#{}", p.id),
+            };
+            td.add_u64(f.unit_hash, unit_hash(&uid));
+            td.add_text(f.unit_id, uid);
+            td.add_text(f.pid, &p.id);
+            td.add_text(f.label, &p.label);
+            td.add_text(f.pkind, p.kind.as_str());
+            if let Some(h) = &p.heading {
+                td.add_text(f.heading, h);
+            }
+            td.add_text(f.head, &head);
+            td.add_text(f.text_exact, &body);
+            // Bigrams on both levels: measured, the exact bigrams of clause records carry most of
+            // the question ranking (dropping them costs 0.04–0.06 MRR), those of the article too.
+            td.add_text(f.text_bigram, &body);
+            td.add_text(f.text_bigram_exact, &body);
+            for k in number_keys_in(&body) {
+                td.add_text(f.nums, k);
+            }
+            td.add_text(f.text, body);
+            if let Some(l) = &law {
+                td.add_text(f.law_id, l);
+            }
+            if let Some(a) = &art {
+                td.add_text(f.article_id, a);
+            }
+            td.add_u64(f.line, line as u64);
+            td.add_u64(f.end_line, end_line as u64);
+            for a in tags.agencies.iter().filter(|a| !a.is_empty()) {
+                td.add_text(f.agency, a);
+            }
+            for n in &tags.names {
+                td.add_text(f.agency_name, n);
+            }
+            for r in &tags.roles {
+                td.add_text(f.role, r);
+            }
+            out.push(td);
         }
-        for r in &tags.roles {
-            td.add_text(f.role, r);
-        }
-        out.push(td);
     };
     for p in &d.provisions {
         let mut anc = Vec::new();
-        go(p, None, &mut anc, &mut emit);
+        go(p, None, &mut anc, short, &mut emit);
     }
 
     let mut edges = Vec::new();
