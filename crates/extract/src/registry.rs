@@ -477,3 +477,53 @@ impl Registry {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_csv_and_json_merge_over_the_bundled_registry() {
+        let csv = "number,type,date,title,replaced_by,source,verified\n\
+                   88/2024/NĐ-CP,Nghị định,15/7/2024,\"về bồi thường, hỗ trợ\",,Danh mục 2026,true\n\
+                   72/2025/QH15,Luật,2025-06-16,,,Sở Tư pháp,yes\n";
+        let t = import_rows("office.csv", csv).expect("csv imports");
+        let r = Registry::from_source("x", &t).unwrap();
+        let e = r.get(&normalize_number("88/2024/NĐ-CP")).unwrap();
+        assert_eq!(e.date, parse_iso("2024-07-15"));
+        assert_eq!(e.title.as_deref(), Some("về bồi thường, hỗ trợ"));
+        assert!(e.verified);
+        let json = r#"[{"number": "06/2026/TT-BVHTTDL", "type": "Thông tư", "replaced_by": ["07/2026/TT-BVHTTDL"]}]"#;
+        let j = Registry::from_source("y", &import_rows("office.json", json).unwrap()).unwrap();
+        let je = &j.entries()[0];
+        assert_eq!(je.source.as_deref(), Some("office.json"), "the file is the source by default");
+        assert!(!je.verified);
+        let bundled = Registry::from_source("b", crate::REGISTRY_TOML).unwrap();
+        let m = bundled.merged(&r);
+        assert_eq!(m.entries().len(), bundled.entries().len() + 1, "72/2025/QH15 replaced, 88/2024 added");
+        assert_eq!(m.get(&normalize_number("72/2025/QH15")).unwrap().source.as_deref(), Some("Sở Tư pháp"));
+        // what is written reads back the same
+        let back = Registry::from_source("m", &m.to_toml()).unwrap();
+        assert_eq!(back.entries(), m.entries());
+        assert!(import_rows("bad.csv", "number,kind\n1/2020/NĐ-CP,x\n").unwrap_err().contains("unknown column `kind`"));
+        assert!(import_rows("bad.csv", "number,type,date\n1/2020/NĐ-CP,Nghị định,32/13/2020\n").unwrap_err().contains("bad date"));
+    }
+
+    #[test]
+    fn check_reports_a_date_most_documents_contradict() {
+        let r = Registry::from_source(
+            "x",
+            "[[document]]\nnumber = \"02/2017/TT-VPCP\"\ntype = \"Thông tư\"\ndate = \"2017-10-30\"\n",
+        )
+        .unwrap();
+        let k = normalize_number("02/2017/TT-VPCP");
+        let d = parse_iso("2017-10-31").unwrap();
+        let cites: Vec<(String, Date, String)> =
+            ["a.md:3", "b.md:9", "c.md:1"].iter().map(|f| (k.clone(), d, f.to_string())).collect();
+        let c = r.check_against(&cites);
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].agree, c[0].total, c[0].corpus.as_str()), (3, 3, "2017-10-31"));
+        // one document alone is no evidence against the registry
+        assert!(r.check_against(&cites[..1]).is_empty());
+    }
+}

@@ -1,4 +1,4 @@
-//! Rule engine and the rule catalog R01–R21.
+//! Rule engine and the rule catalog R01–R22.
 //!
 //! Rules are data: one TOML file per rule in `rules/` (bundled with `include_str!`, or
 //! loaded from `--rules DIR`). A rule is either a *clause* rule (cues = regexes over the
