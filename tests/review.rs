@@ -96,7 +96,7 @@ fn rules_test_passes_with_per_rule_table() {
         assert_eq!((n(3), n(5)), (0, 0), "{line}");
         assert_eq!(cols[6], "ok", "{line}");
     }
-    assert!(out.contains("total: 21 rules"), "{out}");
+    assert!(out.contains("total: 22 rules"), "{out}");
 }
 
 #[test]
@@ -296,7 +296,7 @@ fn every_output_format() {
     let run0 = &sarif["runs"][0];
     assert_eq!(run0["tool"]["driver"]["name"], "rasoat");
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 21);
+    assert_eq!(rules.len(), 22);
     assert!(
         rules
             .iter()

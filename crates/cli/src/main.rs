@@ -34,6 +34,8 @@ enum Command {
     Check(cmd::check::Args),
     /// List, explain and test the rules.
     Rules(cmd::rules::Args),
+    /// The registry of national documents: import an office's list, check it against a corpus.
+    Registry(cmd::registry::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Review(a) => cmd::review::run(a),
         Command::Check(a) => cmd::check::run(a),
         Command::Rules(a) => cmd::rules::run(a),
+        Command::Registry(a) => cmd::registry::run(a),
     };
     match result {
         Ok(code) => code,

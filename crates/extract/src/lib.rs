@@ -14,6 +14,7 @@ pub mod graph;
 pub mod norm;
 pub mod registry;
 pub mod roles;
+pub mod symbol;
 pub mod testing;
 #[cfg(test)]
 mod tests;

@@ -29,6 +29,7 @@ pub enum Kind {
     FirstCitation,
     DanglingReference,
     Redelegation,
+    SymbolGrammar,
 }
 
 const KINDS: &[(&str, Kind)] = &[
@@ -44,6 +45,7 @@ const KINDS: &[(&str, Kind)] = &[
     ("first-citation", Kind::FirstCitation),
     ("dangling-reference", Kind::DanglingReference),
     ("redelegation", Kind::Redelegation),
+    ("symbol-grammar", Kind::SymbolGrammar),
 ];
 
 /// Replaced national documents (R08 registry, also used for "in force on R").
@@ -217,12 +219,13 @@ impl Analysis {
         ctxs: &[DocCtx],
         opts: &ReviewOptions,
         graph: Option<&rasoat_extract::Graph>,
+        registry: Option<&rasoat_extract::Registry>,
     ) -> Vec<Raw> {
         match self.kind {
             Kind::LeadConflict => self.lead_conflict(ri, ctxs),
             Kind::ProvinceCommuneOverlap => self.overlap(ri, ctxs),
-            Kind::ReplacedCitation => self.replaced(ri, ctxs, opts, graph),
-            Kind::CitationInconsistency => self.inconsistency(ri, ctxs),
+            Kind::ReplacedCitation => self.replaced(ri, ctxs, opts, graph, registry),
+            Kind::CitationInconsistency => self.inconsistency(ri, ctxs, registry),
             Kind::DelegationPair => self.delegation_pair(ri, ctxs),
             Kind::DelegationResources => self.resources(ri, ctxs),
             Kind::AuthorizationTerm => self.auth_term(ri, ctxs),
@@ -231,6 +234,7 @@ impl Analysis {
             Kind::FirstCitation => self.first_citation(ri, ctxs),
             Kind::DanglingReference => self.dangling(ri, ctxs),
             Kind::Redelegation => self.redelegation(ri, ctxs),
+            Kind::SymbolGrammar => self.symbol_grammar(ri, ctxs),
         }
     }
 }
@@ -782,6 +786,7 @@ impl Analysis {
         ctxs: &[DocCtx],
         opts: &ReviewOptions,
         graph: Option<&rasoat_extract::Graph>,
+        data: Option<&rasoat_extract::Registry>,
     ) -> Vec<Raw> {
         let reg = self.registry.clone().unwrap_or_default();
         let skip_national = p_bool(&self.params, "skip_pre_reform_national", true);
@@ -923,6 +928,20 @@ impl Analysis {
                             }
                             _ => {}
                         }
+                        // The registry entry and its source as evidence; a fact not confirmed from
+                        // a text at hand (verified = false) never makes an error.
+                        let entry = data.and_then(|r| {
+                            let k = x.number.as_deref().map(rasoat_extract::normalize_number).unwrap_or_else(|| x.key.clone());
+                            r.get(&k).or_else(|| r.get(&rasoat_extract::normalize_number(&x.key)))
+                        });
+                        if let Some(e) = entry {
+                            hit.evidence.push(("registry".into(), format!("{}{}", e.label(), e.date.map(|d| format!(" ngày {}", d.strftime("%d/%m/%Y"))).unwrap_or_default())));
+                            hit.evidence.push(("source".into(), e.source.clone().unwrap_or_else(|| "rules/data/registry.toml".into())));
+                            if !e.verified && hit.severity == Some(Severity::Error) {
+                                hit.severity = Some(Severity::Warning);
+                                hit.suffix = Some(hit.suffix.clone().unwrap_or_default() + " (Danh mục chưa kiểm chứng việc thay thế này: mức cảnh báo.)");
+                            }
+                        }
                         // The other side: where the corpus says the cited document was replaced.
                         let related = corpus.get(&scoped).and_then(|c| c.2).filter(|l| l.0 != d.idx).into_iter().collect();
                         v.push(Raw { rule: ri, doc: d.idx, clause: ci, hit, related });
@@ -936,8 +955,8 @@ impl Analysis {
     // -----------------------------------------------------------------------------------------
     // R09 citation-inconsistency
 
-    fn inconsistency(&self, ri: usize, ctxs: &[DocCtx]) -> Vec<Raw> {
-        let known: HashMap<String, (Date, String)> = self
+    fn inconsistency(&self, ri: usize, ctxs: &[DocCtx], registry: Option<&rasoat_extract::Registry>) -> Vec<Raw> {
+        let mut known: HashMap<String, (Date, String)> = self
             .params
             .get("known")
             .and_then(|v| v.as_array())
@@ -967,6 +986,15 @@ impl Analysis {
                     .collect()
             })
             .unwrap_or_default();
+        // Verified registry entries with a date count as known; the entry's source is evidence.
+        let mut source: HashMap<String, String> = known.keys().map(|k| (k.clone(), "rules/citation-inconsistency.toml".to_string())).collect();
+        for e in registry.map(|r| r.entries()).unwrap_or_default() {
+            if let (true, Some(dt)) = (e.verified, e.date) {
+                let k = norm_key(&e.number);
+                known.entry(k.clone()).or_insert((dt, e.number.clone()));
+                source.entry(k).or_insert_with(|| format!("rules/data/registry.toml: {} ({})", e.label(), e.source.clone().unwrap_or_else(|| "?".into())));
+            }
+        }
         struct Item {
             doc: usize,
             clause: usize,
@@ -974,6 +1002,8 @@ impl Analysis {
             key: String,
             date: Date,
             date_text: String,
+            /// The number's year differs from the date's year.
+            year_off: Option<i32>,
         }
         let per_doc: Vec<(Vec<Item>, Vec<Raw>)> = ctxs
             .par_iter()
@@ -1004,7 +1034,37 @@ impl Analysis {
                                 }
                             }
                         }
-                        let (Some(date), Some(_)) = (x.date, &x.number) else { continue };
+                        // Registry: a registered law cited by its name and exact date with another number
+                        // ("Luật Tổ chức chính quyền địa phương số 65/2025/QH15 ngày 16 tháng 6 năm 2025").
+                        if let (Some(name), Some(num), Some(dt), Some(reg)) = (&x.law_name, &x.number, x.date, registry)
+                            && d.target
+                            && !raws.iter().any(|r: &Raw| r.clause == ci && r.hit.range == x.range)
+                            && let Some(e) = reg.law_by_name(&rasoat_extract::law_name_key(&format!("luật {name}")), Some(dt), None)
+                            && e.verified
+                            && e.date == Some(dt)
+                            && norm_key(&e.number) != norm_key(num)
+                        {
+                            // Error only when the law is the basis of the power itself (organisation of
+                            // local government / the Government, the law on legal documents).
+                            let power = ["to chuc chinh quyen dia phuong", "to chuc chinh phu", "ban hanh van ban quy pham phap luat"]
+                                .iter()
+                                .any(|k| rasoat_text::fold(name).contains(k));
+                            let basis = power && (x.context == Context::CanCu || x.role == CitationRole::CanCu);
+                            raws.push(Raw {
+                                rule: ri,
+                                doc: d.idx,
+                                clause: ci,
+                                hit: Hit {
+                                    range: x.range,
+                                    severity: Some(if basis { Severity::Error } else { Severity::Warning }),
+                                    evidence: vec![("cited".into(), num.clone()), ("expected".into(), e.number.clone()), ("registry".into(), format!("{} ngày {}", e.label(), dt.strftime("%d/%m/%Y"))), ("source".into(), e.source.clone().unwrap_or_default())],
+                                    message: Some("Viện dẫn sai số hiệu: {cited} — văn bản cùng tên, cùng ngày trong danh mục là {expected}.".into()),
+                                    ..Default::default()
+                                },
+                                related: vec![],
+                            });
+                        }
+                        let (Some(date), Some(num)) = (x.date, &x.number) else { continue };
                         if let Some((kd, kn)) = known.get(&x.key) {
                             if *kd != date && d.target {
                                 raws.push(Raw {
@@ -1013,8 +1073,10 @@ impl Analysis {
                                     clause: ci,
                                     hit: Hit {
                                         range: x.range,
-                                        severity: Some(Severity::Error),
-                                        evidence: vec![("cited".into(), kn.clone()), ("date".into(), x.date_text.clone().unwrap_or_default()), ("expected".into(), kd.strftime("%d/%m/%Y").to_string())],
+                                        // A wrong date of a document cited by its right number: the
+                                        // document is still identified (thể thức).
+                                        severity: Some(Severity::Info),
+                                        evidence: vec![("cited".into(), kn.clone()), ("date".into(), x.date_text.clone().unwrap_or_default()), ("expected".into(), kd.strftime("%d/%m/%Y").to_string()), ("source".into(), source.get(&x.key).cloned().unwrap_or_default())],
                                         message: Some("Viện dẫn không thống nhất: {cited} được ghi ngày {date}, nhưng theo danh mục văn bản là ngày {expected}.".into()),
                                         ..Default::default()
                                     },
@@ -1025,7 +1087,8 @@ impl Analysis {
                         }
                         // A local document is one document only within its province.
                         let key = graph::scoped_key(&x.key, x.province.as_deref().or(d.a.facts.province.as_deref()));
-                        items.push(Item { doc: d.idx, clause: ci, range: x.range, key, date, date_text: x.date_text.clone().unwrap_or_default() });
+                        let year_off = year_in_number(num).filter(|y| *y != date.year() as i32);
+                        items.push(Item { doc: d.idx, clause: ci, range: x.range, key, date, date_text: x.date_text.clone().unwrap_or_default(), year_off });
                     }
                 }
                 (items, raws)
@@ -1041,7 +1104,31 @@ impl Analysis {
         }
         for (key, mut g) in groups {
             g.sort_by_key(|x| (x.doc, x.clause, x.range));
-            let Some(best) = consensus_date(&key, &g.iter().map(|x| (x.doc, x.date)).collect::<Vec<_>>()) else {
+            let best = consensus_date(&key, &g.iter().map(|x| (x.doc, x.date)).collect::<Vec<_>>());
+            // The number says one year, the date another, and no other citation settles it.
+            for it in g.iter().filter(|x| x.year_off.is_some() && ctxs[x.doc].target) {
+                if best.is_some_and(|b| b != it.date) {
+                    continue; // reported below against the consensus
+                }
+                let shown = key.rsplit('|').next().unwrap_or(&key).to_string();
+                out.push(Raw {
+                    rule: ri,
+                    doc: it.doc,
+                    clause: it.clause,
+                    hit: Hit {
+                        range: it.range,
+                        evidence: vec![
+                            ("cited".into(), shown),
+                            ("date".into(), it.date_text.clone()),
+                            ("year".into(), it.year_off.unwrap_or_default().to_string()),
+                        ],
+                        message: Some("{cited} mang năm {year} trong số hiệu nhưng được ghi ngày {date}: số hiệu hoặc ngày sai, không xác định được văn bản được viện dẫn.".into()),
+                        ..Default::default()
+                    },
+                    related: vec![],
+                });
+            }
+            let Some(best) = best else {
                 continue;
             };
             let shown = key.rsplit('|').next().unwrap_or(&key).to_string();
@@ -1070,7 +1157,75 @@ impl Analysis {
                 }
             }
         }
+        out.extend(self.own_number(ri, ctxs));
         out
+    }
+
+    /// The document's own number and date as its attachments repeat them ("(Ban hành kèm theo
+    /// Quyết định số …/2025/QĐ-UBND)"): left blank, or different from the header.
+    fn own_number(&self, ri: usize, ctxs: &[DocCtx]) -> Vec<Raw> {
+        ctxs.par_iter()
+            .filter(|d| d.target && judged(d) && d.key.is_some())
+            .flat_map_iter(|d| {
+                let mut v = Vec::new();
+                let own = d.key.clone().unwrap_or_default();
+                let own_type = match own.split('/').next_back().and_then(|s| s.split('-').next()) {
+                    Some("QD") => "quyet dinh",
+                    Some("NQ") => "nghi quyet",
+                    Some("KH") => "ke hoach",
+                    Some("CT") => "chi thi",
+                    Some("TT") => "thong tu",
+                    _ => "",
+                };
+                let header = d.a.doc.meta.number.clone().unwrap_or_else(|| own.clone());
+                for (ci, c) in d.clauses.iter().enumerate() {
+                    for m in RE_OWN_ATTACH.captures_iter(c.text) {
+                        let (Some(kind), Some(g)) = (m.get(1), m.get(2)) else { continue };
+                        if rasoat_text::fold(kind.as_str()) != own_type {
+                            continue;
+                        }
+                        let written: String = g.as_str().chars().filter(|ch| !ch.is_whitespace() && *ch != '*' && *ch != '_').collect();
+                        let range = (g.start(), g.end().max(g.start() + 1).min(c.text.len()));
+                        let blank = !written.starts_with(|ch: char| ch.is_ascii_digit());
+                        let mk = |sev: Severity, msg: &str, ev: Vec<(String, String)>| Raw {
+                            rule: ri,
+                            doc: d.idx,
+                            clause: ci,
+                            hit: Hit { range, severity: Some(sev), message: Some(msg.into()), evidence: ev, ..Default::default() },
+                            related: vec![],
+                        };
+                        if blank {
+                            if written.contains('/') || written.is_empty() || written.chars().all(|ch| matches!(ch, '.' | '…' | '/')) {
+                                v.push(mk(Severity::Info, "Phụ lục/văn bản kèm theo để trống số của chính văn bản («{cited}»); số, ký hiệu ở phần đầu là {expected}.", vec![("cited".into(), g.as_str().trim().to_string()), ("expected".into(), header.clone())]));
+                            }
+                            continue;
+                        }
+                        let k = norm_key(&written);
+                        if k == own {
+                            // the number agrees; the date must too
+                            if let (Some(dt), Some(hd)) = (m.get(3).and_then(|x| parse_date(x.as_str())), d.date)
+                                && dt != hd
+                            {
+                                v.push(mk(Severity::Info, "Văn bản kèm theo ghi ngày {date} cho chính văn bản, phần đầu ghi ngày {expected}.", vec![("cited".into(), written.clone()), ("date".into(), m.get(3).map(|x| x.as_str().to_string()).unwrap_or_default()), ("expected".into(), hd.strftime("%d/%m/%Y").to_string())]));
+                            }
+                            continue;
+                        }
+                        // Another document of the same number and year (a different symbol): the
+                        // header's own number written wrong. A different number is another document.
+                        let parts = |s: &str| {
+                            let mut it = s.split('/');
+                            (it.next().map(str::to_string), it.next().map(str::to_string))
+                        };
+                        let (wn, wy) = parts(&k);
+                        let (on, oy) = parts(&own);
+                        if wn == on && (wy == oy || !has_year_num(&own)) {
+                            v.push(mk(Severity::Warning, "Văn bản kèm theo ghi số, ký hiệu của chính văn bản là {cited}, khác phần đầu văn bản ({expected}).", vec![("cited".into(), written.clone()), ("expected".into(), header.clone())]));
+                        }
+                    }
+                }
+                v
+            })
+            .collect()
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1599,6 +1754,80 @@ impl Analysis {
     }
 
     // -----------------------------------------------------------------------------------------
+    // R22 malformed-number-symbol: the symbol grammar (rasoat_extract::symbol) on every symbol
+    // written after "số" or a type word.
+
+    fn symbol_grammar(&self, ri: usize, ctxs: &[DocCtx]) -> Vec<Raw> {
+        use rasoat_extract::symbol::{DefectKind, check};
+        // Kinds another rule already reports (R17: "Nghị định số 30/NĐ-CP").
+        let skip_missing_year = p_strs(&self.params, "missing_year_reported_elsewhere");
+        ctxs.par_iter()
+            .filter(|d| d.target && judged(d))
+            .flat_map_iter(|d| {
+                let mut v = Vec::new();
+                for (ci, c) in d.clauses.iter().enumerate() {
+                    for m in RE_SYMBOL.captures_iter(c.text) {
+                        let g = m.get(1).unwrap();
+                        // glued to more letters or digits: not a symbol read whole
+                        if c.text[g.end()..].starts_with(|ch: char| ch.is_alphanumeric()) {
+                            continue;
+                        }
+                        let Some(chk) = check(g.as_str()) else { continue };
+                        let defects: Vec<_> = chk
+                            .defects
+                            .iter()
+                            .filter(|x| {
+                                !(x.kind == DefectKind::MissingYear
+                                    && chk.symbol.type_code.as_deref().is_some_and(|t| {
+                                        skip_missing_year.iter().any(|s| s == t)
+                                    }))
+                            })
+                            .collect();
+                        if defects.is_empty() {
+                            continue;
+                        }
+                        let sugg = chk.suggestion();
+                        // The cited document cannot be told: no probable symbol and no date after it.
+                        let after = &c.text[g.end()..floor(&c.text, (g.end() + 12).min(c.text.len()))];
+                        let dated = after.trim_start_matches([',', ' ']).starts_with("ngày");
+                        // A law named before its number ("Luật Xử lý vi phạm hành chính số …") is
+                        // identified by its name.
+                        let before = &c.text[floor(&c.text, m.get(0).unwrap().start().saturating_sub(160))..m.get(0).unwrap().start()];
+                        let named = ["Luật ", "Bộ luật ", "Pháp lệnh ", "Hiến pháp"].iter().any(|k| before.contains(k));
+                        let unidentifiable = sugg.is_none() && !dated && !named;
+                        let mut ev = vec![
+                            ("cited".into(), g.as_str().to_string()),
+                            ("reason".into(), defects.iter().map(|x| x.reason.clone()).collect::<Vec<_>>().join("; ")),
+                        ];
+                        let message = match &sugg {
+                            Some(sg) => {
+                                ev.push(("expected".into(), sg.clone()));
+                                None
+                            }
+                            None => Some("Số, ký hiệu «{cited}» sai thể thức: {reason}.".into()),
+                        };
+                        v.push(Raw {
+                            rule: ri,
+                            doc: d.idx,
+                            clause: ci,
+                            hit: Hit {
+                                range: (g.start(), g.end()),
+                                severity: unidentifiable.then_some(Severity::Warning),
+                                evidence: ev,
+                                message,
+                                suffix: unidentifiable.then(|| " Không xác định được văn bản được viện dẫn (thiếu cả ngày ban hành).".into()),
+                                ..Default::default()
+                            },
+                            related: vec![],
+                        });
+                    }
+                }
+                v
+            })
+            .collect()
+    }
+
+    // -----------------------------------------------------------------------------------------
     // R18 first-citation-incomplete
 
     fn first_citation(&self, ri: usize, ctxs: &[DocCtx]) -> Vec<Raw> {
@@ -1949,6 +2178,19 @@ impl Analysis {
     }
 }
 
+/// A number-symbol as written after "số" or a document type word, in any script (Cyrillic and
+/// Greek look-alikes included): `số 58/2024/NĐ-CР`, `Luật … số 64/2025/QH1`, `27/NQ-TW`.
+static RE_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\b[Ss]ố|Nghị định|Thông tư(?: liên tịch)?|Quyết định|Nghị quyết|Chỉ thị|Kết luận|Công văn|Kế hoạch)\s*:?\s*(\d{1,5}(?:/(?:19|20)\d{2})?/\p{L}[\p{L}&]*\d{0,2}(?:-\p{L}[\p{L}\d&]*)*|\d{1,5}-\p{Lu}{2,4}/\p{Lu}{2,4})")
+        .unwrap()
+});
+
+/// The document's own number repeated at the head of an attachment: "(Ban hành kèm theo Quyết
+/// định số 102/2025/QĐ-UBND ngày … của …)" at the start of a line.
+static RE_OWN_ATTACH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)(?:^[\s*_]*\(?|\(\s*)[Bb]an hành kèm theo\s+(Quyết định|Nghị quyết|Kế hoạch|Chỉ thị|Thông tư|Đề án|Chương trình)\s+(?:số\s*:?)?([^)]{0,60}?)(?:\s+ngày\s+([^)]{6,30}?))?\s*(?:của\s[^)]*)?\)").unwrap()
+});
+
 /// "Luật Tổ chức chính quyền địa phương" → "Tổ chức chính quyền địa phương" (registry names have no type word).
 /// Do two tasks cover the same field? "… trong lĩnh vực y tế" and "… trong lĩnh vực văn hóa"
 /// are two tasks; "… trong lĩnh vực quản lý" / "thuộc phạm vi quản lý" is each body's own field.
@@ -2040,6 +2282,14 @@ fn quoted(text: &str, off: usize) -> bool {
 fn in_quote(text: &str, off: usize) -> bool {
     let before = &text[..floor(text, off.min(text.len()))];
     before.matches('“').count() > before.matches('”').count()
+}
+
+/// The year group of a number-symbol ("46/2002/QĐ-UBND" → 2002).
+fn year_in_number(n: &str) -> Option<i32> {
+    let mut it = n.split('/');
+    it.next()?;
+    let y = it.next()?.trim();
+    (y.len() == 4 && it.next().is_some()).then(|| y.parse().ok()).flatten()
 }
 
 fn has_year_num(n: &str) -> bool {

@@ -582,7 +582,7 @@ pub fn run(
         .flat_map_iter(|(ri, r)| match &r.matcher {
             Matcher::Analysis(a) => {
                 let t = std::time::Instant::now();
-                let v = a.run(ri, &ctxs, opts, graph.as_ref());
+                let v = a.run(ri, &ctxs, opts, graph.as_ref(), engine.extractor.as_ref().map(|x| x.registry()));
                 if timing {
                     eprintln!(
                         "timing:   {} {:.2}s",

@@ -1,4 +1,4 @@
-//! Rule engine and the rule catalog R01–R21.
+//! Rule engine and the rule catalog R01–R22.
 //!
 //! Rules are data: one TOML file per rule in `rules/` (bundled with `include_str!`, or
 //! loaded from `--rules DIR`). A rule is either a *clause* rule (cues = regexes over the
@@ -397,5 +397,40 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert_eq!(e.specs().len(), 0);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// Every dated citation of a number in the corpus as (registry key, date, "file:line") — the
+/// corpus side of `rasoat registry check`.
+pub fn dated_citations(corpus: &Corpus) -> Vec<(String, Date, String)> {
+    let mut out = Vec::new();
+    for a in &corpus.docs {
+        let lines: std::collections::HashMap<&str, usize> =
+            a.doc.flat().iter().map(|p| (p.id.as_str(), p.span.line)).collect();
+        for pf in &a.facts.provisions {
+            for c in &pf.citations {
+                let (Some(n), Some(d)) = (&c.number, c.date) else { continue };
+                let line = lines.get(pf.provision.as_str()).copied().unwrap_or(0);
+                out.push((
+                    rasoat_extract::normalize_number(n),
+                    d,
+                    format!("{}:{line}", a.doc.source.path),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The registry the engine's extraction runs on (bundled, or `<--rules DIR>/data/registry.toml`).
+impl Engine {
+    /// The same rules on other extraction data (`--data DIR`).
+    pub fn with_data(mut self, dir: &Path) -> Result<Engine, String> {
+        self.extractor = Some(rasoat_extract::Extractor::from_dir(dir)?);
+        Ok(self)
+    }
+
+    pub fn data_registry(&self) -> Option<&rasoat_extract::Registry> {
+        self.extractor.as_ref().map(|x| x.registry())
     }
 }

@@ -345,6 +345,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "merged-agency-assignee.toml",
         include_str!("../../../rules/merged-agency-assignee.toml"),
     ),
+    (
+        "malformed-number-symbol.toml",
+        include_str!("../../../rules/malformed-number-symbol.toml"),
+    ),
 ];
 
 /// 1-based line of a byte offset.

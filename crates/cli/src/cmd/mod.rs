@@ -3,6 +3,7 @@ pub mod check;
 pub mod extract;
 pub mod index;
 pub mod parse;
+pub mod registry;
 pub mod review;
 pub mod rules;
 pub mod search;

@@ -33,6 +33,10 @@ pub struct Args {
     /// Rules folder (one TOML file per rule); default: the bundled rules.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
+    /// Extraction data (agencies.toml / places.toml / registry.toml, e.g. written by
+    /// `rasoat registry import`); a file that is absent falls back to the bundled one.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
     /// Drop findings below this severity: info, warning, error.
     #[arg(long, value_name = "LEVEL", default_value = "info", value_parser = parse_severity)]
     min_severity: Severity,
@@ -94,6 +98,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for e in &broken {
         eprintln!("rasoat: broken rule file skipped: {e}");
     }
+    let engine = match &args.data {
+        Some(d) => engine.with_data(d).map_err(|e| anyhow::anyhow!(e))?,
+        None => engine,
+    };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("corpus")]
     } else {
