@@ -279,9 +279,9 @@ mod tests {
     fn bundled_rules_load() {
         let (e, errs) = Engine::load(None, false).expect("bundled rules load");
         assert!(errs.is_empty());
-        assert_eq!(e.specs().len(), 21);
+        assert_eq!(e.specs().len(), 22);
         let codes: Vec<_> = e.specs().iter().map(|s| s.code.clone()).collect();
-        for i in 1..=21 {
+        for i in 1..=22 {
             assert!(codes.contains(&format!("R{i:02}")), "R{i:02} missing");
         }
         for s in e.specs() {
