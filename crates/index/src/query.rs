@@ -29,7 +29,8 @@ use tantivy::{DocAddress, Score, TantivyDocument, Term};
 /// questions the exact-spelling bigrams carry the signal, for short queries the exact
 /// syllable boost puts a diacritic-typed query's exact matches first.
 pub struct Weights {
-    /// Short queries: exact (diacritics kept) syllable boost, folded-bigram boost.
+    /// Short queries: exact-spelling re-ranking (score × (1 + w × share of the marked syllables
+    /// found as typed); `RASOAT_EXACT_SHORT` overrides it), folded-bigram boost.
     pub exact_short: f32,
     pub bigram_short: f32,
     /// Long questions: exact syllable boost, folded-bigram boost.
@@ -48,7 +49,6 @@ pub struct Weights {
     /// Long questions: keep only this many rarest syllables and bigrams (0 = all); bounds the
     /// postings a question walks on a large index.
     pub max_terms: f32,
-    pub phrase_exact: f32,
     /// Long questions: folded bigrams matched against the document's name.
     pub law: f32,
     /// Long questions: score × (1 + head_cover × c²), c = share of the heading's bigrams in the question.
@@ -69,7 +69,6 @@ pub const WEIGHTS: Weights = Weights {
     second: 0.0,
     df_cut: 0.5,
     max_terms: 0.0,
-    phrase_exact: 1.0,
     law: 2.0,
     head_cover: 0.1,
     cascade: 0.0,
@@ -663,7 +662,6 @@ impl SearchIndex {
         let fl = &self.fields;
         let pq = parse_query(q);
         let fold_all = fold_tokens(&pq.plain);
-        let exact_all = exact_tokens(&pq.plain);
         let content: Vec<&String> = fold_all.iter().filter(|t| !is_stop(t)).collect();
         let folded_q = rasoat_text::fold(q);
         let question_cue = ["thua ", "cho hoi", "xin hoi", "toi muon hoi"]
@@ -722,6 +720,8 @@ impl SearchIndex {
         } else {
             Vec::new()
         };
+        // Short queries typed with marks: the candidates' exact spelling is scored on their text.
+        let exact = (use_exact && !long).then(|| ExactCue::new(&pq.plain, &pq.phrases));
         let searcher = self.reader.searcher();
         let n_docs = searcher.num_docs().max(1) as f32;
         // Large index: long questions are pruned harder (stop words dropped, lower df cut, rarest
@@ -729,8 +729,8 @@ impl SearchIndex {
         let large = n_docs > LARGE_INDEX_RECORDS;
         // Per-term parts: folded body, headings (boosted), exact body (boosted, when the term has
         // diacritics). Short queries AND them as one clause per term; questions add them flat.
-        let term_parts = |fold_t: &str, exact_t: Option<&str>| -> Vec<(Occur, Box<dyn Query>)> {
-            let mut sub: Vec<(Occur, Box<dyn Query>)> = vec![
+        let term_parts = |fold_t: &str| -> Vec<(Occur, Box<dyn Query>)> {
+            vec![
                 (
                     Occur::Should,
                     term_q(Term::from_field_text(fl.text, fold_t), 1.0),
@@ -739,35 +739,8 @@ impl SearchIndex {
                     Occur::Should,
                     term_q(Term::from_field_text(fl.head, fold_t), weights().head),
                 ),
-            ];
-            let we = if long {
-                weights().exact
-            } else {
-                weights().exact_short
-            };
-            if let Some(e) = exact_t.filter(|e| has_diacritics(e) && we > 0.0) {
-                sub.push((
-                    Occur::Should,
-                    term_q(Term::from_field_text(fl.text_exact, e), we),
-                ));
-            }
-            sub
+            ]
         };
-        // fold and exact analyzers split identically, so tokens pair up by position.
-        let paired: Vec<(String, Option<String>)> = fold_all
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                (
-                    f.clone(),
-                    if use_exact {
-                        exact_all.get(i).cloned()
-                    } else {
-                        None
-                    },
-                )
-            })
-            .collect();
 
         // Long questions on a big index: only the rarest terms (they carry the ranking anyway).
         let rarest =
@@ -826,7 +799,7 @@ impl SearchIndex {
         let build = |any: bool, first: bool| -> Result<BooleanQuery, IndexError> {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut seen = HashSet::new();
-            for (f, e) in paired.iter().filter(|_| !first) {
+            for f in fold_all.iter().filter(|_| !first) {
                 // Long questions keep function words as terms (the df cut below drops the
                 // commonest): measured, "có", "được", "người" … carry signal in legal questions
                 // (+0.003–0.008 MRR@10 on every set). Short-query fallbacks and large indexes
@@ -850,16 +823,16 @@ impl SearchIndex {
                         continue;
                     }
                 }
-                if !seen.insert((f.clone(), e.clone())) {
+                if !seen.insert(f.clone()) {
                     continue;
                 }
                 if any {
                     // Flat disjunction of term queries: lets tantivy use block-max WAND for top-k.
-                    clauses.extend(term_parts(f, e.as_deref()));
+                    clauses.extend(term_parts(f));
                 } else {
                     clauses.push((
                         Occur::Must,
-                        Box::new(BooleanQuery::new(term_parts(f, e.as_deref()))),
+                        Box::new(BooleanQuery::new(term_parts(f))),
                     ));
                 }
             }
@@ -890,19 +863,6 @@ impl SearchIndex {
                 let toks = fold_tokens(p);
                 if let Some(pq) = phrase_or_term(fl.text, &toks) {
                     clauses.push((Occur::Must, pq));
-                }
-                if has_diacritics(p) {
-                    let et = exact_tokens(p);
-                    // Exact field has no positions: reward each exact syllable instead.
-                    for e in et.iter().filter(|e| has_diacritics(e)) {
-                        clauses.push((
-                            Occur::Should,
-                            term_q(
-                                Term::from_field_text(fl.text_exact, e),
-                                weights().phrase_exact,
-                            ),
-                        ));
-                    }
                 }
             }
             for n in &pq.negs {
@@ -1000,7 +960,7 @@ impl SearchIndex {
                     .as_ref()
                     .filter(|q| q.clauses().iter().any(|(o, _)| *o == Occur::Should))
                     .map(|q| (q as &dyn Query, n1));
-                self.collect_with(&query, limit, &mut HashSet::new(), true, heads, first)?
+                self.collect_with(&query, limit, &mut HashSet::new(), true, heads, first, None)?
             };
             return Ok(SearchResult {
                 query: q.to_string(),
@@ -1011,7 +971,8 @@ impl SearchIndex {
             });
         }
         let query = build(false, false)?;
-        let hits = self.collect(&query, limit, &mut HashSet::new(), true)?;
+        let hits =
+            self.collect_with(&query, limit, &mut HashSet::new(), true, None, None, exact.as_ref())?;
         if !hits.is_empty() || fold_all.len() < 2 {
             return Ok(SearchResult {
                 query: q.to_string(),
@@ -1022,7 +983,8 @@ impl SearchIndex {
             });
         }
         let query = build(true, false)?;
-        let hits = self.collect(&query, limit, &mut HashSet::new(), true)?;
+        let hits =
+            self.collect_with(&query, limit, &mut HashSet::new(), true, None, None, exact.as_ref())?;
         Ok(SearchResult {
             query: q.to_string(),
             mode: SearchMode::Any,
@@ -1181,7 +1143,7 @@ impl SearchIndex {
         seen_units: &mut HashSet<u64>,
         snippets: bool,
     ) -> Result<Vec<Hit>, IndexError> {
-        self.collect_with(query, limit, seen_units, snippets, None, None)
+        self.collect_with(query, limit, seen_units, snippets, None, None, None)
     }
 
     /// [`collect`], and for questions (`heads` = the question's folded bigrams) each candidate's
@@ -1195,6 +1157,7 @@ impl SearchIndex {
         snippets: bool,
         heads: Option<&HashSet<String>>,
         first: Option<(&dyn Query, usize)>,
+        exact: Option<&ExactCue>,
     ) -> Result<Vec<Hit>, IndexError> {
         if limit == 0 {
             return Ok(Vec::new());
@@ -1229,6 +1192,17 @@ impl SearchIndex {
                     *sc *= 1.0 + beta * cover * cover;
                     read.insert(*addr, d);
                 }
+            }
+            if let Some(cue) = exact {
+                for (sc, addr) in top.iter_mut() {
+                    if !read.contains_key(addr) {
+                        read.insert(*addr, self.doc(&searcher, *addr)?);
+                    }
+                    let body = read[addr].get_first(fl.text).and_then(|v| v.as_str()).unwrap_or("");
+                    *sc *= cue.factor(body);
+                }
+            }
+            if heads.is_some() || exact.is_some() {
                 top.sort_by(|a, b| b.0.total_cmp(&a.0));
             }
             let mut chosen = Vec::new();
@@ -1307,6 +1281,41 @@ pub(crate) fn rescore(
     }
     out.sort_by(|a, b| b.0.total_cmp(&a.0));
     Ok(out)
+}
+
+/// The exact spelling of a short query typed with diacritics. The index holds folded syllables
+/// only; among the candidates, those spelling the query's marked syllables as typed are raised
+/// (`cấp` before `cáp`).
+pub(crate) struct ExactCue {
+    /// Marked syllables (exact form: NFC, lower case, tone placement normalised), each once.
+    unis: HashSet<String>,
+    weight: f32,
+}
+
+impl ExactCue {
+    pub(crate) fn new(plain: &str, phrases: &[String]) -> ExactCue {
+        let mut unis: HashSet<String> =
+            exact_tokens(plain).into_iter().filter(|t| has_diacritics(t)).collect();
+        for p in phrases {
+            unis.extend(exact_tokens(p).into_iter().filter(|t| has_diacritics(t)));
+        }
+        let weight = std::env::var("RASOAT_EXACT_SHORT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(weights().exact_short);
+        ExactCue { unis, weight }
+    }
+
+    /// Score multiplier of a candidate: 1 + weight × share of the marked syllables found as typed.
+    pub(crate) fn factor(&self, body: &str) -> f32 {
+        if self.unis.is_empty() || self.weight == 0.0 {
+            return 1.0;
+        }
+        let toks = exact_tokens(body);
+        let have: HashSet<&String> = toks.iter().collect();
+        let found = self.unis.iter().filter(|u| have.contains(u)).count();
+        1.0 + self.weight * found as f32 / self.unis.len() as f32
+    }
 }
 
 /// Best share, over the heading lines of a record (its own and its ancestors'), of the line's

@@ -682,7 +682,6 @@ fn document_records(
     }
     td.add_text(f.head, &head);
     td.add_text(f.text, head.trim_end());
-    td.add_text(f.text_exact, &head);
     td.add_text(f.text_bigram, &head);
     if let Some(l) = &d.meta.law_id {
         td.add_text(f.law_id, l);
@@ -814,7 +813,6 @@ fn document_records(
                 td.add_text(f.heading, h);
             }
             td.add_text(f.head, &head);
-            td.add_text(f.text_exact, &body);
             // Bigrams on both levels: measured, the exact bigrams of clause records carry most of
             // the question ranking (dropping them costs 0.04–0.06 MRR), those of the article too.
             td.add_text(f.text_bigram, &body);
