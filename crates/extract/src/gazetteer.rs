@@ -514,6 +514,15 @@ impl Gazetteer {
             })
     }
 
+    /// Every province name as its folded key (today's and former names, variants) with the name
+    /// of the province today: a query's bare "Quảng Bình" means today's Quảng Trị.
+    pub fn province_keys(&self) -> Vec<(String, String)> {
+        self.provinces
+            .iter()
+            .map(|(k, p)| (k.clone(), p.merged_into.clone().unwrap_or_else(|| p.name.clone())))
+            .collect()
+    }
+
     pub fn find_places(&self, text: &str) -> Vec<PlaceMention> {
         let n = NormText::new(text);
         self.places_in(&n, text)

@@ -5,6 +5,7 @@
 //! * [`SearchIndex::open`] + [`SearchIndex::search`]: queries with filters, ranked provisions.
 
 pub mod analysis;
+pub mod cues;
 pub mod lock;
 pub mod manifest;
 pub mod query;

@@ -7,10 +7,11 @@
 //! that is a document number returns that document and the provisions citing it.
 
 use crate::analysis::{
-    bigram_tokens, exact_bigram_tokens, exact_tokens, fold_tokens, numbers_in_query,
+    bigram_tokens, exact_bigram_tokens, fold_tokens, numbers_in_query,
     query_as_number,
 };
 use crate::writer::{agency_key, type_key};
+use crate::cues::{AgencyCue, ExactCue, ProvinceCue};
 use crate::{IndexError, SearchIndex};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -407,7 +408,9 @@ pub fn task_agencies(q: &str) -> Vec<(String, Vec<String>)> {
         "co quan nao",
         "ai ",
     ];
-    if !CUES.iter().any(|c| f.contains(c)) {
+    // Whole words only: "ai" is in "ngoài", "Quảng Ngãi", "Lai Châu".
+    let padded = format!(" {} ", f.split_whitespace().collect::<Vec<_>>().join(" "));
+    if !CUES.iter().any(|c| padded.contains(&format!(" {} ", c.trim()))) {
         return Vec::new();
     }
     let Some(x) = extractor() else {
@@ -720,8 +723,8 @@ impl SearchIndex {
         } else {
             Vec::new()
         };
-        // Short queries typed with marks: the candidates' exact spelling is scored on their text.
-        let exact = (use_exact && !long).then(|| ExactCue::new(&pq.plain, &pq.phrases));
+        let provinces = query_provinces(&fold_all);
+        let in_province = |i: usize| provinces.iter().any(|p| p.span.0 <= i && i < p.span.1);
         let searcher = self.reader.searcher();
         let n_docs = searcher.num_docs().max(1) as f32;
         // Large index: long questions are pruned harder (stop words dropped, lower df cut, rarest
@@ -794,12 +797,26 @@ impl SearchIndex {
         );
         let syns = expansions(&fold_all);
         let agencies = task_agencies(q);
+        let rerank = Rerank {
+            heads: None,
+            // Short queries typed with marks: the candidates' exact spelling, scored on their text.
+            exact: (use_exact && !long).then(|| {
+                ExactCue::new(&pq.plain, &pq.phrases, exact_short_weight())
+            }),
+            agencies: (!agencies.is_empty()).then(|| AgencyCue {
+                agencies: agencies.iter().map(|(id, t)| (id.clone(), t.join(" "))).collect(),
+                weight: AGENCY_RERANK,
+            }),
+        };
         let has_digit = q.chars().any(|c| c.is_ascii_digit());
         // `first`: the first stage of a cascade (bigrams, law names, phrases and filters only).
         let build = |any: bool, first: bool| -> Result<BooleanQuery, IndexError> {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut seen = HashSet::new();
-            for f in fold_all.iter().filter(|_| !first) {
+            for (i, f) in fold_all.iter().enumerate().filter(|_| !first) {
+                if !any && in_province(i) {
+                    continue; // required as a whole below, in the text or as the issuer's
+                }
                 // Long questions keep function words as terms (the df cut below drops the
                 // commonest): measured, "có", "được", "người" … carry signal in legal questions
                 // (+0.003–0.008 MRR@10 on every set). Short-query fallbacks and large indexes
@@ -858,6 +875,11 @@ impl SearchIndex {
                     Occur::Should,
                     term_q(Term::from_field_text(fl.text_bigram, b), wb),
                 ));
+            }
+            for p in &provinces {
+                if let Some(q) = province_q(fl, p, any) {
+                    clauses.push(q);
+                }
             }
             for p in &pq.phrases {
                 let toks = fold_tokens(p);
@@ -940,7 +962,11 @@ impl SearchIndex {
                 self.collect_aggregated(&query, limit, weights().second)?
             } else {
                 let qb: HashSet<String> = bigrams.iter().cloned().collect();
-                let heads = (weights().head_cover > 0.0).then_some(&qb);
+                let rr = Rerank {
+                    heads: (weights().head_cover > 0.0).then_some(&qb),
+                    exact: None,
+                    agencies: rerank.agencies,
+                };
                 // Cascade: candidates from the rare terms (bigrams, law names), then the full
                 // question scores only those. Measured on the four data sets: the same MRR@10 as
                 // scoring every record, and 4-6x faster at 1 GB (bench/retrieval/scale.py).
@@ -960,7 +986,7 @@ impl SearchIndex {
                     .as_ref()
                     .filter(|q| q.clauses().iter().any(|(o, _)| *o == Occur::Should))
                     .map(|q| (q as &dyn Query, n1));
-                self.collect_with(&query, limit, &mut HashSet::new(), true, heads, first, None)?
+                self.collect_with(&query, limit, &mut HashSet::new(), true, &rr, first)?
             };
             return Ok(SearchResult {
                 query: q.to_string(),
@@ -971,8 +997,7 @@ impl SearchIndex {
             });
         }
         let query = build(false, false)?;
-        let hits =
-            self.collect_with(&query, limit, &mut HashSet::new(), true, None, None, exact.as_ref())?;
+        let hits = self.collect_with(&query, limit, &mut HashSet::new(), true, &rerank, None)?;
         if !hits.is_empty() || fold_all.len() < 2 {
             return Ok(SearchResult {
                 query: q.to_string(),
@@ -983,8 +1008,7 @@ impl SearchIndex {
             });
         }
         let query = build(true, false)?;
-        let hits =
-            self.collect_with(&query, limit, &mut HashSet::new(), true, None, None, exact.as_ref())?;
+        let hits = self.collect_with(&query, limit, &mut HashSet::new(), true, &rerank, None)?;
         Ok(SearchResult {
             query: q.to_string(),
             mode: SearchMode::Any,
@@ -1143,7 +1167,7 @@ impl SearchIndex {
         seen_units: &mut HashSet<u64>,
         snippets: bool,
     ) -> Result<Vec<Hit>, IndexError> {
-        self.collect_with(query, limit, seen_units, snippets, None, None, None)
+        self.collect_with(query, limit, seen_units, snippets, &Rerank::default(), None)
     }
 
     /// [`collect`], and for questions (`heads` = the question's folded bigrams) each candidate's
@@ -1155,16 +1179,16 @@ impl SearchIndex {
         limit: usize,
         seen_units: &mut HashSet<u64>,
         snippets: bool,
-        heads: Option<&HashSet<String>>,
+        rr: &Rerank<'_>,
         first: Option<(&dyn Query, usize)>,
-        exact: Option<&ExactCue>,
     ) -> Result<Vec<Hit>, IndexError> {
         if limit == 0 {
             return Ok(Vec::new());
         }
         let fl = &self.fields;
         let searcher = self.reader.searcher();
-        let mut fetch = limit * 3 + 10;
+        // A task query's block may rank below the plan's other clauses before the re-ranking.
+        let mut fetch = if rr.agencies.is_some() { limit * 10 + 20 } else { limit * 3 + 10 };
         loop {
             let (mut top, exhausted) = match first {
                 Some((fq, n1)) => {
@@ -1181,28 +1205,14 @@ impl SearchIndex {
                     (t, exhausted)
                 }
             };
-            // Records read for the heading coverage are kept for building the hits.
+            // Records read for the re-ranking are kept for building the hits.
             let mut read: HashMap<DocAddress, TantivyDocument> = HashMap::new();
-            if let Some(qb) = heads {
-                let beta = weights().head_cover;
+            if !rr.is_empty() {
                 for (sc, addr) in top.iter_mut() {
                     let d = self.doc(&searcher, *addr)?;
-                    let head = d.get_first(fl.head).and_then(|v| v.as_str()).unwrap_or("");
-                    let cover = heading_cover(head, qb);
-                    *sc *= 1.0 + beta * cover * cover;
+                    *sc *= rr.factor(fl, &d);
                     read.insert(*addr, d);
                 }
-            }
-            if let Some(cue) = exact {
-                for (sc, addr) in top.iter_mut() {
-                    if !read.contains_key(addr) {
-                        read.insert(*addr, self.doc(&searcher, *addr)?);
-                    }
-                    let body = read[addr].get_first(fl.text).and_then(|v| v.as_str()).unwrap_or("");
-                    *sc *= cue.factor(body);
-                }
-            }
-            if heads.is_some() || exact.is_some() {
                 top.sort_by(|a, b| b.0.total_cmp(&a.0));
             }
             let mut chosen = Vec::new();
@@ -1283,40 +1293,79 @@ pub(crate) fn rescore(
     Ok(out)
 }
 
-/// The exact spelling of a short query typed with diacritics. The index holds folded syllables
-/// only; among the candidates, those spelling the query's marked syllables as typed are raised
-/// (`cấp` before `cáp`).
-pub(crate) struct ExactCue {
-    /// Marked syllables (exact form: NFC, lower case, tone placement normalised), each once.
-    unis: HashSet<String>,
-    weight: f32,
+/// Second-stage cues of one search, applied to each candidate record's stored fields.
+#[derive(Default)]
+pub(crate) struct Rerank<'a> {
+    /// Questions: the question's folded bigrams, for the heading coverage.
+    heads: Option<&'a HashSet<String>>,
+    exact: Option<ExactCue>,
+    agencies: Option<AgencyCue>,
 }
 
-impl ExactCue {
-    pub(crate) fn new(plain: &str, phrases: &[String]) -> ExactCue {
-        let mut unis: HashSet<String> =
-            exact_tokens(plain).into_iter().filter(|t| has_diacritics(t)).collect();
-        for p in phrases {
-            unis.extend(exact_tokens(p).into_iter().filter(|t| has_diacritics(t)));
-        }
-        let weight = std::env::var("RASOAT_EXACT_SHORT")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(weights().exact_short);
-        ExactCue { unis, weight }
+impl Rerank<'_> {
+    fn is_empty(&self) -> bool {
+        self.heads.is_none() && self.exact.is_none() && self.agencies.is_none()
     }
 
-    /// Score multiplier of a candidate: 1 + weight × share of the marked syllables found as typed.
-    pub(crate) fn factor(&self, body: &str) -> f32 {
-        if self.unis.is_empty() || self.weight == 0.0 {
-            return 1.0;
+    fn factor(&self, fl: &crate::schema::Fields, d: &TantivyDocument) -> f32 {
+        let text = |f| d.get_first(f).and_then(|v| v.as_str()).unwrap_or("");
+        let mut x = 1.0;
+        if let Some(qb) = self.heads {
+            let cover = heading_cover(text(fl.head), qb);
+            x *= 1.0 + weights().head_cover * cover * cover;
         }
-        let toks = exact_tokens(body);
-        let have: HashSet<&String> = toks.iter().collect();
-        let found = self.unis.iter().filter(|u| have.contains(u)).count();
-        1.0 + self.weight * found as f32 / self.unis.len() as f32
+        if let Some(e) = &self.exact {
+            x *= e.factor(text(fl.text));
+        }
+        if let Some(a) = &self.agencies {
+            let roles: Vec<&str> = d.get_all(fl.role).filter_map(|v| v.as_str()).collect();
+            x *= a.factor(text(fl.head), &roles);
+        }
+        x
     }
 }
+
+/// Weight of a task query's body in the re-ranking (× (1 + w) for its block).
+const AGENCY_RERANK: f32 = 1.0;
+
+/// Short queries: weight of the exact spelling (`RASOAT_EXACT_SHORT` overrides it, for tuning).
+fn exact_short_weight() -> f32 {
+    std::env::var("RASOAT_EXACT_SHORT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(weights().exact_short)
+}
+
+/// Provinces the query names (bare "Quảng Trị", former names mapped to today's).
+fn query_provinces(fold_all: &[String]) -> Vec<ProvinceCue> {
+    static KEYS: std::sync::OnceLock<Vec<(Vec<String>, Vec<String>)>> = std::sync::OnceLock::new();
+    let keys = KEYS.get_or_init(|| crate::cues::province_keys(extractor()));
+    crate::cues::provinces_in(fold_all, keys)
+}
+
+/// The clause of a province the query names. Short queries (all words required): the name in the
+/// text or heading, or the document issued there (its issuer: "UBND tỉnh Quảng Trị"). Questions:
+/// documents issued there are favoured.
+fn province_q(
+    fl: &crate::schema::Fields,
+    p: &ProvinceCue,
+    any: bool,
+) -> Option<(Occur, Box<dyn Query>)> {
+    let issuer = phrase_or_term(fl.issuer, &p.today)?;
+    if any {
+        return Some((Occur::Should, Box::new(BoostQuery::new(issuer, PROVINCE_WEIGHT))));
+    }
+    let mut alts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, issuer)];
+    for f in [fl.text, fl.head] {
+        if let Some(q) = phrase_or_term(f, &p.written) {
+            alts.push((Occur::Should, q));
+        }
+    }
+    Some((Occur::Must, Box::new(BooleanQuery::new(alts))))
+}
+
+/// Questions: weight of the issuer matching the province the question names.
+const PROVINCE_WEIGHT: f32 = 1.0;
 
 /// Best share, over the heading lines of a record (its own and its ancestors'), of the line's
 /// folded bigrams found in the question's bigrams `qb`. One-word headings ("Thưởng") say too

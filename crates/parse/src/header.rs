@@ -46,6 +46,9 @@ pub(crate) const TYPES: &[(&str, &str, &str)] = &[
     ("HƯỚNG DẪN", "Hướng dẫn", "HD"),
     ("QUY CHẾ", "Quy chế", "QC"),
     ("QUY ĐỊNH", "Quy định", "QyĐ"),
+    // Attached charters and rules ("ĐIỀU LỆ tổ chức và hoạt động của Quỹ …", "NỘI QUY chợ").
+    ("ĐIỀU LỆ", "Điều lệ", "ĐL"),
+    ("NỘI QUY", "Nội quy", "NQy"),
     ("THÔNG BÁO", "Thông báo", "TB"),
     ("KẾT LUẬN", "Kết luận", "KL"),
     ("VĂN BẢN HỢP NHẤT", "Văn bản hợp nhất", "VBHN"),

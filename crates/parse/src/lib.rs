@@ -263,6 +263,31 @@ mod more_tests {
     }
 
     #[test]
+    fn attached_charter_and_rules_after_the_signature_are_parsed() {
+        // As on the portals: the decision, its signature, then the attached text under a title in
+        // capitals (Quảng Trị 2696/QĐ-UBND, Đà Nẵng 82/2025/QĐ-UBND, Cà Mau 0204/KH-UBND).
+        for title in [
+            "ĐIỀU LỆ",
+            "NỘI QUY MẪU ÁP DỤNG CHO CÁC CHỢ",
+            "DỰ BÁO MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI",
+        ] {
+            let src = format!(
+                "QUYẾT ĐỊNH\nVề việc ban hành\n\nĐiều 1. Ban hành kèm theo Quyết định này.\n\n\
+                 Nơi nhận:\n- Như Điều 1;\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\
+                 Hoàng Nam\n\n{title}\n(Kèm theo Quyết định số 2696/QĐ-UBND)\n\n\
+                 Điều 1. Quỹ được mua sắm tài sản cố định.\n"
+            );
+            let d = parse_bytes("x.txt", src.as_bytes()).unwrap().remove(0);
+            assert_eq!(d.meta.signer.as_deref(), Some("Hoàng Nam"), "{title}");
+            let all: Vec<String> = d.flat().iter().map(|p| p.text.clone()).collect();
+            assert!(
+                all.iter().any(|t| t.contains("mua sắm tài sản cố định")),
+                "{title}: attached text not parsed: {all:?}"
+            );
+        }
+    }
+
+    #[test]
     fn collect_skips_hidden_and_sources() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();

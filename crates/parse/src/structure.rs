@@ -82,6 +82,38 @@ struct Node {
     attachment: bool,
 }
 
+/// After a signature, the title of an attached document: a type line (`QUY ĐỊNH`), a title in
+/// capitals opening with a type word (`NỘI QUY MẪU ÁP DỤNG CHO CÁC CHỢ …`, `ĐIỀU LỆ …`), or any
+/// title in capitals followed within a few lines by "(Kèm theo …" / "(Ban hành kèm theo …".
+fn attached_title(lines: &[Line], i: usize) -> bool {
+    let t = lines[i].trimmed();
+    if header::type_line(t).is_some() {
+        return true;
+    }
+    // "PHÓ CHỦ TỊCH" is the signature's, not a title.
+    if !markers::is_upper_title(t) || t.split_whitespace().count() < 2 || header::signature_line(t)
+    {
+        return false;
+    }
+    let opens_with_type = header::TYPES
+        .iter()
+        .any(|(caps, _, _)| t.strip_prefix(caps).is_some_and(|r| r.starts_with(' ')));
+    if opens_with_type {
+        return true;
+    }
+    // The title may run over a few lines in capitals; then "(Kèm theo …" must follow.
+    for l in lines[i + 1..].iter().map(|l| l.trimmed()).filter(|l| !l.is_empty()).take(4) {
+        let f = rasoat_text::fold(l.trim_start_matches(['(', '*', '_']));
+        if f.starts_with("kem theo") || f.starts_with("ban hanh kem theo") {
+            return true;
+        }
+        if !markers::is_upper_title(l) {
+            return false;
+        }
+    }
+    false
+}
+
 /// Parse lines into header, provisions and blocks. `with_header` reads a document header
 /// from the first lines (text, Markdown, .docx, vbpl intro).
 pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Articles) -> Parsed {
@@ -132,7 +164,7 @@ pub(crate) fn build(lines: &[Line], src: &SrcText, with_header: bool, arts: &Art
         if in_trailer {
             let resume = match &marker {
                 Some(m) if m.kind == Mk::PhuLuc => true,
-                _ => after_signature && header::type_line(t).is_some(),
+                _ => after_signature && attached_title(lines, i),
             };
             if !resume {
                 if header::signature_line(t) {
