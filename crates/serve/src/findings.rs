@@ -1,0 +1,154 @@
+//! The findings list: filter, sort and page the last review's findings (and the resolved ones)
+//! with their triage status. Shared by `/api/findings` and the Phát hiện page.
+use crate::state::{App, Snapshot};
+use rasoat_model::Finding;
+use rasoat_triage::Status;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One row: the finding, where it is, what was decided.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub fingerprint: String,
+    pub rule: String,
+    pub code: String,
+    pub severity: String,
+    pub category: String,
+    pub message: String,
+    pub status: &'static str,
+    pub status_vi: &'static str,
+    pub note: String,
+    pub reviewer: String,
+    /// Version of the decision (0: none yet), for optimistic concurrency.
+    pub version: i64,
+    /// First produced by the latest review run.
+    pub new: bool,
+    /// No longer produced by the latest run (fixed by an edit).
+    pub resolved: bool,
+    pub document: Option<String>,
+    pub document_id: Option<String>,
+    pub location: rasoat_model::Location,
+}
+
+/// Query parameters of the list (all optional).
+#[derive(Debug, Default, Clone, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Query {
+    pub rule: String,
+    pub severity: String,
+    pub category: String,
+    pub document: String,
+    pub agency: String,
+    pub status: String,
+    /// severity (default), rule, document, status.
+    pub sort: String,
+    pub page: usize,
+    pub per: usize,
+}
+
+pub fn item(app: &App, snap: &Snapshot, f: &Finding, resolved: bool) -> Item {
+    let d = app.decision(&f.fingerprint);
+    let status = if resolved {
+        Status::DaXuLy
+    } else {
+        d.as_ref().map_or(Status::Moi, |d| d.status)
+    };
+    let doc = snap.doc_of(&f.location.file, f.location.document.as_deref());
+    Item {
+        fingerprint: f.fingerprint.clone(),
+        rule: f.rule.clone(),
+        code: f.code.clone(),
+        severity: f.severity.as_str().to_string(),
+        category: f.category.clone(),
+        message: f.message.clone(),
+        status: status.as_str(),
+        status_vi: status.label_vi(),
+        note: d.as_ref().map(|d| d.note.clone()).unwrap_or_default(),
+        reviewer: d.as_ref().map(|d| d.reviewer.clone()).unwrap_or_default(),
+        version: d.as_ref().map_or(0, |d| d.version),
+        new: !resolved && snap.new_fps.contains(&f.fingerprint),
+        resolved,
+        document: f.location.document.clone(),
+        document_id: doc.map(|i| snap.doc_ids[i].clone()),
+        location: f.location.clone(),
+    }
+}
+
+/// Filtered, sorted rows and the total before paging.
+pub fn list(app: &App, snap: &Snapshot, q: &Query) -> (Vec<Item>, usize) {
+    let all = snap
+        .report
+        .findings
+        .iter()
+        .map(|f| (f, false))
+        .chain(snap.resolved.iter().map(|f| (f, true)));
+    let mut rows: Vec<Item> = all
+        .filter(|(f, _)| keep_finding(q, f))
+        .map(|(f, r)| item(app, snap, f, r))
+        .filter(|it| q.status.is_empty() || q.status == it.status)
+        .filter(|it| {
+            q.document.is_empty()
+                || it.document_id.as_deref() == Some(q.document.as_str())
+                || it.document.as_deref() == Some(q.document.as_str())
+        })
+        .collect();
+    sort(&mut rows, &q.sort);
+    let total = rows.len();
+    let per = if q.per == 0 { 50 } else { q.per.min(1000) };
+    let start = q.page.saturating_sub(1) * per;
+    let rows = rows.into_iter().skip(start).take(per).collect();
+    (rows, total)
+}
+
+fn keep_finding(q: &Query, f: &Finding) -> bool {
+    let eq = |want: &str, have: &str| want.is_empty() || want == have;
+    (q.rule.is_empty() || q.rule == f.rule || q.rule == f.code)
+        && eq(&q.severity, f.severity.as_str())
+        && eq(&q.category, &f.category)
+        && (q.agency.is_empty()
+            || f.evidence.iter().any(|(k, v)| {
+                k.contains("agenc") && v.to_lowercase().contains(&q.agency.to_lowercase())
+            }))
+}
+
+fn sort(rows: &mut [Item], by: &str) {
+    let sev = |s: &str| match s {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    };
+    match by {
+        "rule" => rows.sort_by(|a, b| (&a.code, &a.rule).cmp(&(&b.code, &b.rule))),
+        "document" => rows.sort_by(|a, b| {
+            (&a.document, &a.location.file, a.location.byte_start)
+                .cmp(&(&b.document, &b.location.file, b.location.byte_start))
+        }),
+        "status" => rows.sort_by(|a, b| a.status.cmp(b.status)),
+        _ => rows.sort_by(|a, b| {
+            (sev(&a.severity), a.resolved, &a.location.file, a.location.byte_start).cmp(&(
+                sev(&b.severity),
+                b.resolved,
+                &b.location.file,
+                b.location.byte_start,
+            ))
+        }),
+    }
+}
+
+/// Counts for the overview: by rule, severity, status.
+pub fn counts(app: &App, snap: &Snapshot) -> HashMap<&'static str, Vec<(String, usize)>> {
+    let mut by_status: HashMap<&str, usize> = HashMap::new();
+    for f in &snap.report.findings {
+        let s = app.decision(&f.fingerprint).map_or(Status::Moi, |d| d.status);
+        *by_status.entry(s.label_vi()).or_default() += 1;
+    }
+    let mut out = HashMap::new();
+    out.insert(
+        "status",
+        Status::ALL
+            .iter()
+            .map(|s| (s.label_vi().to_string(), by_status.get(s.label_vi()).copied().unwrap_or(0)))
+            .collect(),
+    );
+    out
+}
