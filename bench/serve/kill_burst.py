@@ -65,7 +65,7 @@ stop.set()
 for t in threads:
     t.join()
 print(f"burst: {counts['ok']} acknowledged decisions on {len(acked)} findings, "
-      f"{counts['error']} requests cut by the kill")
+      f"{counts['error']} requests failed (server killed)")
 
 db = os.path.join(data, "triage.sqlite")
 con = sqlite3.connect(db)
