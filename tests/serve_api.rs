@@ -115,6 +115,9 @@ fn setup_link_roles_and_csrf() {
     let x = findings(&mut hoa, "?status=xac-nhan");
     assert_eq!(x["total"], 1);
     assert_eq!(x["findings"][0]["fingerprint"], fp.as_str());
+    let by_agency = findings(&mut hoa, "?agency=S%E1%BB%9F%20N%E1%BB%99i%20v%E1%BB%A5&rule=R01");
+    assert_eq!(by_agency["total"], 1, "{by_agency}");
+    assert_eq!(findings(&mut hoa, "?severity=warning")["findings"][0]["severity"], "warning");
     let bad = hoa.get("/api/findings?status=bogus");
     assert_eq!(bad.status, 400);
 

@@ -105,10 +105,15 @@ fn keep_finding(q: &Query, f: &Finding) -> bool {
     (q.rule.is_empty() || q.rule == f.rule || q.rule == f.code)
         && eq(&q.severity, f.severity.as_str())
         && eq(&q.category, &f.category)
-        && (q.agency.is_empty()
-            || f.evidence.iter().any(|(k, v)| {
-                k.contains("agenc") && v.to_lowercase().contains(&q.agency.to_lowercase())
-            }))
+        && (q.agency.is_empty() || names_agency(f, &q.agency.to_lowercase()))
+}
+
+/// The agency is in the finding's evidence or named in its message ("giao Sở Nội vụ chủ trì").
+fn names_agency(f: &Finding, agency: &str) -> bool {
+    f.evidence
+        .iter()
+        .any(|(k, v)| k.contains("agenc") && v.to_lowercase().contains(agency))
+        || f.message.to_lowercase().contains(agency)
 }
 
 fn sort(rows: &mut [Item], by: &str) {
