@@ -74,30 +74,46 @@ pub fn item(app: &App, snap: &Snapshot, f: &Finding, resolved: bool) -> Item {
     }
 }
 
-/// Filtered, sorted rows and the total before paging.
+/// Filtered, sorted rows of one page and the total before paging. Filtering and sorting work
+/// on borrowed findings; only the page's rows are built (10,000 findings stay fast).
 pub fn list(app: &App, snap: &Snapshot, q: &Query) -> (Vec<Item>, usize) {
-    let all = snap
+    let decisions = app.decisions.read().unwrap_or_else(|e| e.into_inner());
+    let status_of = |f: &Finding, resolved: bool| {
+        if resolved {
+            Status::DaXuLy
+        } else {
+            decisions.get(&f.fingerprint).map_or(Status::Moi, |d| d.status)
+        }
+    };
+    let doc_matches = |f: &Finding| {
+        q.document.is_empty()
+            || f.location.document.as_deref() == Some(q.document.as_str())
+            || snap
+                .doc_of(&f.location.file, f.location.document.as_deref())
+                .is_some_and(|i| snap.doc_ids[i] == q.document)
+    };
+    let mut rows: Vec<(&Finding, bool, Status)> = snap
         .report
         .findings
         .iter()
         .map(|f| (f, false))
-        .chain(snap.resolved.iter().map(|f| (f, true)));
-    let mut rows: Vec<Item> = all
-        .filter(|(f, _)| keep_finding(q, f))
-        .map(|(f, r)| item(app, snap, f, r))
-        .filter(|it| q.status.is_empty() || q.status == it.status)
-        .filter(|it| {
-            q.document.is_empty()
-                || it.document_id.as_deref() == Some(q.document.as_str())
-                || it.document.as_deref() == Some(q.document.as_str())
-        })
+        .chain(snap.resolved.iter().map(|f| (f, true)))
+        .filter(|(f, _)| keep_finding(q, f) && doc_matches(f))
+        .map(|(f, r)| (f, r, status_of(f, r)))
+        .filter(|(_, _, st)| q.status.is_empty() || q.status == st.as_str())
         .collect();
+    drop(decisions);
     sort(&mut rows, &q.sort);
     let total = rows.len();
     let per = if q.per == 0 { 50 } else { q.per.min(1000) };
     let start = q.page.saturating_sub(1) * per;
-    let rows = rows.into_iter().skip(start).take(per).collect();
-    (rows, total)
+    let page = rows
+        .into_iter()
+        .skip(start)
+        .take(per)
+        .map(|(f, r, _)| item(app, snap, f, r))
+        .collect();
+    (page, total)
 }
 
 fn keep_finding(q: &Query, f: &Finding) -> bool {
@@ -116,25 +132,25 @@ fn names_agency(f: &Finding, agency: &str) -> bool {
         || f.message.to_lowercase().contains(agency)
 }
 
-fn sort(rows: &mut [Item], by: &str) {
-    let sev = |s: &str| match s {
-        "error" => 0,
-        "warning" => 1,
-        _ => 2,
-    };
+fn sort(rows: &mut [(&Finding, bool, Status)], by: &str) {
+    let sev = |f: &Finding| std::cmp::Reverse(f.severity);
     match by {
-        "rule" => rows.sort_by(|a, b| (&a.code, &a.rule).cmp(&(&b.code, &b.rule))),
+        "rule" => rows.sort_by(|a, b| (&a.0.code, &a.0.rule).cmp(&(&b.0.code, &b.0.rule))),
         "document" => rows.sort_by(|a, b| {
-            (&a.document, &a.location.file, a.location.byte_start)
-                .cmp(&(&b.document, &b.location.file, b.location.byte_start))
+            (&a.0.location.document, &a.0.location.file, a.0.location.byte_start).cmp(&(
+                &b.0.location.document,
+                &b.0.location.file,
+                b.0.location.byte_start,
+            ))
         }),
-        "status" => rows.sort_by(|a, b| a.status.cmp(b.status)),
+        "status" => rows.sort_by_key(|r| r.2.as_str()),
+        // Default: most severe first, resolved last, then by place.
         _ => rows.sort_by(|a, b| {
-            (sev(&a.severity), a.resolved, &a.location.file, a.location.byte_start).cmp(&(
-                sev(&b.severity),
-                b.resolved,
-                &b.location.file,
-                b.location.byte_start,
+            (sev(a.0), a.1, &a.0.location.file, a.0.location.byte_start).cmp(&(
+                sev(b.0),
+                b.1,
+                &b.0.location.file,
+                b.0.location.byte_start,
             ))
         }),
     }
