@@ -113,3 +113,41 @@ impl Limiter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limiter_blocks_after_five_failures_per_key() {
+        let l = Limiter::default();
+        let keys = vec!["user:lan".to_string(), "ip:127.0.0.1".to_string()];
+        for _ in 0..4 {
+            l.fail(&keys);
+        }
+        assert!(l.blocked(&keys).is_none());
+        l.fail(&keys);
+        assert!(l.blocked(&keys).is_some_and(|s| s > 0 && s <= 301));
+        // Another user from another address is not blocked; the same address is.
+        assert!(l.blocked(&["user:hoa".into(), "ip:10.0.0.2".into()]).is_none());
+        assert!(l.blocked(&["user:hoa".into(), "ip:127.0.0.1".into()]).is_some());
+        l.succeed(&keys);
+        assert!(l.blocked(&keys).is_none());
+    }
+
+    #[test]
+    fn cookie_is_httponly_strict_and_secure_behind_tls() {
+        let mut h = HeaderMap::new();
+        let c = session_cookie("abc", &h, 60);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && !c.contains("Secure"));
+        h.insert("x-forwarded-proto", "https".parse().unwrap());
+        assert!(session_cookie("abc", &h, 60).ends_with("; Secure"));
+    }
+
+    #[test]
+    fn csrf_comparison_needs_equal_tokens() {
+        assert!(constant_eq(b"abcd", b"abcd"));
+        assert!(!constant_eq(b"abcd", b"abce"));
+        assert!(!constant_eq(b"", b"abcd"));
+    }
+}

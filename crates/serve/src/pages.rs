@@ -302,3 +302,38 @@ pub async fn export(State(app): S, headers: HeaderMap) -> Response {
 pub async fn not_found() -> Response {
     (StatusCode::NOT_FOUND, Html("<!doctype html><meta charset=utf-8><title>404</title><p>Không có trang này. <a href=\"/tong-quan\">Tổng quan</a></p>")).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_stars_become_highlighted_segments() {
+        let s = stars("a **phân cấp** b");
+        let t: Vec<_> = s.iter().map(|x| (x.text.as_str(), x.hl)).collect();
+        assert_eq!(t, vec![("a ", false), ("phân cấp", true), (" b", false)]);
+    }
+
+    #[test]
+    fn templates_escape_document_text() {
+        let env = environment();
+        let html = env
+            .get_template("setup.html")
+            .unwrap()
+            .render(context! { token => "\"><img src=x onerror=alert(1)>" })
+            .unwrap();
+        assert!(!html.contains("<img src=x"));
+        assert!(html.contains("&quot;&gt;&lt;img"));
+    }
+
+    #[test]
+    fn truncate_cuts_at_a_word() {
+        assert_eq!(truncate("một hai ba bốn".into(), Some(9)), "một hai…");
+        assert_eq!(truncate("ngắn".into(), Some(9)), "ngắn");
+    }
+
+    #[test]
+    fn query_strings_are_encoded() {
+        assert_eq!(query_string(&[("q", "a b&c".into()), ("x", String::new())]), "q=a%20b%26c");
+    }
+}
