@@ -88,6 +88,10 @@ fn setup_link_roles_and_csrf() {
     assert_eq!(lan.post("/api/review", &json!({})).status, 403);
     assert_eq!(lan.post("/api/users", &json!({"user": "z", "password": PW, "role": "quan-tri"})).status, 403);
     assert_eq!(hoa.get("/api/users").status, 403);
+    assert_eq!(hoa.get("/tai-khoan").status, 403);
+    let page = admin.get("/tai-khoan");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("hoa") && page.text().contains("ra-soat"));
     // A cross-site form post (not JSON) is refused even with a session.
     let r = lan.agent.post(format!("{}{decision}", s.base))
         .header("Cookie", lan.cookie.clone().unwrap())

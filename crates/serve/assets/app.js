@@ -60,6 +60,14 @@
     }
   }));
 
+  const addUser = $("add-user");
+  if (addUser) addUser.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const r = await post("/api/users", { user: $("new-user").value, password: $("new-password").value, role: $("new-role").value });
+    if (r.ok) location.reload();
+    else say(r.data.error || "Không lưu được", true);
+  });
+
   const box = $("rerun-box");
   async function poll() {
     const r = await fetch("/api/review", { credentials: "same-origin" });

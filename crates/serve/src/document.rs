@@ -59,8 +59,19 @@ pub fn kind_vi(k: &rasoat_extract::EdgeKind) -> &'static str {
     }
 }
 
+/// The same edge seen from its target ("bị thay thế bởi").
+fn passive_vi(k: &rasoat_extract::EdgeKind) -> &'static str {
+    use rasoat_extract::EdgeKind::*;
+    match k {
+        ThayThe => "bị thay thế bởi",
+        BaiBo => "bị bãi bỏ bởi",
+        SuaDoi => "được sửa đổi bởi",
+        CanCu => "là căn cứ của",
+        ThucHien => "được triển khai bởi",
+    }
+}
+
 pub fn view(app: &App, id: &str) -> Result<DocView, ApiError> {
-    let _ = app;
     let snap = app.snapshot();
     let &i = snap
         .doc_by_id
@@ -115,7 +126,7 @@ fn build(snap: &Snapshot, i: usize) -> DocView {
             .enumerate()
             .flat_map(|(j, b)| b.facts.edges.iter().filter(|e| &e.target == k).map(move |e| (j, e)))
             .map(|(j, e)| Link {
-                kind: kind_vi(&e.kind).into(),
+                kind: passive_vi(&e.kind).into(),
                 label: snap.docs[j].doc.display_name(),
                 document_id: Some(snap.doc_ids[j].clone()),
             })

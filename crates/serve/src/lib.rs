@@ -91,6 +91,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/phat-hien/{fp}", get(pages::finding))
         .route("/tong-quan", get(pages::overview))
         .route("/xuat", get(pages::export))
+        .route("/tai-khoan", get(pages::users))
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
         .fallback(pages::not_found)

@@ -26,6 +26,7 @@ pub fn environment() -> minijinja::Environment<'static> {
         ("finding.html", include_str!("../assets/templates/finding.html")),
         ("overview.html", include_str!("../assets/templates/overview.html")),
         ("export.html", include_str!("../assets/templates/export.html")),
+        ("users.html", include_str!("../assets/templates/users.html")),
     ] {
         env.add_template(name, src).expect("bundled templates parse");
     }
@@ -297,6 +298,21 @@ pub async fn export(State(app): S, headers: HeaderMap) -> Response {
     render(&app, "export.html", Some(&s), "export", context! {
         total => snap.report.findings.len(), confirmed,
     })
+}
+
+/// Tài khoản (quan-tri): the users and a form to add one.
+pub async fn users(State(app): S, headers: HeaderMap) -> Response {
+    let s = match page_session(&app, &headers, "/tai-khoan") {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(e) = auth::need(&s, Role::QuanTri) {
+        return (e.status, e.message).into_response();
+    }
+    match app.store().users() {
+        Ok(users) => render(&app, "users.html", Some(&s), "users", context! { users }),
+        Err(e) => crate::error::ApiError::internal(e).into_response(),
+    }
 }
 
 pub async fn not_found() -> Response {
