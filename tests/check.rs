@@ -818,3 +818,44 @@ fn a_new_draft_giving_a_task_to_a_district_body_is_an_error() {
     );
     assert_eq!(code(&o), 1);
 }
+
+/// `--data DIR`: findings the reviewers judged "không phải sai sót" in `rasoat serve`'s triage
+/// database are left out like a baseline (counted as suppressed).
+#[test]
+fn check_leaves_out_findings_dismissed_in_triage() {
+    let d = scratch();
+    let o = check(d.path(), &[DRAFT, "--format", "json"]);
+    let before: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let findings = before["findings"].as_array().unwrap();
+    assert!(findings.len() >= 2, "{before}");
+    let fp = findings[0]["fingerprint"].as_str().unwrap();
+    let decisions = serde_json::json!({"version": 1, "decisions": [{
+        "fingerprint": fp, "status": "khong-phai-sai-sot", "note": "đã thống nhất",
+        "reviewer": "lan", "updated_at": "2026-11-20T08:00:00Z", "version": 1
+    }]});
+    std::fs::write(d.path().join("decisions.json"), decisions.to_string()).unwrap();
+    let imp = Command::new(BIN)
+        .current_dir(d.path())
+        .args(["triage", "import", "decisions.json", "--data", "triage"])
+        .output()
+        .unwrap();
+    assert!(imp.status.success(), "{}", String::from_utf8_lossy(&imp.stderr));
+    let o = check(d.path(), &[DRAFT, "--format", "json", "--data", "triage"]);
+    let after: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let left: Vec<&str> = after["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    assert!(!left.contains(&fp), "dismissed finding still reported");
+    assert_eq!(left.len(), findings.len() - 1);
+    assert_eq!(
+        after["summary"]["suppressed"].as_u64().unwrap(),
+        before["summary"]["suppressed"].as_u64().unwrap() + 1
+    );
+    // A folder with no triage database is a usage error, not an empty baseline.
+    let o = check(d.path(), &[DRAFT, "--data", "nowhere"]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no triage database"));
+}

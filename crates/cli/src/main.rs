@@ -41,6 +41,12 @@ enum Command {
     Rules(cmd::rules::Args),
     /// The registry of national documents: import an office's list, check it against a corpus.
     Registry(cmd::registry::Args),
+    /// The reviewer workbench: web pages and JSON API for search, triage and exports.
+    Serve(cmd::serve::Args),
+    /// Accounts of the workbench (xem, ra-soat, quan-tri).
+    User(cmd::user::Args),
+    /// Export or import reviewers' decisions as JSON.
+    Triage(cmd::triage::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +67,9 @@ fn main() -> ExitCode {
         Command::Check(a) => cmd::check::run(a),
         Command::Rules(a) => cmd::rules::run(a),
         Command::Registry(a) => cmd::registry::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
+        Command::User(a) => cmd::user::run(a),
+        Command::Triage(a) => cmd::triage::run(a),
     };
     match result {
         Ok(code) => code,

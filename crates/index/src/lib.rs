@@ -21,6 +21,21 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
+/// Facts for the index from the bundled extractor: agencies and roles per provision,
+/// replace/repeal edges (used by `rasoat index`, `rasoat search` and `rasoat serve`).
+pub fn bundled_facts(d: &rasoat_model::Document) -> Option<rasoat_extract::DocFacts> {
+    static EX: std::sync::OnceLock<Option<rasoat_extract::Extractor>> = std::sync::OnceLock::new();
+    let ex = EX.get_or_init(|| match rasoat_extract::Extractor::bundled() {
+        Ok(x) => Some(x),
+        Err(e) => {
+            // Search still works without agencies/roles; say why the filters will be empty.
+            eprintln!("rasoat: warning: extraction unavailable ({e}); --agency/--role filters will find nothing");
+            None
+        }
+    });
+    ex.as_ref().map(|x| x.extract(d))
+}
+
 /// Default index folder (relative to the working directory).
 pub const DEFAULT_DIR: &str = ".rasoat/index";
 

@@ -17,6 +17,7 @@ mod ctx;
 mod docinfo;
 pub mod examples;
 pub mod lexicon;
+pub mod pipeline;
 pub mod spec;
 
 pub use spec::RuleSpec;

@@ -102,6 +102,10 @@ pub struct Args {
     /// Report only findings whose fingerprint is not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Data folder of `rasoat serve`: findings decided "không phải sai sót" there are left out,
+    /// like a baseline.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
     /// Record the current findings' fingerprints in FILE (JSON).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
@@ -421,6 +425,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         None => kept,
     };
+    let kept = match &args.data {
+        Some(d) => {
+            let dismissed = dismissed(d)?;
+            let (old, new): (Vec<Finding>, Vec<Finding>) =
+                kept.into_iter().partition(|f| dismissed.contains(&f.fingerprint));
+            suppressed += old.len();
+            new
+        }
+        None => kept,
+    };
     let mut report = Report::new(
         kept,
         engine.rule_infos(),
@@ -578,4 +592,13 @@ fn apply_suppressions(
         kept.push(f);
     }
     (kept, notes)
+}
+
+/// Fingerprints the reviewers judged "không phải sai sót" in `DIR/triage.sqlite`.
+fn dismissed(dir: &std::path::Path) -> anyhow::Result<std::collections::HashSet<String>> {
+    let db = dir.join(rasoat_triage::DB_FILE);
+    if !db.is_file() {
+        anyhow::bail!("--data {}: no triage database ({} is missing)", dir.display(), db.display());
+    }
+    Ok(rasoat_triage::Store::open(dir)?.dismissed()?.into_iter().collect())
 }

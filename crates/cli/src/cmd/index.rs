@@ -27,16 +27,7 @@ pub struct Args {
 
 /// Facts for the index: agencies and roles per provision, replace/repeal edges.
 pub fn facts(d: &rasoat_model::Document) -> Option<rasoat_extract::DocFacts> {
-    static EX: std::sync::OnceLock<Option<rasoat_extract::Extractor>> = std::sync::OnceLock::new();
-    let ex = EX.get_or_init(|| match rasoat_extract::Extractor::bundled() {
-        Ok(x) => Some(x),
-        Err(e) => {
-            // Search still works without agencies/roles; say why the filters will be empty.
-            eprintln!("rasoat: warning: extraction unavailable ({e}); --agency/--role filters will find nothing");
-            None
-        }
-    });
-    ex.as_ref().map(|x| x.extract(d))
+    rasoat_index::bundled_facts(d)
 }
 
 /// Build/update `dir` from `paths`; shared with `rasoat search` (auto-build from corpus/).

@@ -7,3 +7,6 @@ pub mod registry;
 pub mod review;
 pub mod rules;
 pub mod search;
+pub mod serve;
+pub mod triage;
+pub mod user;

@@ -5,9 +5,10 @@
 //! `--keep-going`) or an output file that cannot be written.
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rasoat_model::{Date, Report, Severity};
+use rasoat_model::{Date, Severity};
 use rasoat_report::OutputFormat;
-use rasoat_rules::{Corpus, Engine, ReviewOptions};
+use rasoat_rules::pipeline::{Reviewed, Stage, review_paths};
+use rasoat_rules::{Engine, ReviewOptions};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -107,11 +108,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         args.paths.clone()
     };
-    let (files, mut parse_errors) = rasoat_parse::collect_inputs(&paths);
-
     let show = !args.quiet && std::io::stderr().is_terminal();
     let pb = ProgressBar::with_draw_target(
-        Some(files.len() as u64),
+        Some(0),
         if show {
             ProgressDrawTarget::stderr()
         } else {
@@ -123,65 +122,46 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    pb.set_message("parsing");
-    let parsed: Vec<_> = {
-        use rayon::prelude::*;
-        files
-            .par_iter()
-            .map(|p| {
-                let r = rasoat_parse::parse_path(p);
-                pb.inc(1);
-                r
-            })
-            .collect()
-    };
-    let mut docs = Vec::new();
-    for r in parsed {
-        match r {
-            Ok(d) => docs.extend(d),
-            Err(e) => parse_errors.push(e),
-        }
-    }
-    // RASOAT_TIMING=1 prints the time of each phase (for bench/review.sh).
-    let timing = std::env::var_os("RASOAT_TIMING").is_some();
-    let t = Instant::now();
-    if timing {
-        eprintln!("timing: parse {:.2}s", started.elapsed().as_secs_f64());
-    }
-    pb.set_message("extracting");
-    let analyzed = engine.analyze(docs);
-    if timing {
-        eprintln!("timing: extract {:.2}s", t.elapsed().as_secs_f64());
-    }
-    let t = Instant::now();
-    let provisions: usize = analyzed.iter().map(|a| a.doc.flat().len()).sum();
-    let documents = analyzed.len();
-    pb.set_message("reviewing");
-    let corpus = Corpus {
-        docs: analyzed,
-        parse_errors,
-    };
     let opts = ReviewOptions {
         as_of: args.as_of.unwrap_or_else(today),
         min_severity: args.min_severity,
     };
-    let findings = engine.review(&corpus, &opts);
-    pb.finish_and_clear();
+    // RASOAT_TIMING=1 prints the time of each phase (for bench/review.sh).
+    let timing = std::env::var_os("RASOAT_TIMING").is_some();
+    let phase = std::sync::Mutex::new(Instant::now());
+    let progress = |stage: Stage, done: usize, total: usize| {
+        let name = match stage {
+            Stage::Parsing => {
+                pb.set_length(total as u64);
+                pb.set_position(done as u64);
+                if done == 0 {
+                    pb.set_message("parsing");
+                }
+                return;
+            }
+            Stage::Extracting => ("extracting", "parse"),
+            Stage::Reviewing => ("reviewing", "extract"),
+            Stage::Documents => ("", "review"),
+        };
+        if !name.0.is_empty() {
+            pb.set_message(name.0);
+        } else {
+            pb.finish_and_clear();
+        }
+        let mut t = phase.lock().unwrap_or_else(|e| e.into_inner());
+        if timing {
+            let secs = if name.1 == "parse" {
+                started.elapsed().as_secs_f64()
+            } else {
+                t.elapsed().as_secs_f64()
+            };
+            eprintln!("timing: {} {secs:.2}s", name.1);
+        }
+        *t = Instant::now();
+    };
+    let Reviewed { report, corpus } = review_paths(&engine, &paths, &opts, &progress);
     if timing {
-        eprintln!("timing: review {:.2}s", t.elapsed().as_secs_f64());
-    }
-
-    let mut report = Report::new(
-        findings,
-        engine.rule_infos(),
-        documents,
-        provisions,
-        0,
-        opts.as_of.to_string(),
-    );
-    let t = Instant::now();
-    report.documents = engine.document_infos(&corpus.docs.iter().collect::<Vec<_>>(), opts.as_of);
-    if timing {
+        let t = phase.lock().unwrap_or_else(|e| e.into_inner());
         eprintln!("timing: documents {:.2}s", t.elapsed().as_secs_f64());
     }
     let t = Instant::now();
