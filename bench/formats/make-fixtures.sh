@@ -32,7 +32,7 @@ for block in re.split(r"\n\s*\n", raw):
             p += l
         else:
             p += " " + l
-    if p:
+    if p and not p.isdigit():  # lone page numbers of the PDF text
         paras.append(p)
 (out / "ke-hoach-seed.txt").write_text("\n\n".join(paras) + "\n")
 PY
@@ -107,7 +107,13 @@ for orig in sorted((out / "orig").glob("*.txt")):
     (out / f"{b}.vni.txt").write_bytes(enc(text, VNI))
     (out / f"{b}.tcvn3.txt").write_bytes(enc(text, T3))
     import unicodedata
-    (out / f"{b}.cp1258.txt").write_bytes(unicodedata.normalize("NFD", text).encode("cp1258", errors="replace"))
+    # Windows-1258: â ê ô ă ơ ư đ precomposed, the five tones as combining marks.
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    def cp1258(c):
+        d = unicodedata.normalize("NFD", c)
+        base = unicodedata.normalize("NFC", "".join(x for x in d if x not in tones))
+        return base + "".join(x for x in d if x in tones)
+    (out / f"{b}.cp1258.txt").write_bytes("".join(cp1258(c) for c in text).encode("cp1258"))
     # A page saved from a legal portal: site navigation, the document, a footer.
     body = "\n".join(f"<p>{html.escape(l)}</p>" if l.strip() else "<p><br></p>" for l in text.splitlines())
     (out / f"{b}.portal.html").write_text(f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{b}</title>

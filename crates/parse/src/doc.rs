@@ -270,6 +270,8 @@ fn paragraphs(chars: &[(char, u32)], runs: &[(u32, u32, u16)], fonts: &[String])
                 paras.push(std::mem::take(&mut cur));
             }
             '\u{1e}' => run.push('-'),
+            // Word keeps byte 0xAD (ư in TCVN3) as its optional-hyphen mark.
+            '\u{1f}' if run_enc.is_some() || enc_at(fc).is_some() => run.push('\u{ad}'),
             '\u{a0}' | '\t' => run.push(' '),
             c if c.is_control() || c == '\u{1f}' => {}
             c => {

@@ -73,6 +73,12 @@ fn cp1252(b: u8) -> char {
 
 /// Decode `bytes` in `enc` to NFC text.
 pub(crate) fn decode(bytes: &[u8], enc: Legacy) -> String {
+    let out = decode_exact(bytes, enc);
+    if enc == Legacy::Tcvn3 { recase_tcvn3(&out) } else { out }
+}
+
+/// Decode without guessing capitals (the font tells them, for runs of a document).
+fn decode_exact(bytes: &[u8], enc: Legacy) -> String {
     let out = match enc {
         Legacy::Cp1258 => encoding_rs::WINDOWS_1258
             .decode_without_bom_handling(bytes)
@@ -112,6 +118,52 @@ pub(crate) fn decode(bytes: &[u8], enc: Legacy) -> String {
         }
     };
     out.nfc().collect()
+}
+
+/// TCVN3 has no codes for most capital accented letters: `.VnTimeH` fonts draw the
+/// lowercase codes as capitals, so plain TCVN3 text reads "CộNG HòA Xã HộI". Put the
+/// capitals back where the words around say so: a word with two capitals or more and no
+/// lowercase ASCII letter is capitalised; a word with one capital, no lowercase ASCII
+/// letter and a lowercase accented letter (`Xã`) is capitalised next to such a word.
+fn recase_tcvn3(text: &str) -> String {
+    #[derive(Clone, Copy, PartialEq)]
+    enum W {
+        Caps,
+        Maybe,
+        Other,
+    }
+    let kind = |w: &str| -> W {
+        let lower_ascii = w.chars().any(|c| c.is_ascii_lowercase());
+        let digits = w.chars().any(|c| c.is_ascii_digit());
+        let upper = w.chars().filter(|c| c.is_uppercase()).count();
+        let lower_accented = w.chars().any(|c| !c.is_ascii() && c.is_lowercase());
+        match (lower_ascii || digits, upper) {
+            (false, 2..) => W::Caps,
+            (false, 1) if lower_accented => W::Maybe,
+            _ => W::Other,
+        }
+    };
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let words: Vec<&str> = line.split(' ').collect();
+        let kinds: Vec<W> = words.iter().map(|w| kind(w)).collect();
+        for (j, w) in words.iter().enumerate() {
+            if j > 0 {
+                out.push(' ');
+            }
+            let near_caps = (j > 0 && kinds[j - 1] == W::Caps)
+                || kinds.get(j + 1) == Some(&W::Caps);
+            match kinds[j] {
+                W::Caps => out.push_str(&w.to_uppercase()),
+                W::Maybe if near_caps => out.push_str(&w.to_uppercase()),
+                _ => out.push_str(w),
+            }
+        }
+    }
+    out
 }
 
 /// Encode Unicode text to `enc` (tests and fixtures): letters without a code are
@@ -251,7 +303,7 @@ pub(crate) fn font_encoding(font: &str) -> Option<(Legacy, bool)> {
 /// character) decoded to Unicode; `caps` uppercases it (`.VnTimeH`).
 pub(crate) fn decode_run(text: &str, enc: Legacy, caps: bool) -> String {
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
-    let s = decode(&bytes, enc);
+    let s = decode_exact(&bytes, enc);
     if caps { s.to_uppercase() } else { s }
 }
 
@@ -298,6 +350,15 @@ mod tests {
         }
         assert!(syllable("nghiêng") && syllable("quyết") && syllable("Điều") && syllable("gì"));
         assert!(!syllable("luaọt") && !syllable("ẹieàu"));
+    }
+
+    #[test]
+    fn tcvn3_capitals_restored() {
+        let b = encode("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nBỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH\nSở Tư pháp, Bộ Văn hóa; Số: 06/2026/TT-BVHTTDL", Legacy::Tcvn3);
+        assert_eq!(
+            decode(&b, Legacy::Tcvn3),
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nBỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH\nSở Tư pháp, Bộ Văn hóa; Số: 06/2026/TT-BVHTTDL"
+        );
     }
 
     #[test]
