@@ -335,3 +335,29 @@ fn hostile_inputs_fail_cleanly_and_the_batch_goes_on() {
         assert!(line.contains(reason), "{line}");
     }
 }
+
+/// Inputs found by fuzzing (bench/fuzz/run.sh), kept as regression tests: each is an
+/// error or a document, never a crash.
+#[test]
+fn fuzz_crashes_stay_fixed() {
+    for (f, may_warn) in [
+        // A .doc font name starting with a multi-byte character (str slice panic).
+        ("fuzz/doc-font-name-slice.doc", false),
+        // A PDF on which pdf-extract panics (an unwrap on a font's encoding): the panic
+        // is caught per page and the page counts as having no text layer.
+        ("fuzz/pdf-extract-unwrap.pdf", true),
+    ] {
+        let path = fixture(f);
+        let out = Command::new(env!("CARGO_BIN_EXE_rasoat"))
+            .current_dir(root())
+            .env("RASOAT_OCR", "off")
+            .args(["parse", &path])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{f}: {:?} {err}", out.status);
+        if !may_warn {
+            assert!(!err.contains("panicked"), "{f}: {err}");
+        }
+    }
+}

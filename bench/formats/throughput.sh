@@ -2,12 +2,15 @@
 # Parsing throughput per input format, against plain text in the same run.
 # Each format: the fixtures of tests/fixtures/formats copied N times into a folder,
 # parsed by `rasoat parse --format json` on one thread; MB/s (input bytes) and docs/s.
-# Usage: bench/formats/throughput.sh [copies=40]   (builds the release binary first)
+# Usage: bench/formats/throughput.sh [copies=40]   (builds the release binary first;
+#        RASOAT_BIN=path/to/rasoat uses that binary instead)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-40}
-cargo build --release --locked -q
-bin=${CARGO_TARGET_DIR:-target}/release/rasoat
+if [ -z "${RASOAT_BIN:-}" ]; then
+  cargo build --release --locked -q
+fi
+bin=${RASOAT_BIN:-${CARGO_TARGET_DIR:-target}/release/rasoat}
 fix=tests/fixtures/formats
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

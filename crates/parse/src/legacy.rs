@@ -289,11 +289,12 @@ pub(crate) fn detect_mojibake(text: &str) -> Option<(Legacy, String)> {
 /// Legacy encoding named by a font: `.VnTime`, `.VnTimeH`, `.VnArial`… (TCVN3),
 /// `VNI-Times`, `VNI-Helve`… (VNI). The `H` of `.Vn*H` fonts means capitals.
 pub(crate) fn font_encoding(font: &str) -> Option<(Legacy, bool)> {
-    let f = font.trim();
-    if f.len() > 3 && f[..3].eq_ignore_ascii_case(".vn") {
-        return Some((Legacy::Tcvn3, f.ends_with('H')));
+    // Bytes, not str slices: a font name may start with a multi-byte character.
+    let f = font.trim().as_bytes();
+    if f.len() > 3 && f[..3].eq_ignore_ascii_case(b".vn") {
+        return Some((Legacy::Tcvn3, f.ends_with(b"H")));
     }
-    if f.len() > 4 && f[..4].eq_ignore_ascii_case("vni-") {
+    if f.len() > 4 && f[..4].eq_ignore_ascii_case(b"vni-") {
         return Some((Legacy::Vni, false));
     }
     None
@@ -380,5 +381,8 @@ mod tests {
         assert_eq!(font_encoding(".VnTimeH"), Some((Legacy::Tcvn3, true)));
         assert_eq!(font_encoding("VNI-Times"), Some((Legacy::Vni, false)));
         assert_eq!(font_encoding("Times New Roman"), None);
+        // Found by fuzzing (fuzz/artifacts/doc): a multi-byte name used to panic.
+        assert_eq!(font_encoding("ĐẮK"), None);
+        assert_eq!(font_encoding("ẞẞ"), None);
     }
 }
