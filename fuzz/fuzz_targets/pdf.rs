@@ -1,7 +1,7 @@
 //! The PDF reader on any bytes: an error or a document, never a panic or a hang.
 //! pdf-extract panics on some malformed fonts; the reader catches those per page, so
 //! the target replaces libFuzzer's abort-on-panic hook: a panic that escapes the reader
-//! still aborts (it unwinds into libFuzzer's C frame).
+//! still aborts (libfuzzer-sys aborts on a panic that escapes the target).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
