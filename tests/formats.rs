@@ -24,7 +24,15 @@ const DERIVED: &[&str] = &[
     "tcvn3.txt",
 ];
 const HEADER: &[&str] = &[
-    "number", "doc_type", "type_name", "issuer", "place", "date", "title", "normative", "signer",
+    "number",
+    "doc_type",
+    "type_name",
+    "issuer",
+    "place",
+    "date",
+    "title",
+    "normative",
+    "signer",
 ];
 
 fn root() -> PathBuf {
@@ -104,7 +112,13 @@ fn every_format_parses_like_its_original() {
             let what = format!("{base}.{d}");
             // TCVN3 plain text has no codes for most capital accented letters (the
             // .VnTimeH font drew them): compare it without case.
-            let fold = |s: &str| if *d == "tcvn3.txt" { s.to_lowercase() } else { s.to_string() };
+            let fold = |s: &str| {
+                if *d == "tcvn3.txt" {
+                    s.to_lowercase()
+                } else {
+                    s.to_string()
+                }
+            };
             for h in HEADER {
                 let (a, b) = (&orig["document"][h], &doc["document"][h]);
                 if fold(&a.to_string()) != fold(&b.to_string()) {
@@ -113,10 +127,15 @@ fn every_format_parses_like_its_original() {
             }
             let got = tree(doc);
             let ids = |t: &[(String, String, String, String)]| {
-                t.iter().map(|p| (p.0.clone(), p.1.clone(), p.2.clone())).collect::<Vec<_>>()
+                t.iter()
+                    .map(|p| (p.0.clone(), p.1.clone(), p.2.clone()))
+                    .collect::<Vec<_>>()
             };
             if ids(&got) != ids(&want) {
-                failures.push(format!("{what}: provision tree {:?}", ids(&got).iter().map(|p| &p.0).collect::<Vec<_>>()));
+                failures.push(format!(
+                    "{what}: provision tree {:?}",
+                    ids(&got).iter().map(|p| &p.0).collect::<Vec<_>>()
+                ));
                 continue;
             }
             for (g, w) in got.iter().zip(&want) {
@@ -138,7 +157,11 @@ fn conversions_are_noted_and_positions_point_at_lines() {
         fixture("thong-tu-06.portal.html"),
     ]);
     let warn = |d: &Value| d["warnings"].to_string();
-    assert!(warn(&docs[0]).contains("TCVN3/VNI fonts"), "{}", warn(&docs[0]));
+    assert!(
+        warn(&docs[0]).contains("TCVN3/VNI fonts"),
+        "{}",
+        warn(&docs[0])
+    );
     assert!(warn(&docs[1]).contains("VNI"), "{}", warn(&docs[1]));
     assert_eq!(docs[2]["document"]["format"], "pdf");
     let find = |d: &Value, id: &str| -> Value {
@@ -175,7 +198,9 @@ fn accuracy(ocr: &str, orig: &str) -> f64 {
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + (ca != cb) as usize).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + (ca != cb) as usize)
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -187,27 +212,37 @@ fn scanned_pdf_by_ocr() {
     let has_vie = Command::new("tesseract")
         .arg("--list-langs")
         .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == "vie"));
+        .is_ok_and(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.trim() == "vie")
+        });
     let scan = fixture("ke-hoach-seed.scan.pdf");
     if !has_vie || Command::new("pdftoppm").arg("-v").output().is_err() {
         // Without Tesseract the scan must fail with a message naming the packages.
         let out = rasoat(&["parse", &scan]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1));
-        assert!(err.contains("tesseract-ocr") || err.contains("poppler-utils"), "{err}");
+        assert!(
+            err.contains("tesseract-ocr") || err.contains("poppler-utils"),
+            "{err}"
+        );
         eprintln!("skipped OCR accuracy: tesseract (vie) or pdftoppm not installed");
         return;
     }
     let docs = parse_json(&[fixture("orig/ke-hoach-seed.txt"), scan]);
     assert!(docs[1]["warnings"].to_string().contains("OCR"));
     let (want, got) = (tree(&docs[0]), tree(&docs[1]));
-    let ids = |t: &[(String, String, String, String)]| {
-        t.iter().map(|p| p.0.clone()).collect::<Vec<_>>()
-    };
+    let ids =
+        |t: &[(String, String, String, String)]| t.iter().map(|p| p.0.clone()).collect::<Vec<_>>();
     // Known gap: the closing paragraph ("Trên đây là Kế hoạch…", id `closing`) after the
     // last item is not recognised in the OCR text; every numbered provision is.
     let numbered = |v: Vec<String>| v.into_iter().filter(|i| i != "closing").collect::<Vec<_>>();
-    assert_eq!(numbered(ids(&got)), numbered(ids(&want)), "same provision ids after OCR");
+    assert_eq!(
+        numbered(ids(&got)),
+        numbered(ids(&want)),
+        "same provision ids after OCR"
+    );
     let text = |t: &[(String, String, String, String)]| {
         t.iter().map(|p| p.3.as_str()).collect::<Vec<_>>().join(" ")
     };
@@ -241,7 +276,12 @@ fn review_of_a_mixed_folder_matches_the_originals() {
             "--as-of",
             "2026-01-15",
         ]);
-        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let r: Value = serde_json::from_slice(&o.stdout).unwrap();
         let mut v: Vec<(String, String, String)> = r["findings"]
             .as_array()
@@ -253,7 +293,10 @@ fn review_of_a_mixed_folder_matches_the_originals() {
                 (
                     f["code"].as_str().unwrap().to_string(),
                     stem.to_string(),
-                    f["location"]["provision"].as_str().unwrap_or("").to_string(),
+                    f["location"]["provision"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
                 )
             })
             .collect();
@@ -290,8 +333,11 @@ fn hostile_inputs_fail_cleanly_and_the_batch_goes_on() {
     {
         let f = std::fs::File::create(d.join("deep.docx")).unwrap();
         let mut z = zip::ZipWriter::new(f);
-        z.start_file("word/document.xml", zip::write::SimpleFileOptions::default())
-            .unwrap();
+        z.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
         let xml = format!("<w:document>{}", "<w:tbl>".repeat(500_000));
         z.write_all(xml.as_bytes()).unwrap();
         z.finish().unwrap();
@@ -313,14 +359,24 @@ fn hostile_inputs_fail_cleanly_and_the_batch_goes_on() {
         f.write_all(b"trailer << /Root 1 0 R >>\n%%EOF\n").unwrap();
     }
     let good = fixture("thong-tu-06.pdf");
-    let files = ["bomb.docx", "deep.docx", "huge.txt", "line.txt", "objects.pdf"];
+    let files = [
+        "bomb.docx",
+        "deep.docx",
+        "huge.txt",
+        "line.txt",
+        "objects.pdf",
+    ];
     let mut args = vec!["parse".to_string(), "--format".into(), "json".into()];
     args.extend(files.iter().map(|f| path(f)));
     args.push(good);
     let out = rasoat(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1, "the good PDF parsed");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        1,
+        "the good PDF parsed"
+    );
     for (f, reason) in [
         ("bomb.docx", "inflates to more than"),
         ("deep.docx", "nested deeper than"),
@@ -355,7 +411,11 @@ fn fuzz_crashes_stay_fixed() {
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(matches!(out.status.code(), Some(0 | 1)), "{f}: {:?} {err}", out.status);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{f}: {:?} {err}",
+            out.status
+        );
         if !may_warn {
             assert!(!err.contains("panicked"), "{f}: {err}");
         }

@@ -57,7 +57,11 @@ fn fib(w: &[u8]) -> Result<Fib, String> {
     if flags & 0x0100 != 0 {
         return Err("encrypted .doc (password protected)".into());
     }
-    let table = if flags & 0x0200 != 0 { "1Table" } else { "0Table" };
+    let table = if flags & 0x0200 != 0 {
+        "1Table"
+    } else {
+        "0Table"
+    };
     let csw = u16_at(w, 32)? as usize;
     let lw = 34 + csw * 2;
     let cslw = u16_at(w, lw)? as usize;
@@ -159,12 +163,18 @@ fn font_runs(w: &[u8], bte: &[u8]) -> Vec<(u32, u32, u16)> {
     }
     let n = (bte.len() - 4) / 8;
     for k in 0..n {
-        let Ok(pn) = u32_at(bte, (n + 1) * 4 + k * 4) else { break };
+        let Ok(pn) = u32_at(bte, (n + 1) * 4 + k * 4) else {
+            break;
+        };
         let page = (pn & 0x3F_FFFF) as usize * 512;
-        let Some(fkp) = w.get(page..page + 512) else { continue };
+        let Some(fkp) = w.get(page..page + 512) else {
+            continue;
+        };
         let crun = fkp[511] as usize;
         for r in 0..crun.min(101) {
-            let (Ok(a), Ok(b)) = (u32_at(fkp, r * 4), u32_at(fkp, r * 4 + 4)) else { break };
+            let (Ok(a), Ok(b)) = (u32_at(fkp, r * 4), u32_at(fkp, r * 4 + 4)) else {
+                break;
+            };
             let off = *fkp.get((crun + 1) * 4 + r).unwrap_or(&0) as usize * 2;
             if off == 0 || off >= 511 {
                 continue;
@@ -234,11 +244,18 @@ fn main_text(w: &[u8], pieces: &[Piece], ccp: u32) -> Result<Vec<(char, u32)>, S
 
 /// Paragraph text: fields keep their result, control characters go, cells are paragraphs.
 /// Runs in a legacy font are decoded; returns whether any were.
-fn paragraphs(chars: &[(char, u32)], runs: &[(u32, u32, u16)], fonts: &[String]) -> (Vec<String>, bool) {
+fn paragraphs(
+    chars: &[(char, u32)],
+    runs: &[(u32, u32, u16)],
+    fonts: &[String],
+) -> (Vec<String>, bool) {
     let enc_at = |fc: u32| -> Option<(Legacy, bool)> {
         let i = runs.partition_point(|r| r.0 <= fc);
         let r = runs.get(i.checked_sub(1)?)?;
-        (fc < r.1).then(|| fonts.get(r.2 as usize)).flatten().and_then(|f| legacy::font_encoding(f))
+        (fc < r.1)
+            .then(|| fonts.get(r.2 as usize))
+            .flatten()
+            .and_then(|f| legacy::font_encoding(f))
     };
     let mut paras = Vec::new();
     let mut cur = String::new();
@@ -297,7 +314,9 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
     let f = fib(&w)?;
     let t = read_stream(&mut cf, f.table)?;
     let pcs = pieces(&slice(&t, f.clx, "the piece table")?)?;
-    let fonts = slice(&t, f.ffn, "the font table").map(|s| fonts(&s)).unwrap_or_default();
+    let fonts = slice(&t, f.ffn, "the font table")
+        .map(|s| fonts(&s))
+        .unwrap_or_default();
     let runs = slice(&t, f.chpx, "the character runs")
         .map(|b| font_runs(&w, &b))
         .unwrap_or_default();
@@ -305,9 +324,8 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
     let (mut paras, by_font) = paragraphs(&chars, &runs, &fonts);
     let mut warnings = Vec::new();
     if by_font {
-        warnings.push(
-            "runs in TCVN3/VNI fonts (.VnTime, VNI-Times…) converted to Unicode".to_string(),
-        );
+        warnings
+            .push("runs in TCVN3/VNI fonts (.VnTime, VNI-Times…) converted to Unicode".to_string());
     } else if let Some((enc, _)) = legacy::detect_mojibake(&paras.join("\n")) {
         // Legacy text whose font is set by a style: convert each paragraph by content.
         for p in &mut paras {
@@ -321,7 +339,12 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
         ));
     }
     let text = paras.join("\n");
-    crate::parse_extracted(crate::source(path, Format::Doc, bytes), &text, true, warnings)
+    crate::parse_extracted(
+        crate::source(path, Format::Doc, bytes),
+        &text,
+        true,
+        warnings,
+    )
 }
 
 #[cfg(test)]
@@ -331,9 +354,16 @@ mod tests {
     #[test]
     fn sprm_font_and_bad_inputs() {
         // sprmCFBold (1-byte operand), then sprmCRgFtc0 = font 3.
-        assert_eq!(font_sprm(&[0x35, 0x08, 0x01, 0x4F, 0x4A, 0x03, 0x00]), Some(3));
+        assert_eq!(
+            font_sprm(&[0x35, 0x08, 0x01, 0x4F, 0x4A, 0x03, 0x00]),
+            Some(3)
+        );
         assert_eq!(font_sprm(&[0x35, 0x08]), None);
-        assert!(parse("x.doc", b"not ole").unwrap_err().contains("not a Word .doc"));
+        assert!(
+            parse("x.doc", b"not ole")
+                .unwrap_err()
+                .contains("not a Word .doc")
+        );
         assert!(fib(&[0u8; 64]).err().unwrap().contains("FIB"));
     }
 
@@ -348,4 +378,3 @@ mod tests {
         assert!(!legacy);
     }
 }
-

@@ -77,7 +77,9 @@ fn check_nesting(raw: &str) -> Result<(), String> {
         }
     }
     if max > MAX_DEPTH {
-        return Err(format!("HTML elements nested deeper than {MAX_DEPTH} levels"));
+        return Err(format!(
+            "HTML elements nested deeper than {MAX_DEPTH} levels"
+        ));
     }
     Ok(())
 }
@@ -103,13 +105,39 @@ fn decode(bytes: &[u8]) -> String {
 }
 
 const SKIP: &[&str] = &[
-    "nav", "header", "footer", "aside", "script", "style", "noscript", "form", "button",
-    "select", "iframe", "template", "svg", "head", "menu",
+    "nav", "header", "footer", "aside", "script", "style", "noscript", "form", "button", "select",
+    "iframe", "template", "svg", "head", "menu",
 ];
 const BLOCK: &[&str] = &[
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table", "tbody", "thead",
-    "blockquote", "section", "article", "main", "pre", "dd", "dt", "dl", "center", "body",
-    "address", "figure", "figcaption", "caption", "hr",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "tbody",
+    "thead",
+    "blockquote",
+    "section",
+    "article",
+    "main",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+    "center",
+    "body",
+    "address",
+    "figure",
+    "figcaption",
+    "caption",
+    "hr",
 ];
 
 /// Site chrome marked by class or id: menus, breadcrumbs, sidebars, share bars.
@@ -120,9 +148,17 @@ fn is_chrome(el: &scraper::node::Element) -> bool {
         el.id().unwrap_or("")
     )
     .to_ascii_lowercase();
-    ["menu", "breadcrumb", "navbar", "sidebar", "share", "social", "cookie"]
-        .iter()
-        .any(|w| attrs.contains(w))
+    [
+        "menu",
+        "breadcrumb",
+        "navbar",
+        "sidebar",
+        "share",
+        "social",
+        "cookie",
+    ]
+    .iter()
+    .any(|w| attrs.contains(w))
 }
 
 /// The element holding the document: the `main`/`article` with the most text, else `body`.
@@ -156,7 +192,7 @@ fn body_lines(html: &Html) -> Result<Vec<String>, String> {
             Node::Text(t) if enter => {
                 let pre = out.pre > 0;
                 out.text(&**t, pre)
-            },
+            }
             Node::Element(e) => {
                 let name = e.name();
                 if enter {
@@ -165,7 +201,9 @@ fn body_lines(html: &Html) -> Result<Vec<String>, String> {
                     }
                     depth += 1;
                     if depth > MAX_DEPTH {
-                        return Err(format!("HTML elements nested deeper than {MAX_DEPTH} levels"));
+                        return Err(format!(
+                            "HTML elements nested deeper than {MAX_DEPTH} levels"
+                        ));
                     }
                     match name {
                         "br" => out.flush(),
@@ -226,7 +264,10 @@ impl Lines {
         // HTML whitespace collapses; a no-break space is a space in legal text.
         let starts_ws = t.starts_with(|c: char| c.is_whitespace());
         let ends_ws = t.ends_with(|c: char| c.is_whitespace());
-        let words: Vec<&str> = t.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+        let words: Vec<&str> = t
+            .split(|c: char| c.is_whitespace())
+            .filter(|w| !w.is_empty())
+            .collect();
         if words.is_empty() {
             if !t.is_empty() && !self.cur.is_empty() && !self.cur.ends_with(' ') {
                 self.cur.push(' ');

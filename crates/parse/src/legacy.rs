@@ -38,7 +38,10 @@ fn load(data: &str) -> Table {
         encode: HashMap::new(),
         decode: HashMap::new(),
     };
-    for line in data.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in data
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let (c, hex) = line.split_once('\t').expect("table line: letter<TAB>hex");
         let c = c.chars().next().expect("table letter");
         let bytes: Vec<u8> = hex
@@ -74,7 +77,11 @@ fn cp1252(b: u8) -> char {
 /// Decode `bytes` in `enc` to NFC text.
 pub(crate) fn decode(bytes: &[u8], enc: Legacy) -> String {
     let out = decode_exact(bytes, enc);
-    if enc == Legacy::Tcvn3 { recase_tcvn3(&out) } else { out }
+    if enc == Legacy::Tcvn3 {
+        recase_tcvn3(&out)
+    } else {
+        out
+    }
 }
 
 /// Decode without guessing capitals (the font tells them, for runs of a document).
@@ -154,8 +161,8 @@ fn recase_tcvn3(text: &str) -> String {
             if j > 0 {
                 out.push(' ');
             }
-            let near_caps = (j > 0 && kinds[j - 1] == W::Caps)
-                || kinds.get(j + 1) == Some(&W::Caps);
+            let near_caps =
+                (j > 0 && kinds[j - 1] == W::Caps) || kinds.get(j + 1) == Some(&W::Caps);
             match kinds[j] {
                 W::Caps => out.push_str(&w.to_uppercase()),
                 W::Maybe if near_caps => out.push_str(&w.to_uppercase()),
@@ -232,10 +239,10 @@ const ONSETS: &[&str] = &[
 ];
 const FINALS: &[&str] = &["ng", "nh", "ch", "c", "m", "n", "p", "t"];
 const NUCLEI: &[&str] = &[
-    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay", "âu",
-    "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi", "ôi", "ơi", "oo", "ua", "uâ", "uê",
-    "ui", "uô", "uơ", "uy", "ưa", "ưi", "ưu", "ươ", "yê", "iêu", "yêu", "oai", "oay", "oeo",
-    "uây", "uôi", "ươi", "ươu", "uya", "uyê", "uyu", "uêu", "oao",
+    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay", "âu", "ây",
+    "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi", "ôi", "ơi", "oo", "ua", "uâ", "uê", "ui",
+    "uô", "uơ", "uy", "ưa", "ưi", "ưu", "ươ", "yê", "iêu", "yêu", "oai", "oay", "oeo", "uây",
+    "uôi", "ươi", "ươu", "uya", "uyê", "uyu", "uêu", "oao",
 ];
 
 /// A Vietnamese syllable: onset? nucleus final?, one tone mark at most.
@@ -245,13 +252,24 @@ fn syllable(w: &str) -> bool {
     if nfd.chars().filter(|&c| is_mark(c)).count() > 1 {
         return false;
     }
-    let base: String = nfd.chars().filter(|&c| !is_mark(c)).collect::<String>().nfc().collect();
+    let base: String = nfd
+        .chars()
+        .filter(|&c| !is_mark(c))
+        .collect::<String>()
+        .nfc()
+        .collect();
     let mut rest = base.as_str();
     // The longest onset that leaves a vowel ("gì" is g + ì, "gió" is gi + ó).
-    if let Some(o) = ONSETS.iter().find(|o| rest.starts_with(*o) && rest.len() > o.len()) {
+    if let Some(o) = ONSETS
+        .iter()
+        .find(|o| rest.starts_with(*o) && rest.len() > o.len())
+    {
         rest = &rest[o.len()..];
     }
-    if let Some(f) = FINALS.iter().find(|f| rest.ends_with(*f) && rest.len() > f.len()) {
+    if let Some(f) = FINALS
+        .iter()
+        .find(|f| rest.ends_with(*f) && rest.len() > f.len())
+    {
         rest = &rest[..rest.len() - f.len()];
     }
     NUCLEI.contains(&rest)
@@ -339,12 +357,16 @@ mod tests {
         let (e, s) = detect(&b).unwrap();
         assert_eq!(e, Legacy::Tcvn3);
         assert_eq!(s.to_lowercase(), SAMPLE.to_lowercase());
-        assert!(s.starts_with("Điều 5. Ủy ban") || s.starts_with("Điều 5. ủy ban"), "{s}");
+        assert!(
+            s.starts_with("Điều 5. Ủy ban") || s.starts_with("Điều 5. ủy ban"),
+            "{s}"
+        );
     }
 
     #[test]
     fn lowercase_text_detected() {
-        let t = "được phân cấp cho ủy ban nhân dân xã thực hiện nhiệm vụ quản lý của người đứng đầu";
+        let t =
+            "được phân cấp cho ủy ban nhân dân xã thực hiện nhiệm vụ quản lý của người đứng đầu";
         for enc in [Legacy::Tcvn3, Legacy::Vni, Legacy::Cp1258] {
             let (e, s) = detect(&encode(t, enc)).unwrap();
             assert_eq!((e, s.as_str()), (enc, t));
@@ -355,7 +377,10 @@ mod tests {
 
     #[test]
     fn tcvn3_capitals_restored() {
-        let b = encode("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nBỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH\nSở Tư pháp, Bộ Văn hóa; Số: 06/2026/TT-BVHTTDL", Legacy::Tcvn3);
+        let b = encode(
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nBỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH\nSở Tư pháp, Bộ Văn hóa; Số: 06/2026/TT-BVHTTDL",
+            Legacy::Tcvn3,
+        );
         assert_eq!(
             decode(&b, Legacy::Tcvn3),
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nBỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH\nSở Tư pháp, Bộ Văn hóa; Số: 06/2026/TT-BVHTTDL"
@@ -364,9 +389,17 @@ mod tests {
 
     #[test]
     fn known_strings() {
-        assert_eq!(decode(b"\xa7i\xd2u 1. Ph\xb9m vi", Legacy::Tcvn3), "Điều 1. Phạm vi");
-        assert_eq!(decode(b"\xd1ie\xe0u ch\xe6nh cu\xfba", Legacy::Vni), "Điều chỉnh của");
-        let b = encoding_rs::WINDOWS_1252.encode("Xin chaøo caùc baïn ñöôïc").0;
+        assert_eq!(
+            decode(b"\xa7i\xd2u 1. Ph\xb9m vi", Legacy::Tcvn3),
+            "Điều 1. Phạm vi"
+        );
+        assert_eq!(
+            decode(b"\xd1ie\xe0u ch\xe6nh cu\xfba", Legacy::Vni),
+            "Điều chỉnh của"
+        );
+        let b = encoding_rs::WINDOWS_1252
+            .encode("Xin chaøo caùc baïn ñöôïc")
+            .0;
         assert_eq!(decode(&b, Legacy::Vni), "Xin chào các bạn được");
     }
 
@@ -375,7 +408,10 @@ mod tests {
         let m = decode_run("§iÒu 5. Chñ tÞch", Legacy::Tcvn3, false);
         assert_eq!(m, "Điều 5. Chủ tịch");
         assert_eq!(decode_run("§iÒu", Legacy::Tcvn3, true), "ĐIỀU");
-        assert_eq!(detect_mojibake("§iÒu 5. Chñ tÞch UBND tØnh").unwrap().0, Legacy::Tcvn3);
+        assert_eq!(
+            detect_mojibake("§iÒu 5. Chñ tÞch UBND tØnh").unwrap().0,
+            Legacy::Tcvn3
+        );
         assert!(detect_mojibake(SAMPLE).is_none());
         assert!(detect_mojibake("café résumé").is_none());
         assert_eq!(font_encoding(".VnTimeH"), Some((Legacy::Tcvn3, true)));

@@ -73,7 +73,11 @@ mod tests {
         let e = check_line_length(&b).unwrap_err();
         assert!(e.starts_with("line 2 is 4 MB"), "{e}");
         assert!(check_line_length(b"a\nb\n").is_ok());
-        assert!(check_file_size(MAX_FILE_BYTES + 1).unwrap_err().contains("too large"));
+        assert!(
+            check_file_size(MAX_FILE_BYTES + 1)
+                .unwrap_err()
+                .contains("too large")
+        );
         assert!(check_file_size(MAX_FILE_BYTES).is_ok());
     }
 

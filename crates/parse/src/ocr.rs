@@ -23,7 +23,8 @@ impl Scratch {
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed)
         ));
-        std::fs::create_dir_all(&d).map_err(|e| format!("OCR: cannot create {}: {e}", d.display()))?;
+        std::fs::create_dir_all(&d)
+            .map_err(|e| format!("OCR: cannot create {}: {e}", d.display()))?;
         Ok(Scratch(d))
     }
 }
@@ -87,8 +88,12 @@ pub(crate) fn ocr_pdf(bytes: &[u8]) -> Result<Vec<String>, String> {
     let pdf = dir.0.join("in.pdf");
     std::fs::write(&pdf, bytes).map_err(|e| format!("OCR: cannot write {}: {e}", pdf.display()))?;
     // Check for Tesseract first: its absence is the likelier and clearer message.
-    run(Command::new("tesseract").arg("--version"), "tesseract", TESSERACT_PKG)
-        .map_err(|e| format!("a scanned PDF (no text layer): OCR {e}"))?;
+    run(
+        Command::new("tesseract").arg("--version"),
+        "tesseract",
+        TESSERACT_PKG,
+    )
+    .map_err(|e| format!("a scanned PDF (no text layer): OCR {e}"))?;
     run(
         Command::new("pdftoppm")
             .args(["-r", DPI, "-gray", "-png"])

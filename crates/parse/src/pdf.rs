@@ -89,7 +89,11 @@ pub(crate) fn text_layer(bytes: &[u8]) -> Result<Option<Vec<String>>, String> {
                 pdf_extract::output_doc_page(doc, &mut out, n).is_ok()
             }));
             // A page the reader cannot decode counts as having no text layer.
-            if ok.unwrap_or(false) { s } else { String::new() }
+            if ok.unwrap_or(false) {
+                s
+            } else {
+                String::new()
+            }
         })
         .collect();
     let visible: usize = texts
@@ -170,7 +174,10 @@ pub(crate) fn join_pages(pages: &[String]) -> (String, Vec<usize>) {
             }
         }
         // Blank lines at a page's edges are not paragraph breaks: the text goes on.
-        let kept: Vec<&str> = (0..p.len()).filter(|i| !drop.contains(i)).map(|i| p[i]).collect();
+        let kept: Vec<&str> = (0..p.len())
+            .filter(|i| !drop.contains(i))
+            .map(|i| p[i])
+            .collect();
         starts.push(line);
         if let (Some(a), Some(b)) = (
             kept.iter().position(|l| !l.trim().is_empty()),
@@ -193,7 +200,10 @@ mod tests {
     #[test]
     fn running_headers_and_page_numbers_removed() {
         let body = [
-            ("Điều 1. Phạm vi điều chỉnh", "Quyết định này quy định việc phân cấp"),
+            (
+                "Điều 1. Phạm vi điều chỉnh",
+                "Quyết định này quy định việc phân cấp",
+            ),
             ("cho Ủy ban nhân dân cấp xã", "Điều 2. Đối tượng áp dụng"),
             ("Các cơ quan chuyên môn thuộc", "Ủy ban nhân dân tỉnh."),
         ];
@@ -201,7 +211,11 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(n, (a, b))| {
-                format!("CÔNG BÁO/Số {}0/Ngày 01-7-2025\n\n{a}\n{b}\n\n- {} -\n", n + 1, n + 1)
+                format!(
+                    "CÔNG BÁO/Số {}0/Ngày 01-7-2025\n\n{a}\n{b}\n\n- {} -\n",
+                    n + 1,
+                    n + 1
+                )
             })
             .collect();
         let (text, starts) = join_pages(&pages);
