@@ -471,13 +471,16 @@ fn bad_inputs_are_reported_and_do_not_stop_the_batch() {
         &utf16, &tcvn, &binary, &empty, SEED, &docx, &unknown, &missing,
     ]);
     assert_eq!(code, 1, "some file failed");
-    assert_eq!(docs.len(), 2, "utf16 and seed still parsed: {err}");
+    assert_eq!(docs.len(), 3, "utf16, TCVN3 and seed still parsed: {err}");
     assert_eq!(
         find(&docs[0]["provisions"], "III.1").unwrap()["heading"],
         "Sở Tư pháp"
     );
+    // The TCVN3 file is converted, and says so.
+    assert!(docs[1]["warnings"][0].as_str().unwrap().contains("TCVN3"), "{}", docs[1]);
+    assert!(docs[1].to_string().contains("việc phân cấp cho"), "{}", docs[1]);
+    assert_eq!(docs[1]["provisions"][0]["label"], "Điều 1");
     for (file, reason) in [
-        (&tcvn, "TCVN3"),
         (&binary, "binary"),
         (&empty, "empty"),
         (&docx, "corrupt .docx"),

@@ -52,6 +52,7 @@ fn doc(
             format: Format::Text,
             bytes: 0,
             digest: String::new(),
+            pages: Vec::new(),
         },
         meta: DocMeta {
             number: Some(number.into()),

@@ -23,6 +23,13 @@ pub enum Format {
     Docx,
     /// A law imported from a JSON data set (ALQAC, VLSP, DRiLL, vbpl).
     Dataset,
+    /// PDF: its text layer, or OCR of its page images (then a warning says so).
+    Pdf,
+    /// Legacy Word 97–2003 binary.
+    Doc,
+    Html,
+    /// A page image (PNG, JPEG, TIFF) read by OCR.
+    Image,
 }
 
 /// Where a document came from.
@@ -36,6 +43,19 @@ pub struct Source {
     /// Hex digest of the original bytes (content identity; used for incremental indexing
     /// and for recognising one document present twice).
     pub digest: String,
+    /// Paged sources (PDF, images): the 1-based line of the extracted text on which each
+    /// page starts, so a line can be told as page + line ([`Source::page_line`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<usize>,
+}
+
+impl Source {
+    /// Page (1-based) and line within that page of extracted-text line `line`; None for
+    /// sources without pages.
+    pub fn page_line(&self, line: usize) -> Option<(usize, usize)> {
+        let i = self.pages.partition_point(|&start| start <= line);
+        (i > 0).then(|| (i, line - self.pages[i - 1] + 1))
+    }
 }
 
 /// A byte range into the original file plus 1-based line/column of both ends.

@@ -310,6 +310,7 @@ fn doc_for(
             format: Format::Dataset,
             bytes: bytes.len() as u64,
             digest: crate::digest(digest_src),
+            pages: Vec::new(),
         },
         parsed,
     );

@@ -1,5 +1,6 @@
-//! Bytes → text: UTF-8 (with or without BOM), UTF-16 (BOM, or sniffed), and plain
-//! reasons for everything else (binary, empty, legacy TCVN3/VNI encodings).
+//! Bytes → text: UTF-8 (with or without BOM), UTF-16 (BOM, or sniffed), the legacy
+//! Vietnamese encodings (TCVN3, VNI, Windows-1258: see [`crate::legacy`]), and plain
+//! reasons for everything else (binary, empty).
 
 use std::borrow::Cow;
 
@@ -11,7 +12,11 @@ pub(crate) struct Decoded<'a> {
     /// Byte offset of the text's start in the original file (3 after a UTF-8 BOM).
     pub base: usize,
     pub utf16: bool,
+    /// The legacy encoding the text was converted from (offsets then refer to the text).
+    pub legacy: Option<Legacy>,
 }
+
+use crate::legacy::{self, Legacy};
 
 /// Decode `bytes` as text or say why not.
 pub(crate) fn decode_text(bytes: &[u8]) -> Result<Decoded<'_>, String> {
@@ -19,15 +24,13 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<Decoded<'_>, String> {
         return Err("empty file (0 bytes)".into());
     }
     if bytes.starts_with(b"%PDF-") {
-        return Err(
-            "a PDF file, not text: extract its text first (for example `pdftotext -layout`)".into(),
-        );
+        return Err("a PDF file with a text extension: rename it to .pdf".into());
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return Err("a zip archive (maybe .docx with a wrong extension), not text".into());
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err("a legacy Word/OLE file (.doc), not text: save it as .docx".into());
+        return Err("a legacy Word/OLE file with a text extension: rename it to .doc".into());
     }
     let (text, base, utf16) = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         (utf8(rest)?, 3, false)
@@ -44,7 +47,16 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<Decoded<'_>, String> {
                 None => return Err("binary file (contains NUL bytes), not text".into()),
             }
         } else {
-            (utf8(bytes)?, 0, false)
+            match std::str::from_utf8(bytes) {
+                Ok(s) => match legacy::detect_mojibake(s) {
+                    Some((enc, t)) => return Ok(converted(t, enc)),
+                    None => (Cow::Borrowed(s), 0, false),
+                },
+                Err(e) => match legacy::detect(bytes) {
+                    Some((enc, t)) => return Ok(converted(t, enc)),
+                    None => return Err(explain_invalid_utf8(bytes, e.valid_up_to())),
+                },
+            }
         }
     };
     if text.trim().is_empty() {
@@ -53,7 +65,21 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Result<Decoded<'_>, String> {
     if binaryish(&text) {
         return Err("binary file (mostly control characters), not text".into());
     }
-    Ok(Decoded { text, base, utf16 })
+    Ok(Decoded {
+        text,
+        base,
+        utf16,
+        legacy: None,
+    })
+}
+
+fn converted(text: String, enc: Legacy) -> Decoded<'static> {
+    Decoded {
+        text: Cow::Owned(text),
+        base: 0,
+        utf16: true,
+        legacy: Some(enc),
+    }
 }
 
 fn utf8(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
@@ -180,14 +206,19 @@ mod tests {
                 .unwrap_err()
                 .contains("binary")
         );
-        // "Điều" in TCVN3: §iÒu (0xA7 'i' 0xD2 'u').
+        // "Điều" in TCVN3: §iÒu (0xA7 'i' 0xD2 'u'): converted.
         let tcvn =
             b"\xa7i\xd2u 1. Ph\xb9m vi \xae\xbbu ch\xacnh c\xf1a Lu\xcbt n\xb5y quy \xae\xfenh";
-        let e = decode_text(tcvn).unwrap_err();
-        assert!(e.contains("TCVN3"), "{e}");
+        let d = decode_text(tcvn).unwrap();
+        assert_eq!(d.legacy, Some(Legacy::Tcvn3));
+        assert!(d.text.starts_with("Điều 1. Phạm vi"), "{}", d.text);
         // VNI: "Ñieàu 1. Phaïm vi ñieàu chænh"
         let vni = b"\xd1ie\xe0u 1. Pha\xefm vi \xf1ie\xe0u ch\xe6nh cu\xfba Lua\xe4t na\xf8y";
-        let e = decode_text(vni).unwrap_err();
-        assert!(e.contains("VNI"), "{e}");
+        let d = decode_text(vni).unwrap();
+        assert_eq!(d.legacy, Some(Legacy::Vni));
+        assert_eq!(d.text, "Điều 1. Phạm vi điều chỉnh của Luật này");
+        // Latin-1 bytes that read as no Vietnamese: still refused, with the offset.
+        let e = decode_text(b"caf\xe9 au lait \xbf\xbf\xa4\xa4").unwrap_err();
+        assert!(e.contains("offset 3"), "{e}");
     }
 }

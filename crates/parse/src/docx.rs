@@ -20,7 +20,8 @@ use rasoat_model::{Document, Format};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
-const MAX_XML: u64 = 256 * 1024 * 1024;
+use crate::legacy::{self, Legacy};
+use crate::limits::{Depth, MAX_INFLATED};
 
 #[derive(Clone, Debug, Default)]
 struct Level {
@@ -54,10 +55,17 @@ fn read_part(
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(format!("corrupt .docx: cannot open {name}: {e}")),
     };
+    // Inflate at most the limit (plus one byte to tell): a zip bomb stops here.
     let mut s = String::new();
-    f.take(MAX_XML)
+    f.take(MAX_INFLATED + 1)
         .read_to_string(&mut s)
         .map_err(|e| format!("corrupt .docx: cannot read {name}: {e}"))?;
+    if s.len() as u64 > MAX_INFLATED {
+        return Err(format!(
+            "{name} inflates to more than {} MB (a zip bomb?): not read",
+            MAX_INFLATED >> 20
+        ));
+    }
     Ok(Some(s))
 }
 
@@ -277,14 +285,29 @@ fn paragraphs(
         numbering,
         state: HashMap::new(),
     };
+    let mut depth = Depth::default();
+    // The current run's legacy font (.VnTime, VNI-Times) and its w:t text so far.
+    let mut font: Option<(Legacy, bool)> = None;
+    let mut run = String::new();
     loop {
         let ev = r
             .read_event()
             .map_err(|e| format!("corrupt .docx: word/document.xml: {e}"))?;
         match &ev {
+            Event::Start(_) => depth.open("word/document.xml")?,
+            Event::End(_) => depth.close(),
+            _ => {}
+        }
+        match &ev {
             Event::Start(e) | Event::Empty(e) => {
                 let empty = matches!(ev, Event::Empty(_));
                 match e.name().as_ref() {
+                    "w:r" => font = None,
+                    "w:rFonts" => {
+                        font = ["w:ascii", "w:hAnsi"]
+                            .iter()
+                            .find_map(|a| attr(e, a).and_then(|f| legacy::font_encoding(&f)))
+                    }
                     "w:p" => {
                         if let Some(p) = cur.take() {
                             out.push(p); // unclosed paragraph (nested)
@@ -314,18 +337,23 @@ fn paragraphs(
                     _ => {}
                 }
             }
-            Event::Text(t) if in_t => {
-                if let Some(c) = cur.as_mut() {
-                    c.push_str(&t.xml10_content());
-                }
-            }
+            Event::Text(t) if in_t => run.push_str(&t.xml10_content()),
             Event::GeneralRef(g) if in_t => {
-                if let (Some(c), Some(ch)) = (cur.as_mut(), general_ref(&g.xml10_content())) {
-                    c.push(ch);
+                if let Some(ch) = general_ref(&g.xml10_content()) {
+                    run.push(ch);
                 }
             }
             Event::End(e) => match e.name().as_ref() {
-                "w:t" => in_t = false,
+                "w:t" => {
+                    in_t = false;
+                    if let Some(c) = cur.as_mut() {
+                        match font {
+                            Some((enc, caps)) => c.push_str(&legacy::decode_run(&run, enc, caps)),
+                            None => c.push_str(&run),
+                        }
+                    }
+                    run.clear();
+                }
                 "w:p" => {
                     let mut p = cur.take().unwrap_or_default();
                     if num.0.is_none() {
@@ -370,9 +398,24 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
         Some(x) => parse_styles(&x)?,
         None => HashMap::new(),
     };
-    let paras = paragraphs(&doc, &numbering, &styles)?;
+    let mut paras = paragraphs(&doc, &numbering, &styles)?;
     if paras.iter().all(|p| p.trim().is_empty()) {
         return Err("empty document (no text in word/document.xml)".into());
+    }
+    let mut warnings = Vec::new();
+    if doc.contains("\".Vn") || doc.contains("\".VN") || doc.contains("\"VNI-") {
+        warnings.push("runs in TCVN3/VNI fonts (.VnTime, VNI-Times…) converted to Unicode".into());
+    } else if let Some((enc, _)) = legacy::detect_mojibake(&paras.join("\n")) {
+        // Legacy text whose font comes from a style: converted by content.
+        for p in &mut paras {
+            if legacy::detect_mojibake(p).is_some() {
+                *p = legacy::decode_run(p, enc, false);
+            }
+        }
+        warnings.push(format!(
+            "text in the legacy {} encoding converted to Unicode (by content)",
+            enc.name()
+        ));
     }
     let text = paras.join("\n");
     let mut lines = split_plain(&text, 0, false);
@@ -381,10 +424,9 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
     }
     let src = SrcText::new(&text);
     let parsed = structure::build(&lines, &src, true, &Articles::default());
-    Ok(crate::finish(
-        crate::source(path, Format::Docx, bytes),
-        parsed,
-    ))
+    let mut d = crate::finish(crate::source(path, Format::Docx, bytes), parsed);
+    d.warnings.extend(warnings);
+    Ok(d)
 }
 
 #[cfg(test)]

@@ -19,12 +19,20 @@
 mod crawl;
 mod dataset;
 mod decode;
+mod doc;
 mod docx;
 mod header;
+mod html;
+mod legacy;
+mod limits;
 mod lines;
 mod markdown;
 mod markers;
+mod ocr;
+mod pdf;
 mod structure;
+
+pub use limits::MAX_FILE_BYTES;
 
 use rasoat_model::{Document, Format, ParseError, Source};
 use rayon::prelude::*;
@@ -38,20 +46,32 @@ pub const CRAWLED_PAGE: &str = "crawled portal page: appendices published as sep
 /// questions (no law texts) yields none.
 pub fn parse_path(path: &Path) -> Result<Vec<Document>, ParseError> {
     let name = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| ParseError::new(&name, format!("cannot read: {e}")))?;
+    let err = |r: String| ParseError::new(&name, r);
+    // The size first: a 1 GB file is refused before a byte of it is read.
+    let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read: {e}")))?;
+    limits::check_file_size(meta.len()).map_err(err)?;
+    let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read: {e}")))?;
     parse_bytes(&name, &bytes)
 }
 
 /// Parse in-memory bytes; `path` is used for the format (extension, else content) and messages.
 pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Vec<Document>, ParseError> {
     let err = |r: String| ParseError::new(path, r);
+    limits::check_file_size(bytes.len() as u64).map_err(err)?;
     let fmt = detect_format(path, bytes).map_err(err)?;
+    if matches!(fmt, Kind::Text | Kind::Markdown | Kind::Html) {
+        limits::check_line_length(bytes).map_err(err)?;
+    }
+    let one = |r: Result<Document, String>| r.map(|d| vec![d]).map_err(err);
     match fmt {
-        Kind::Text => parse_text(path, bytes).map(|d| vec![d]).map_err(err),
-        Kind::Markdown => markdown::parse(path, bytes).map(|d| vec![d]).map_err(err),
-        Kind::Docx => docx::parse(path, bytes).map(|d| vec![d]).map_err(err),
+        Kind::Text => one(parse_text(path, bytes)),
+        Kind::Markdown => one(markdown::parse(path, bytes)),
+        Kind::Docx => one(docx::parse(path, bytes)),
         Kind::Json => dataset::parse(path, bytes).map_err(err),
+        Kind::Pdf => one(pdf::parse(path, bytes)),
+        Kind::Doc => one(doc::parse(path, bytes)),
+        Kind::Html => one(html::parse(path, bytes)),
+        Kind::Image => one(ocr::parse_image(path, bytes)),
     }
 }
 
@@ -61,7 +81,10 @@ pub fn parse_many(paths: &[PathBuf]) -> Vec<Result<Vec<Document>, ParseError>> {
 }
 
 /// File extensions taken from directories.
-pub const EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "docx", "json"];
+pub const EXTENSIONS: &[&str] = &[
+    "txt", "text", "md", "markdown", "docx", "json", "pdf", "doc", "html", "htm", "png", "jpg",
+    "jpeg", "tif", "tiff",
+];
 
 /// Walk `dir` recursively (following links, by file name), skipping hidden entries such as
 /// `.git` and `.rasoat`: the one corpus walk of every command.
@@ -140,6 +163,10 @@ enum Kind {
     Markdown,
     Docx,
     Json,
+    Pdf,
+    Doc,
+    Html,
+    Image,
 }
 
 fn detect_format(path: &str, bytes: &[u8]) -> Result<Kind, String> {
@@ -153,11 +180,17 @@ fn detect_format(path: &str, bytes: &[u8]) -> Result<Kind, String> {
         "md" | "markdown" => Ok(Kind::Markdown),
         "docx" => Ok(Kind::Docx),
         "json" => Ok(Kind::Json),
-        "doc" => Err("legacy Word .doc is not supported: save it as .docx".into()),
-        "pdf" => Err("PDF is not read directly: extract its text first (for example `pdftotext -layout`) and parse the .txt".into()),
+        "doc" => Ok(Kind::Doc),
+        "pdf" => Ok(Kind::Pdf),
+        "html" | "htm" => Ok(Kind::Html),
+        "png" | "jpg" | "jpeg" | "tif" | "tiff" => Ok(Kind::Image),
         "" => {
             // No extension: look at the content.
-            if bytes.starts_with(b"PK\x03\x04") {
+            if bytes.starts_with(b"%PDF-") {
+                Ok(Kind::Pdf)
+            } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+                Ok(Kind::Doc)
+            } else if bytes.starts_with(b"PK\x03\x04") {
                 Ok(Kind::Docx)
             } else if bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&b| b == b'[' || b == b'{') {
                 Ok(Kind::Json)
@@ -165,7 +198,7 @@ fn detect_format(path: &str, bytes: &[u8]) -> Result<Kind, String> {
                 Ok(Kind::Text)
             }
         }
-        other => Err(format!("unsupported file type '.{other}' (expected .txt, .md, .docx or .json)")),
+        other => Err(format!("unsupported file type '.{other}' (expected .txt, .md, .docx, .doc, .pdf, .html, .json or a page image)")),
     }
 }
 
@@ -192,6 +225,7 @@ fn source(path: &str, format: Format, bytes: &[u8]) -> Source {
         format,
         bytes: bytes.len() as u64,
         digest: digest(bytes),
+        pages: Vec::new(),
     }
 }
 
@@ -209,7 +243,43 @@ fn parse_text(path: &str, bytes: &[u8]) -> Result<Document, String> {
     let lines = lines::split_plain(&d.text, base, true);
     let src = structure::SrcText::new(orig);
     let parsed = structure::build(&lines, &src, true, &structure::Articles::default());
-    Ok(finish(source(path, Format::Text, bytes), parsed))
+    let mut doc = finish(source(path, Format::Text, bytes), parsed);
+    if let Some(enc) = d.legacy {
+        doc.warnings.push(legacy_note(enc));
+    }
+    Ok(doc)
+}
+
+fn legacy_note(enc: legacy::Legacy) -> String {
+    format!(
+        "converted from the legacy {} encoding to Unicode; positions refer to the converted text",
+        enc.name()
+    )
+}
+
+/// Text produced by a reader (PDF text layer, OCR, .doc, HTML) → one document. Positions
+/// refer to `text`. `paragraphs`: every line is a paragraph of its own (.doc, HTML), else
+/// lines are wrapped as on a page and joined (PDF, OCR).
+pub(crate) fn parse_extracted(
+    source: Source,
+    text: &str,
+    paragraphs: bool,
+    warnings: Vec<String>,
+) -> Result<Document, String> {
+    if text.trim().is_empty() {
+        return Err("no text found in the document".into());
+    }
+    let mut lines = lines::split_plain(text, 0, !paragraphs);
+    if paragraphs {
+        for l in &mut lines {
+            l.brk = lines::Brk::Para;
+        }
+    }
+    let src = structure::SrcText::new(text);
+    let parsed = structure::build(&lines, &src, true, &structure::Articles::default());
+    let mut doc = finish(source, parsed);
+    doc.warnings.extend(warnings);
+    Ok(doc)
 }
 
 pub(crate) fn finish(source: Source, p: structure::Parsed) -> Document {
@@ -301,6 +371,7 @@ mod more_tests {
             ".hidden/x.txt",
             "notes.pdf",
             "law.json",
+            "x.xlsx",
         ] {
             std::fs::write(d.join(f), "x").unwrap();
         }
@@ -309,7 +380,7 @@ mod more_tests {
             .iter()
             .map(|f| f.strip_prefix(d).unwrap().display().to_string())
             .collect();
-        assert_eq!(names, ["a.md", "b/z.txt", "law.json"]);
+        assert_eq!(names, ["a.md", "b/z.txt", "law.json", "notes.pdf"]);
         assert_eq!(errs.len(), 1);
         assert!(errs[0].path.ends_with("missing"));
     }

@@ -7,10 +7,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const AFTER_HELP: &str = "\
-Inputs: plain text extracted from PDF (.txt), Markdown (.md), Word (.docx), and JSON data sets
-(.json: ALQAC/VLSP, DRiLL, vbpl crawls; one document per law, keeping the data set's law id and
-article id). Directories are walked recursively in sorted order; hidden entries, README.md and
-SOURCES.md are skipped, and only .txt/.md/.docx/.json files are taken from them.
+Inputs: plain text (.txt: UTF-8, UTF-16, or the legacy TCVN3 / VNI / Windows-1258 encodings,
+converted), Markdown (.md), Word (.docx, and the Word 97-2003 .doc), PDF (.pdf: its text layer;
+scanned pages by OCR when `tesseract` with the Vietnamese model is installed), page images
+(.png/.jpg/.tif, OCR), HTML (.html/.htm: the page body without the site's navigation), and JSON
+data sets (.json: ALQAC/VLSP, DRiLL, vbpl crawls; one document per law, keeping the data set's
+law id and article id). Directories are walked recursively in sorted order; hidden entries,
+README.md and SOURCES.md are skipped, and only files with these extensions are taken from them.
 
 --format text: per document a header (type, số ký hiệu, date, issuer, title), then one line per
 provision, indented by level:  L<line>-<end_line>  <id>  [<label>]  — <heading>  | <text…>
@@ -20,9 +23,11 @@ and the header / Nơi nhận / signature blocks with their lines.
   {\"document\": {path, format, number, doc_type, type_name, issuer, place, date, title,
                 normative, draft, signer, law_id, dataset},
    \"provisions\": [{id, label, kind, heading, text, line, end_line, children: [...],
-                    law_id?, article_id?}],
+                    law_id?, article_id?, page?, page_line?}],
    \"blocks\": [{kind, text, line, end_line}], \"warnings\": [...]}
-Lines are 1-based lines of the original file (for .docx: paragraph numbers).
+Lines are 1-based lines of the original file (for .docx/.doc: paragraph numbers; for PDF: lines
+of the extracted text, with page and page_line; for converted legacy encodings: lines of the
+converted text).
 
 A file that cannot be read or parsed is reported on stderr as `rasoat: error: <file>: <reason>`;
 the other files are still printed. Exit status: 0 all parsed, 1 some file failed, 2 usage error.";
@@ -104,13 +109,13 @@ pub fn doc_json(d: &Document) -> Value {
             "law_id": m.law_id,
             "dataset": m.dataset,
         },
-        "provisions": d.provisions.iter().map(prov_json).collect::<Vec<_>>(),
+        "provisions": d.provisions.iter().map(|p| prov_json(p, &d.source)).collect::<Vec<_>>(),
         "blocks": d.blocks.iter().map(|b| json!({"kind": b.kind, "text": b.text, "line": b.span.line, "end_line": b.span.end_line})).collect::<Vec<_>>(),
         "warnings": d.warnings,
     })
 }
 
-fn prov_json(p: &Provision) -> Value {
+fn prov_json(p: &Provision, src: &rasoat_model::Source) -> Value {
     let mut v = json!({
         "id": p.id,
         "label": p.label,
@@ -119,8 +124,13 @@ fn prov_json(p: &Provision) -> Value {
         "text": p.text,
         "line": p.span.line,
         "end_line": p.span.end_line,
-        "children": p.children.iter().map(prov_json).collect::<Vec<_>>(),
+        "children": p.children.iter().map(|c| prov_json(c, src)).collect::<Vec<_>>(),
     });
+    // Paged sources (PDF, scans): the page and the line on that page.
+    if let (Some(o), Some((page, line))) = (v.as_object_mut(), src.page_line(p.span.line)) {
+        o.insert("page".into(), json!(page));
+        o.insert("page_line".into(), json!(line));
+    }
     if let (Some(o), Some(l), Some(a)) = (v.as_object_mut(), &p.law_id, &p.article_id) {
         o.insert("law_id".into(), json!(l));
         o.insert("article_id".into(), json!(a));

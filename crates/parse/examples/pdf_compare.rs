@@ -1,0 +1,54 @@
+//! Compares PDF text extractors on real Vietnamese PDFs: pdf-extract (chosen) and lopdf's
+//! own `extract_text`, by character accuracy against the original text and time.
+//! Usage: cargo run --release -p rasoat-parse --example pdf_compare -- ORIG.txt FILE.pdf ...
+//! (pairs: original text, its PDF)
+
+use std::time::Instant;
+
+fn norm(s: &str) -> Vec<char> {
+    let s: String = unicode_normalization::UnicodeNormalization::nfc(s).collect();
+    s.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect()
+}
+
+/// 1 − edit distance / length of the original.
+fn accuracy(got: &str, want: &str) -> f64 {
+    let (a, b) = (norm(got), norm(want));
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + (ca != cb) as usize).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    1.0 - prev[b.len()] as f64 / b.len().max(1) as f64
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    println!("{:<40} {:>14} {:>10} {:>14} {:>10}", "pdf", "pdf-extract", "ms", "lopdf", "ms");
+    for pair in args.chunks(2) {
+        let want = std::fs::read_to_string(&pair[0]).unwrap();
+        let bytes = std::fs::read(&pair[1]).unwrap();
+        let t = Instant::now();
+        let a = pdf_extract::extract_text_from_mem(&bytes).unwrap_or_default();
+        let ta = t.elapsed().as_secs_f64() * 1e3;
+        let t = Instant::now();
+        let b = lopdf::Document::load_mem(&bytes)
+            .ok()
+            .and_then(|d| {
+                let pages: Vec<u32> = d.get_pages().keys().copied().collect();
+                d.extract_text(&pages).ok()
+            })
+            .unwrap_or_default();
+        let tb = t.elapsed().as_secs_f64() * 1e3;
+        println!(
+            "{:<40} {:>14.4} {:>10.1} {:>14.4} {:>10.1}",
+            pair[1],
+            accuracy(&a, &want),
+            ta,
+            accuracy(&b, &want),
+            tb
+        );
+    }
+}
