@@ -151,7 +151,8 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn is_empty(&self) -> bool {
+    /// No filter set: a query is needed.
+    pub fn is_empty(&self) -> bool {
         self.doc_type.is_none()
             && self.issuer.is_none()
             && self.agency.is_none()

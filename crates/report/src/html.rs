@@ -5,7 +5,8 @@ use crate::{basis_and_handling, describe, place, rule_tag, severity_vi};
 use rasoat_model::{Location, Report, Severity};
 use std::fmt::Write;
 
-pub(crate) fn esc(s: &str) -> String {
+/// HTML-escape text (also used by `rasoat serve`'s SVG pictures).
+pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {

@@ -24,6 +24,7 @@ mod text;
 mod xlsx;
 
 pub use atomic::write_atomic;
+pub use html::esc as escape_html;
 pub use source::{SourceCache, resolve_columns, resolve_report_columns};
 pub use template::{ExportTemplate, TemplateError};
 

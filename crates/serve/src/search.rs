@@ -40,21 +40,11 @@ pub fn filters(p: &HashMap<String, String>) -> Result<Filters, ApiError> {
     })
 }
 
-fn empty(f: &Filters) -> bool {
-    f.doc_type.is_none()
-        && f.issuer.is_none()
-        && f.agency.is_none()
-        && f.role.is_none()
-        && f.from.is_none()
-        && f.to.is_none()
-        && !f.in_force
-}
-
 /// Run a query; `page` (1-based) × `limit` (default 20, at most 200) pages through the ranking.
 pub fn run(app: &App, p: &HashMap<String, String>) -> Result<Value, ApiError> {
     let q = p.get("q").map_or("", |v| v.as_str());
     let f = filters(p)?;
-    if q.trim().is_empty() && empty(&f) {
+    if q.trim().is_empty() && f.is_empty() {
         return Err(ApiError::bad_request("truy vấn trống: nhập từ, \"cụm từ\" hoặc số hiệu văn bản"));
     }
     let limit = p.get("limit").and_then(|v| v.parse().ok()).unwrap_or(PER_PAGE).clamp(1, 200);

@@ -3,20 +3,7 @@ use crate::state::Snapshot;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '&' => o.push_str("&amp;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
+pub use rasoat_report::escape_html as esc;
 
 /// Horizontal bars: one row per (label, count), longest first.
 pub fn bars(title: &str, rows: &[(String, usize)], color: &str) -> String {

@@ -100,7 +100,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     if args.queries.is_none()
         && args.query.iter().all(|q| q.trim().is_empty())
-        && filters_empty(&filters)
+        && filters.is_empty()
     {
         return Ok(usage(
             "empty query: give words, a \"phrase\" or a document number (e.g. rasoat search phan cap)",
@@ -185,16 +185,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(e) if e.is_usage() => Ok(usage(e)),
         Err(e) => Err(e.into()),
     }
-}
-
-fn filters_empty(f: &Filters) -> bool {
-    f.doc_type.is_none()
-        && f.issuer.is_none()
-        && f.agency.is_none()
-        && f.role.is_none()
-        && f.from.is_none()
-        && f.to.is_none()
-        && !f.in_force
 }
 
 fn emit(
