@@ -123,7 +123,8 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ParseError>) {
                     Ok(e) if e.file_type().is_file() => {
                         let name = e.file_name().to_string_lossy().to_lowercase();
                         // Provenance files (SOURCES.md, SOURCES-index.json) are not documents.
-                        if name == "readme.md" || name.starts_with("sources") {
+                        // A crawl's manifest (`index.json` beside the pages) is not a document.
+                        if name == "readme.md" || name.starts_with("sources") || name == "index.json" {
                             continue;
                         }
                         let ext = e
