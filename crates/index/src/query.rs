@@ -1278,31 +1278,61 @@ pub(crate) fn rescore(
     for (_, a) in &cands {
         by_seg.entry(a.segment_ord).or_default().push(a.doc_id);
     }
-    let weight = query
-        .weight(tantivy::query::EnableScoring::enabled_from_searcher(
-            searcher,
-        ))
-        .map_err(err)?;
+    let scoring = tantivy::query::EnableScoring::enabled_from_searcher(searcher);
+    // A flat boolean query is scored clause by clause: seeking each clause's own scorer to the
+    // few candidates skips through its postings, where seeking the union of all clauses refills
+    // the union's 4,096-document window at every candidate (measured: 38 % of a server's search
+    // time on the reviewer questions).
+    let parts: Vec<(Occur, Box<dyn tantivy::query::Weight>)> =
+        match query.downcast_ref::<BooleanQuery>() {
+            Some(b) => b
+                .clauses()
+                .iter()
+                .map(|(o, q)| q.weight(scoring).map(|w| (*o, w)))
+                .collect::<Result<_, _>>()
+                .map_err(err)?,
+            None => vec![(Occur::Must, query.weight(scoring).map_err(err)?)],
+        };
     let mut out = Vec::with_capacity(cands.len());
     for (seg, mut docs) in by_seg {
         docs.sort_unstable();
-        let mut sc = weight
-            .scorer(searcher.segment_reader(seg), 1.0)
+        let reader = searcher.segment_reader(seg);
+        let mut scorers = parts
+            .iter()
+            .map(|(o, w)| w.scorer(reader, 1.0).map(|s| (*o, s)))
+            .collect::<Result<Vec<_>, _>>()
             .map_err(err)?;
         for d in docs {
-            if sc.doc() == tantivy::TERMINATED {
-                break;
-            }
-            if sc.doc() < d {
-                sc.seek(d);
-            }
-            if sc.doc() == d {
-                out.push((sc.score(), DocAddress::new(seg, d)));
+            if let Some(score) = score_at(&mut scorers, d) {
+                out.push((score, DocAddress::new(seg, d)));
             }
         }
     }
     out.sort_by(|a, b| b.0.total_cmp(&a.0));
     Ok(out)
+}
+
+/// The score of document `d` under a boolean query's clause scorers (BM25 sum, as tantivy's
+/// boolean scorer computes it), or None when it does not match: a Must clause misses, a MustNot
+/// clause matches, or no clause at all matches. Calls must come in increasing `d`.
+fn score_at(
+    scorers: &mut [(Occur, Box<dyn tantivy::query::Scorer>)],
+    d: tantivy::DocId,
+) -> Option<Score> {
+    let mut score = 0.0;
+    let mut matched = false;
+    for (occur, sc) in scorers.iter_mut() {
+        let hit = sc.doc() == d || (sc.doc() < d && sc.seek(d) == d);
+        match (*occur, hit) {
+            (Occur::MustNot, true) | (Occur::Must, false) => return None,
+            (Occur::Must | Occur::Should, true) => {
+                score += sc.score();
+                matched = true;
+            }
+            _ => {}
+        }
+    }
+    matched.then_some(score)
 }
 
 /// Second-stage cues of one search, applied to each candidate record's stored fields.

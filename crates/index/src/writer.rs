@@ -162,7 +162,7 @@ pub fn update(
         manifest = None;
     }
     let index = match &manifest {
-        Some(_) => open_index_dir(dir)?,
+        Some(_) => open_index_dir(dir, crate::SearchThreads::PerRequest)?,
         None => {
             std::fs::create_dir_all(dir)
                 .map_err(|e| IndexError::Io(dir.display().to_string(), e.to_string()))?;

@@ -207,5 +207,5 @@ fn build_index(cfg: &Config) -> Result<SearchIndex, String> {
     for e in &stats.errors {
         eprintln!("rasoat serve: index: {e}");
     }
-    SearchIndex::open(&dir).map_err(|e| e.to_string())
+    SearchIndex::open_with(&dir, rasoat_index::SearchThreads::PerRequest).map_err(|e| e.to_string())
 }

@@ -1,7 +1,7 @@
 //! `rasoat user add NAME --role xem|ra-soat|quan-tri`: accounts of `rasoat serve`.
 use anyhow::Context;
 use rasoat_triage::{Role, Store};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -36,9 +36,10 @@ enum Cmd {
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     let stdin = std::io::stdin();
     if !from_stdin && stdin.is_terminal() {
-        // No echo-off without a terminal crate: warn instead of showing it silently.
-        eprint!("Mật khẩu (sẽ hiện trên màn hình; dùng --password-stdin để tránh): ");
-        std::io::stderr().flush().ok();
+        let pw = rpassword::prompt_password("Mật khẩu: ").context("cannot read the password")?;
+        let again = rpassword::prompt_password("Nhập lại mật khẩu: ").context("cannot read the password")?;
+        anyhow::ensure!(pw == again, "the two passwords differ; nothing was saved");
+        return Ok(pw);
     }
     let mut line = String::new();
     stdin.lock().read_line(&mut line).context("cannot read the password")?;
