@@ -29,7 +29,8 @@ for t in $targets; do
     for f in $(seed "$t"); do cp "$f" "$c/"; done
   fi
   echo "== $t: ${secs}s"
-  ( cd fuzz && nice cargo fuzz run -s none "$t" "corpus/$t" -- \
+  feat=""; [ "$t" = query ] && feat="--features index" # the search crate (tantivy) only here
+  ( cd fuzz && nice cargo fuzz run -s none $feat "$t" "corpus/$t" -- \
       -max_total_time="$secs" -rss_limit_mb=2048 -timeout=20 -max_len=262144 -print_final_stats=1 ) \
     > "fuzz/$t.log" 2>&1
   echo "exit $?"; grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|Done [0-9]+ runs|SUMMARY|panicked" "fuzz/$t.log" | tail -5

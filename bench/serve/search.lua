@@ -1,23 +1,10 @@
--- wrk: rotate over the reviewers' 82 questions (bench/reviewer/queries.tsv: short queries with and
--- without diacritics, questions, agency tasks, numbers, paraphrases) for GET /api/search, plus
--- the seed's query; the file is read relative to the repository root (load.sh runs from there).
-local qs = { "phan cap cho ubnd cap xa" }
-local f = io.open("bench/reviewer/queries.tsv", "r")
-if f then
-  local first = true
-  for line in f:lines() do
-    if not first then
-      local q = line:match("^[^\t]*\t[^\t]*\t([^\t]*)")
-      if q and #q > 0 then qs[#qs + 1] = q end
-    end
-    first = false
-  end
-  f:close()
-end
-local function encode(s)
-  return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
-end
-for k, q in ipairs(qs) do qs[k] = encode(q) end
+-- wrk: rotate over ten short reviewer queries (words, a quoted phrase, a number) for GET /api/search;
+-- questions.lua runs the full 82-question reviewer set.
+local qs = {
+  "phan+cap+cho+ubnd+cap+xa", "so+tu+phap+chu+tri", "uy+quyen", "tham+dinh+van+ban",
+  "28%2FNQ-H%C4%90ND", "cap+giay+phep+xay+dung", "phan+quyen", "%22phoi+hop%22+bao+cao",
+  "chinh+quyen+dia+phuong+hai+cap", "bai+bo+van+ban",
+}
 local i = 0
 request = function()
   i = i + 1

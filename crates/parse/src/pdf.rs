@@ -11,7 +11,7 @@ use crate::lines::is_page_number;
 use rasoat_model::{Document, Format};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::catch_unwind;
 
 /// Warning on documents read by OCR: the text may differ from the printed page.
 pub const OCR_NOTE: &str = "text read by OCR (Tesseract, Vietnamese model) from page images: it may differ from the original; check quotes against the document";
@@ -80,21 +80,13 @@ pub(crate) fn text_layer(bytes: &[u8]) -> Result<Option<Vec<String>>, String> {
         ));
     }
     let doc = &doc;
+    // Pages in a chunk per core, each chunk with one font cache (fonts repeat on every page).
+    let chunk = pages.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
     let texts: Vec<String> = pages
-        .par_iter()
-        .map(|&n| {
-            let mut s = String::new();
-            let ok = catch_unwind(AssertUnwindSafe(|| {
-                let mut out = pdf_extract::PlainTextOutput::new(&mut s);
-                pdf_extract::output_doc_page(doc, &mut out, n).is_ok()
-            }));
-            // A page the reader cannot decode counts as having no text layer.
-            if ok.unwrap_or(false) {
-                s
-            } else {
-                String::new()
-            }
-        })
+        .par_chunks(chunk)
+        .flat_map_iter(|c| pdf_extract::page_texts(doc, c))
+        // A page the reader cannot decode counts as having no text layer.
+        .map(Option::unwrap_or_default)
         .collect();
     let visible: usize = texts
         .iter()
