@@ -839,7 +839,11 @@ fn check_leaves_out_findings_dismissed_in_triage() {
         .args(["triage", "import", "decisions.json", "--data", "triage"])
         .output()
         .unwrap();
-    assert!(imp.status.success(), "{}", String::from_utf8_lossy(&imp.stderr));
+    assert!(
+        imp.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imp.stderr)
+    );
     let o = check(d.path(), &[DRAFT, "--format", "json", "--data", "triage"]);
     let after: Value = serde_json::from_slice(&o.stdout).unwrap();
     let left: Vec<&str> = after["findings"]

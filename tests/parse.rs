@@ -477,8 +477,16 @@ fn bad_inputs_are_reported_and_do_not_stop_the_batch() {
         "Sở Tư pháp"
     );
     // The TCVN3 file is converted, and says so.
-    assert!(docs[1]["warnings"][0].as_str().unwrap().contains("TCVN3"), "{}", docs[1]);
-    assert!(docs[1].to_string().contains("việc phân cấp cho"), "{}", docs[1]);
+    assert!(
+        docs[1]["warnings"][0].as_str().unwrap().contains("TCVN3"),
+        "{}",
+        docs[1]
+    );
+    assert!(
+        docs[1].to_string().contains("việc phân cấp cho"),
+        "{}",
+        docs[1]
+    );
     assert_eq!(docs[1]["provisions"][0]["label"], "Điều 1");
     for (file, reason) in [
         (&binary, "binary"),

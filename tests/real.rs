@@ -114,12 +114,20 @@ fn headers_match_the_sources_table() {
             wrong.push(format!("{file}: no signer"));
         }
     }
-    assert!(wrong.is_empty(), "{} headers differ:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} headers differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 /// A provision's own lines (its span minus its children's).
 fn own_lines(p: &Value) -> (u64, u64, usize) {
-    let (a, b) = (p["line"].as_u64().unwrap_or(0), p["end_line"].as_u64().unwrap_or(0));
+    let (a, b) = (
+        p["line"].as_u64().unwrap_or(0),
+        p["end_line"].as_u64().unwrap_or(0),
+    );
     let kids = p["children"].as_array().map(|c| c.len()).unwrap_or(0);
     (a, b, kids)
 }
@@ -132,7 +140,10 @@ fn provisions_are_clauses_not_chapters() {
     for (file, d) in parsed() {
         let src = std::fs::read_to_string(root().join(PROV).join(&file)).unwrap_or_default();
         let lines: Vec<&str> = src.lines().collect();
-        let mut stack: Vec<&Value> = d["provisions"].as_array().map(|a| a.iter().collect()).unwrap_or_default();
+        let mut stack: Vec<&Value> = d["provisions"]
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
         while let Some(p) = stack.pop() {
             let (a, b, kids) = own_lines(p);
             if let Some(c) = p["children"].as_array() {
@@ -150,7 +161,12 @@ fn provisions_are_clauses_not_chapters() {
             }
         }
     }
-    assert!(long.is_empty(), "{} provisions span more than a screenful:\n{}", long.len(), long.join("\n"));
+    assert!(
+        long.is_empty(),
+        "{} provisions span more than a screenful:\n{}",
+        long.len(),
+        long.join("\n")
+    );
 }
 
 /// (file, rule, fingerprint) → (verdict, reason) from the adjudication file.
@@ -162,11 +178,18 @@ fn adjudication() -> BTreeMap<(String, String, String), (bool, String)> {
             continue;
         }
         let f: Vec<&str> = line.split('\t').collect();
-        assert!(f.len() >= 6, "{ADJUDICATION}:{}: expected 6 tab-separated fields", i + 1);
+        assert!(
+            f.len() >= 6,
+            "{ADJUDICATION}:{}: expected 6 tab-separated fields",
+            i + 1
+        );
         let verdict = match f[4] {
             "true" => true,
             "false" => false,
-            v => panic!("{ADJUDICATION}:{}: verdict must be true or false, not {v}", i + 1),
+            v => panic!(
+                "{ADJUDICATION}:{}: verdict must be true or false, not {v}",
+                i + 1
+            ),
         };
         out.insert(
             (f[0].to_string(), f[1].to_string(), f[3].to_string()),
@@ -224,11 +247,20 @@ fn every_warning_and_error_on_the_real_corpus_is_adjudicated_true() {
             )),
         }
     }
-    assert!(unjudged.is_empty(), "{}:\n{}", unjudged.len(), unjudged.join("\n"));
+    assert!(
+        unjudged.is_empty(),
+        "{}:\n{}",
+        unjudged.len(),
+        unjudged.join("\n")
+    );
     let lost: Vec<String> = adj
         .iter()
         .filter(|(k, (v, _))| *v && !seen.contains(*k))
         .map(|(k, (_, why))| format!("{} {} {} — {why}", k.0, k.1, k.2))
         .collect();
-    assert!(lost.is_empty(), "true findings no longer reported:\n{}", lost.join("\n"));
+    assert!(
+        lost.is_empty(),
+        "true findings no longer reported:\n{}",
+        lost.join("\n")
+    );
 }

@@ -403,7 +403,12 @@ fn a_locked_index_names_its_writer() {
     lock.try_lock().expect("this test holds the writer lock");
     std::fs::write(t.path().join("idx.lock"), std::process::id().to_string()).unwrap();
     let o = rasoat(
-        &["index", "--index", idx.to_str().unwrap(), t.path().join("docs").to_str().unwrap()],
+        &[
+            "index",
+            "--index",
+            idx.to_str().unwrap(),
+            t.path().join("docs").to_str().unwrap(),
+        ],
         t.path(),
     );
     assert!(!o.status.success());

@@ -1,10 +1,10 @@
 //! `rasoat serve` end to end: the real binary on a free loopback port, driven over HTTP.
 //! Accounts, roles, CSRF, rate limiting, escaping, path traversal, restarts, re-review.
-#[path = "support/server.rs"]
-mod server;
 #[path = "../crates/report/src/readback.rs"]
 #[allow(dead_code)]
 mod readback;
+#[path = "support/server.rs"]
+mod server;
 
 use serde_json::{Value, json};
 use server::{Client, add_user, root, setup_admin, start};
@@ -43,7 +43,10 @@ fn setup_link_roles_and_csrf() {
     let r = anon.get("/api/findings");
     assert_eq!(r.status, 503, "{}", r.text());
     assert!(r.json()["error"].as_str().unwrap().contains("cài đặt"));
-    let r = anon.post("/api/setup", &json!({"token": "0".repeat(64), "user": "an", "password": PW}));
+    let r = anon.post(
+        "/api/setup",
+        &json!({"token": "0".repeat(64), "user": "an", "password": PW}),
+    );
     assert_eq!(r.status, 403);
     let mut admin = setup_admin(&s, "an", PW);
     // The link works once.
@@ -56,12 +59,23 @@ fn setup_link_roles_and_csrf() {
     assert!(r.json()["error"].is_string());
 
     // Users are added by quan-tri, with CSRF.
-    let r = admin.post_with("/api/users", &json!({"user": "lan", "password": PW, "role": "ra-soat"}), Some(""));
+    let r = admin.post_with(
+        "/api/users",
+        &json!({"user": "lan", "password": PW, "role": "ra-soat"}),
+        Some(""),
+    );
     assert_eq!(r.status, 403, "missing CSRF: {}", r.text());
-    let r = admin.post_with("/api/users", &json!({"user": "lan", "password": PW, "role": "ra-soat"}), Some(&"f".repeat(64)));
+    let r = admin.post_with(
+        "/api/users",
+        &json!({"user": "lan", "password": PW, "role": "ra-soat"}),
+        Some(&"f".repeat(64)),
+    );
     assert_eq!(r.status, 403, "wrong CSRF: {}", r.text());
     for (u, role) in [("lan", "ra-soat"), ("hoa", "xem")] {
-        let r = admin.post("/api/users", &json!({"user": u, "password": PW, "role": role}));
+        let r = admin.post(
+            "/api/users",
+            &json!({"user": u, "password": PW, "role": role}),
+        );
         assert_eq!(r.status, 201, "{}", r.text());
     }
 
@@ -74,7 +88,12 @@ fn setup_link_roles_and_csrf() {
     // Every state-changing route refuses a missing and a wrong CSRF token.
     let mut lan = Client::new(&s.base);
     assert_eq!(lan.login("lan", PW).status, 200);
-    for path in [decision.as_str(), "/api/review", "/api/users", "/api/logout"] {
+    for path in [
+        decision.as_str(),
+        "/api/review",
+        "/api/users",
+        "/api/logout",
+    ] {
         for bad in ["", "0000"] {
             let r = lan.post_with(path, &body, Some(bad));
             assert_eq!(r.status, 403, "{path} with CSRF {bad:?}: {}", r.text());
@@ -86,14 +105,23 @@ fn setup_link_roles_and_csrf() {
     assert_eq!(hoa.login("hoa", PW).status, 200);
     assert_eq!(hoa.post(&decision, &body).status, 403);
     assert_eq!(lan.post("/api/review", &json!({})).status, 403);
-    assert_eq!(lan.post("/api/users", &json!({"user": "z", "password": PW, "role": "quan-tri"})).status, 403);
+    assert_eq!(
+        lan.post(
+            "/api/users",
+            &json!({"user": "z", "password": PW, "role": "quan-tri"})
+        )
+        .status,
+        403
+    );
     assert_eq!(hoa.get("/api/users").status, 403);
     assert_eq!(hoa.get("/tai-khoan").status, 403);
     let page = admin.get("/tai-khoan");
     assert_eq!(page.status, 200);
     assert!(page.text().contains("hoa") && page.text().contains("ra-soat"));
     // A cross-site form post (not JSON) is refused even with a session.
-    let r = lan.agent.post(format!("{}{decision}", s.base))
+    let r = lan
+        .agent
+        .post(format!("{}{decision}", s.base))
         .header("Cookie", lan.cookie.clone().unwrap())
         .header("X-CSRF-Token", lan.csrf.clone().unwrap())
         .content_type("application/x-www-form-urlencoded")
@@ -111,17 +139,29 @@ fn setup_link_roles_and_csrf() {
     assert_eq!(d["history"][0]["new_status"], "xac-nhan");
     // A second reviewer who saw version 0 gets a conflict, not a silent overwrite.
     let mut an2 = admin;
-    let r = an2.post(&decision, &json!({"status": "khong-phai-sai-sot", "note": "", "version": 0}));
+    let r = an2.post(
+        &decision,
+        &json!({"status": "khong-phai-sai-sot", "note": "", "version": 0}),
+    );
     assert_eq!(r.status, 409, "{}", r.text());
     assert!(r.json()["error"].as_str().unwrap().contains("lan"));
-    assert_eq!(hoa.get(&format!("/api/findings/{fp}")).json()["status"], "xac-nhan");
+    assert_eq!(
+        hoa.get(&format!("/api/findings/{fp}")).json()["status"],
+        "xac-nhan"
+    );
     // Filters.
     let x = findings(&mut hoa, "?status=xac-nhan");
     assert_eq!(x["total"], 1);
     assert_eq!(x["findings"][0]["fingerprint"], fp.as_str());
-    let by_agency = findings(&mut hoa, "?agency=S%E1%BB%9F%20N%E1%BB%99i%20v%E1%BB%A5&rule=R01");
+    let by_agency = findings(
+        &mut hoa,
+        "?agency=S%E1%BB%9F%20N%E1%BB%99i%20v%E1%BB%A5&rule=R01",
+    );
     assert_eq!(by_agency["total"], 1, "{by_agency}");
-    assert_eq!(findings(&mut hoa, "?severity=warning")["findings"][0]["severity"], "warning");
+    assert_eq!(
+        findings(&mut hoa, "?severity=warning")["findings"][0]["severity"],
+        "warning"
+    );
     let bad = hoa.get("/api/findings?status=bogus");
     assert_eq!(bad.status, 400);
 
@@ -156,7 +196,11 @@ fn wrong_passwords_are_rate_limited_and_never_stored_plain() {
         let p = f.unwrap().path();
         if p.is_file() {
             let b = std::fs::read(&p).unwrap();
-            assert!(!b.windows(PW.len()).any(|w| w == PW.as_bytes()), "{} holds the password", p.display());
+            assert!(
+                !b.windows(PW.len()).any(|w| w == PW.as_bytes()),
+                "{} holds the password",
+                p.display()
+            );
         }
     }
 }
@@ -188,7 +232,12 @@ fn markup_in_documents_renders_as_text_everywhere() {
         if let Some(id) = f["document_id"].as_str() {
             doc_ids.insert(id.to_string());
         }
-        let d = c.get(&format!("/api/findings/{}", f["fingerprint"].as_str().unwrap())).json();
+        let d = c
+            .get(&format!(
+                "/api/findings/{}",
+                f["fingerprint"].as_str().unwrap()
+            ))
+            .json();
         for r in d["related"].as_array().unwrap() {
             if let Some(id) = r["document_id"].as_str() {
                 doc_ids.insert(id.to_string());
@@ -210,12 +259,22 @@ fn markup_in_documents_renders_as_text_everywhere() {
         let csp = r.header("content-security-policy").unwrap_or("");
         assert!(csp.contains("script-src 'self'"), "{p}: {csp}");
     }
-    assert!(seen_escaped, "the document's markup is shown (escaped) somewhere");
+    assert!(
+        seen_escaped,
+        "the document's markup is shown (escaped) somewhere"
+    );
     // The search hits show the text too, as text.
     let r = c.get("/tim-kiem?q=onerror");
     assert!(r.text().contains("onerror"), "search finds the provision");
     // The JSON API returns the raw text (JSON, not HTML).
-    let id = doc_ids.iter().find(|id| c.get(&format!("/api/documents/{id}")).text().contains("<script>alert(2)")).cloned();
+    let id = doc_ids
+        .iter()
+        .find(|id| {
+            c.get(&format!("/api/documents/{id}"))
+                .text()
+                .contains("<script>alert(2)")
+        })
+        .cloned();
     assert!(id.is_some(), "API returns the document text");
 }
 
@@ -239,10 +298,18 @@ fn paths_in_parameters_are_refused() {
         "/static/../../etc/passwd",
     ] {
         let r = c.get(p);
-        assert!(matches!(r.status, 400 | 404), "{p}: {} {}", r.status, r.text());
+        assert!(
+            matches!(r.status, 400 | 404),
+            "{p}: {} {}",
+            r.status,
+            r.text()
+        );
         assert!(!r.text().contains("root:"), "{p} leaked a file");
     }
-    let r = c.post("/api/findings/..%2F..%2Fetc%2Fpasswd/decision", &json!({"status": "xac-nhan"}));
+    let r = c.post(
+        "/api/findings/..%2F..%2Fetc%2Fpasswd/decision",
+        &json!({"status": "xac-nhan"}),
+    );
     assert_eq!(r.status, 400, "{}", r.text());
     // Errors are JSON with a message.
     let r = c.get("/api/nope");
@@ -263,7 +330,10 @@ fn non_loopback_bind_needs_an_account() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("needs accounts") && err.contains("rasoat user add"), "{err}");
+    assert!(
+        err.contains("needs accounts") && err.contains("rasoat user add"),
+        "{err}"
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -288,7 +358,10 @@ fn decisions_survive_restarts_and_rereviews_and_move_as_json() {
         let all = findings(&mut c, "?rule=lead-agency-conflict");
         let f = all["findings"][0].clone();
         let fp = f["fingerprint"].as_str().unwrap().to_string();
-        let r = c.post(&format!("/api/findings/{fp}/decision"), &json!({"status": "khong-phai-sai-sot", "note": "đã thống nhất"}));
+        let r = c.post(
+            &format!("/api/findings/{fp}/decision"),
+            &json!({"status": "khong-phai-sai-sot", "note": "đã thống nhất"}),
+        );
         assert_eq!(r.status, 200, "{}", r.text());
         (fp, corpus.join("kh-45-2025-xss.txt").display().to_string())
     };
@@ -303,10 +376,22 @@ fn decisions_survive_restarts_and_rereviews_and_move_as_json() {
     let run = before["run"].as_i64().unwrap();
 
     // Edit the file so the finding's provision is gone, re-review in the background.
-    let path = if Path::new(&file).is_absolute() { PathBuf::from(&file) } else { root().join(&file) };
+    let path = if Path::new(&file).is_absolute() {
+        PathBuf::from(&file)
+    } else {
+        root().join(&file)
+    };
     let text = std::fs::read_to_string(&path).unwrap();
-    let line = text.lines().find(|l| l.starts_with("1. Sở Tư pháp chủ trì")).unwrap().to_string();
-    std::fs::write(&path, text.replace(&line, "1. Các cơ quan tiếp tục theo dõi.")).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("1. Sở Tư pháp chủ trì"))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &path,
+        text.replace(&line, "1. Các cơ quan tiếp tục theo dõi."),
+    )
+    .unwrap();
     let r = c.post("/api/review", &json!({}));
     assert_eq!(r.status, 202, "{}", r.text());
     // Meanwhile the old results keep serving.
@@ -318,11 +403,19 @@ fn decisions_survive_restarts_and_rereviews_and_move_as_json() {
             assert!(p["progress"]["error"].is_null(), "{p}");
             break;
         }
-        assert!(t0.elapsed().as_secs() < 300, "re-review did not finish: {p}");
+        assert!(
+            t0.elapsed().as_secs() < 300,
+            "re-review did not finish: {p}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     let after = findings(&mut c, "?per=1000");
-    let gone = after["findings"].as_array().unwrap().iter().find(|f| f["fingerprint"] == fp.as_str()).unwrap();
+    let gone = after["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["fingerprint"] == fp.as_str())
+        .unwrap();
     assert_eq!(gone["resolved"], true, "{gone}");
     assert_eq!(gone["status"], "da-xu-ly");
 
@@ -335,7 +428,11 @@ fn decisions_survive_restarts_and_rereviews_and_move_as_json() {
         .arg(&data)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&exported).unwrap()).unwrap();
     assert_eq!(v["decisions"][0]["fingerprint"], fp.as_str());
     let other = work.path().join("other");
@@ -346,7 +443,11 @@ fn decisions_survive_restarts_and_rereviews_and_move_as_json() {
         .arg(&other)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("imported 1 decision"));
     drop(s);
 }
@@ -361,20 +462,40 @@ fn excel_export_reads_back_and_filters_confirmed() {
     let all = findings(&mut c, "?per=1000");
     let total = all["total"].as_u64().unwrap() as usize;
     assert!(total >= 2, "{all}");
-    let fp = all["findings"][0]["fingerprint"].as_str().unwrap().to_string();
-    let other = all["findings"][1]["fingerprint"].as_str().unwrap().to_string();
-    assert_eq!(c.post(&format!("/api/findings/{fp}/decision"), &json!({"status": "xac-nhan"})).status, 200);
+    let fp = all["findings"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other = all["findings"][1]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        c.post(
+            &format!("/api/findings/{fp}/decision"),
+            &json!({"status": "xac-nhan"})
+        )
+        .status,
+        200
+    );
     let r = c.get("/api/export?format=xlsx&only=xac-nhan");
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.header("content-disposition").unwrap().contains(".xlsx"));
     let x = readback::Xlsx::open(&r.body);
     let sheet = "Phát hiện";
-    assert!(x.sheet_names().iter().any(|n| n == sheet), "{:?}", x.sheet_names());
+    assert!(
+        x.sheet_names().iter().any(|n| n == sheet),
+        "{:?}",
+        x.sheet_names()
+    );
     let has = |x: &readback::Xlsx, fp: &str| x.rows(sheet).iter().flatten().any(|c| c == fp);
     assert!(has(&x, &fp), "the confirmed finding is in the sheet");
     assert!(!has(&x, &other), "an unconfirmed finding is not");
     let all_x = readback::Xlsx::open(&c.get("/api/export?format=xlsx").body);
-    assert!(has(&all_x, &fp) && has(&all_x, &other), "the full export has both");
+    assert!(
+        has(&all_x, &fp) && has(&all_x, &other),
+        "the full export has both"
+    );
     let d = c.get("/api/export?format=docx");
     assert_eq!(d.status, 200);
     assert!(!readback::Docx::open(&d.body).paragraphs().is_empty());

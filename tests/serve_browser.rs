@@ -3,11 +3,11 @@
 //! tests). First-admin setup, login, search, confirm a finding, restart, Excel export.
 //!
 //! Skips with a message when chromedriver is absent, unless CI or RASOAT_REQUIRE_BROWSER is set.
-#[path = "support/server.rs"]
-mod server;
 #[path = "../crates/report/src/readback.rs"]
 #[allow(dead_code)]
 mod readback;
+#[path = "support/server.rs"]
+mod server;
 
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
@@ -37,7 +37,10 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.agent.delete(format!("{}/session/{}", self.base, self.session)).call();
+        let _ = self
+            .agent
+            .delete(format!("{}/session/{}", self.base, self.session))
+            .call();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -50,7 +53,12 @@ fn call(agent: &ureq::Agent, method: &str, url: &str, body: Option<Value>) -> Va
         _ => agent.post(url).send_json(json!({})),
     };
     let mut r = r.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-    let v: Value = r.body_mut().with_config().limit(64 << 20).read_json().unwrap_or(Value::Null);
+    let v: Value = r
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_json()
+        .unwrap_or(Value::Null);
     if let Some(err) = v["value"]["error"].as_str() {
         panic!("{method} {url}: {err}: {}", v["value"]["message"]);
     }
@@ -74,7 +82,10 @@ impl Driver {
             .into();
         let t = Instant::now();
         while agent.get(format!("{base}/status")).call().is_err() {
-            assert!(t.elapsed() < Duration::from_secs(30), "chromedriver did not start");
+            assert!(
+                t.elapsed() < Duration::from_secs(30),
+                "chromedriver did not start"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         let caps = json!({"capabilities": {"alwaysMatch": {
@@ -87,19 +98,35 @@ impl Driver {
         }}});
         let v = call(&agent, "POST", &format!("{base}/session"), Some(caps));
         let session = v["sessionId"].as_str().expect("session id").to_string();
-        Driver { child, base, session, agent }
+        Driver {
+            child,
+            base,
+            session,
+            agent,
+        }
     }
     fn url(&self, rest: &str) -> String {
         format!("{}/session/{}{rest}", self.base, self.session)
     }
     fn go(&self, url: &str) {
-        call(&self.agent, "POST", &self.url("/url"), Some(json!({"url": url})));
+        call(
+            &self.agent,
+            "POST",
+            &self.url("/url"),
+            Some(json!({"url": url})),
+        );
     }
     fn current(&self) -> String {
-        call(&self.agent, "GET", &self.url("/url"), None).as_str().unwrap_or("").to_string()
+        call(&self.agent, "GET", &self.url("/url"), None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
     fn source(&self) -> String {
-        call(&self.agent, "GET", &self.url("/source"), None).as_str().unwrap_or("").to_string()
+        call(&self.agent, "GET", &self.url("/source"), None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
     /// Wait up to 30 s for a CSS selector.
     fn find(&self, css: &str) -> String {
@@ -115,36 +142,63 @@ impl Driver {
                     return id.to_string();
                 }
             }
-            assert!(t.elapsed() < Duration::from_secs(30), "no element {css} on {}", self.current());
+            assert!(
+                t.elapsed() < Duration::from_secs(30),
+                "no element {css} on {}",
+                self.current()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
     fn type_in(&self, css: &str, text: &str) {
         let id = self.find(css);
-        call(&self.agent, "POST", &self.url(&format!("/element/{id}/value")), Some(json!({"text": text})));
+        call(
+            &self.agent,
+            "POST",
+            &self.url(&format!("/element/{id}/value")),
+            Some(json!({"text": text})),
+        );
     }
     fn click(&self, css: &str) {
         let id = self.find(css);
-        call(&self.agent, "POST", &self.url(&format!("/element/{id}/click")), None);
+        call(
+            &self.agent,
+            "POST",
+            &self.url(&format!("/element/{id}/click")),
+            None,
+        );
     }
     fn text(&self, css: &str) -> String {
         let id = self.find(css);
-        call(&self.agent, "GET", &self.url(&format!("/element/{id}/text")), None)
-            .as_str()
-            .unwrap_or("")
-            .to_string()
+        call(
+            &self.agent,
+            "GET",
+            &self.url(&format!("/element/{id}/text")),
+            None,
+        )
+        .as_str()
+        .unwrap_or("")
+        .to_string()
     }
     fn wait_url(&self, part: &str) {
         let t = Instant::now();
         while !self.current().contains(part) {
-            assert!(t.elapsed() < Duration::from_secs(60), "URL {} never reached {part}", self.current());
+            assert!(
+                t.elapsed() < Duration::from_secs(60),
+                "URL {} never reached {part}",
+                self.current()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
     fn wait_text(&self, css: &str, want: &str) {
         let t = Instant::now();
         while !self.text(css).contains(want) {
-            assert!(t.elapsed() < Duration::from_secs(30), "{css} never showed {want:?}: {}", self.text(css));
+            assert!(
+                t.elapsed() < Duration::from_secs(30),
+                "{css} never showed {want:?}: {}",
+                self.text(css)
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -154,7 +208,12 @@ impl Driver {
             fetch(arguments[0], {credentials: 'same-origin'})\
               .then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))))\
               .catch(e => done(String(e)));";
-        let v = call(&self.agent, "POST", &self.url("/execute/async"), Some(json!({"script": script, "args": [path]})));
+        let v = call(
+            &self.agent,
+            "POST",
+            &self.url("/execute/async"),
+            Some(json!({"script": script, "args": [path]})),
+        );
         v.as_array()
             .unwrap_or_else(|| panic!("fetch {path}: {v}"))
             .iter()
@@ -165,15 +224,20 @@ impl Driver {
 
 #[test]
 fn reviewer_workflow_in_headless_chromium() {
-    let required = std::env::var_os("CI").is_some() || std::env::var_os("RASOAT_REQUIRE_BROWSER").is_some();
+    let required =
+        std::env::var_os("CI").is_some() || std::env::var_os("RASOAT_REQUIRE_BROWSER").is_some();
     let (Some(driver), Some(browser)) = (
         which(&["chromedriver"]),
         which(&["chromium", "chromium-browser", "google-chrome"]),
     ) else {
         if required {
-            panic!("chromedriver/chromium not found, and CI or RASOAT_REQUIRE_BROWSER is set: install the Debian packages chromium and chromium-driver");
+            panic!(
+                "chromedriver/chromium not found, and CI or RASOAT_REQUIRE_BROWSER is set: install the Debian packages chromium and chromium-driver"
+            );
         }
-        eprintln!("SKIPPED reviewer_workflow_in_headless_chromium: chromedriver or chromium not found (apt-get install chromium chromium-driver)");
+        eprintln!(
+            "SKIPPED reviewer_workflow_in_headless_chromium: chromedriver or chromium not found (apt-get install chromium chromium-driver)"
+        );
         return;
     };
     let data = tempfile::tempdir().unwrap();
@@ -232,5 +296,8 @@ fn reviewer_workflow_in_headless_chromium() {
     let x = readback::Xlsx::open(&bytes);
     let sheet = x.sheet_names()[0].clone();
     let rows = x.rows(&sheet);
-    assert!(rows.len() >= 2, "header and the confirmed finding: {rows:?}");
+    assert!(
+        rows.len() >= 2,
+        "header and the confirmed finding: {rows:?}"
+    );
 }

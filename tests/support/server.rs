@@ -68,7 +68,10 @@ pub fn start(corpus: &[&Path], data: &Path) -> Server {
     loop {
         match rx.recv_timeout(Duration::from_secs(300)) {
             Ok(line) => {
-                if let Some(i) = line.find("http://").filter(|_| line.contains("/cai-dat?token=")) {
+                if let Some(i) = line
+                    .find("http://")
+                    .filter(|_| line.contains("/cai-dat?token="))
+                {
                     setup = Some(line[i..].trim().to_string());
                 }
                 let done = line.contains("listening on http://");
@@ -83,7 +86,12 @@ pub fn start(corpus: &[&Path], data: &Path) -> Server {
             }
         }
     }
-    Server { child, base: format!("http://127.0.0.1:{port}"), setup, log: rx }
+    Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        setup,
+        log: rx,
+    }
 }
 
 /// A small client that keeps the session cookie and the CSRF token.
@@ -125,7 +133,12 @@ impl Client {
             .max_idle_connections(0)
             .build()
             .into();
-        Client { agent, base: base.to_string(), cookie: None, csrf: None }
+        Client {
+            agent,
+            base: base.to_string(),
+            cookie: None,
+            csrf: None,
+        }
     }
 
     fn finish(&mut self, r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
@@ -139,8 +152,17 @@ impl Client {
             let kv = c.split(';').next().unwrap_or("").to_string();
             self.cookie = if kv.ends_with('=') { None } else { Some(kv) };
         }
-        let body = r.body_mut().with_config().limit(64 << 20).read_to_vec().unwrap();
-        Resp { status: r.status().as_u16(), headers, body }
+        let body = r
+            .body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_vec()
+            .unwrap();
+        Resp {
+            status: r.status().as_u16(),
+            headers,
+            body,
+        }
     }
 
     pub fn get(&mut self, path: &str) -> Resp {
@@ -158,7 +180,10 @@ impl Client {
         if let Some(c) = &self.cookie {
             req = req.header("Cookie", c);
         }
-        let token = csrf.map(str::to_string).or_else(|| self.csrf.clone()).unwrap_or_default();
+        let token = csrf
+            .map(str::to_string)
+            .or_else(|| self.csrf.clone())
+            .unwrap_or_default();
         if !token.is_empty() {
             req = req.header("X-CSRF-Token", &token);
         }
@@ -171,7 +196,10 @@ impl Client {
     }
 
     pub fn login(&mut self, user: &str, password: &str) -> Resp {
-        let r = self.post("/api/login", &serde_json::json!({"user": user, "password": password}));
+        let r = self.post(
+            "/api/login",
+            &serde_json::json!({"user": user, "password": password}),
+        );
         if r.status == 200 {
             self.csrf = r.json()["csrf"].as_str().map(str::to_string);
         }
@@ -184,7 +212,10 @@ pub fn setup_admin(s: &Server, user: &str, password: &str) -> Client {
     let link = s.setup.clone().expect("setup link printed");
     let token = link.split("token=").nth(1).unwrap().to_string();
     let mut c = Client::new(&s.base);
-    let r = c.post("/api/setup", &serde_json::json!({"token": token, "user": user, "password": password}));
+    let r = c.post(
+        "/api/setup",
+        &serde_json::json!({"token": token, "user": user, "password": password}),
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     c.csrf = r.json()["csrf"].as_str().map(str::to_string);
     assert!(c.cookie.is_some());
@@ -195,7 +226,15 @@ pub fn setup_admin(s: &Server, user: &str, password: &str) -> Client {
 pub fn add_user(data: &Path, name: &str, role: &str, password: &str) {
     use std::io::Write;
     let mut ch = Command::new(bin())
-        .args(["user", "add", name, "--role", role, "--password-stdin", "--data"])
+        .args([
+            "user",
+            "add",
+            name,
+            "--role",
+            role,
+            "--password-stdin",
+            "--data",
+        ])
         .arg(data)
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
@@ -203,5 +242,9 @@ pub fn add_user(data: &Path, name: &str, role: &str, password: &str) {
         .unwrap();
     writeln!(ch.stdin.take().unwrap(), "{password}").unwrap();
     let out = ch.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

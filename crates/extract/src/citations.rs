@@ -285,9 +285,17 @@ pub(crate) fn find_citations(
                 r.end = n.from_orig(a.range.end);
                 // "của UBND tỉnh Bắc Giang": the place name is part of the issuer.
                 let unit = rasoat_text::fold(&a.surface);
-                let ends_unit = ["tinh", "thanh pho", "huyen", "quan", "xa", "phuong", "thi xa"]
-                    .iter()
-                    .any(|u| unit.ends_with(u));
+                let ends_unit = [
+                    "tinh",
+                    "thanh pho",
+                    "huyen",
+                    "quan",
+                    "xa",
+                    "phuong",
+                    "thi xa",
+                ]
+                .iter()
+                .any(|u| unit.ends_with(u));
                 if let Some(m) = ISSUER_PLACE_RE
                     .find(text.get(a.range.end..).unwrap_or(""))
                     .filter(|_| ends_unit)

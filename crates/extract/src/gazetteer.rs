@@ -519,7 +519,12 @@ impl Gazetteer {
     pub fn province_keys(&self) -> Vec<(String, String)> {
         self.provinces
             .iter()
-            .map(|(k, p)| (k.clone(), p.merged_into.clone().unwrap_or_else(|| p.name.clone())))
+            .map(|(k, p)| {
+                (
+                    k.clone(),
+                    p.merged_into.clone().unwrap_or_else(|| p.name.clone()),
+                )
+            })
             .collect()
     }
 

@@ -155,10 +155,8 @@ impl Graph {
             for pf in &f.provisions {
                 for c in &pf.citations {
                     let target = c.registry_key.clone().unwrap_or_else(|| c.key.clone());
-                    let target = scoped_key(
-                        &target,
-                        c.province.as_deref().or(f.province.as_deref()),
-                    );
+                    let target =
+                        scoped_key(&target, c.province.as_deref().or(f.province.as_deref()));
                     if let (Some(name_key), Some(rk)) = (
                         c.law_name.as_ref().map(|_| c.key.clone()),
                         c.registry_key.clone(),

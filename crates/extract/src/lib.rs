@@ -357,7 +357,8 @@ impl Extractor {
                 if !graph::acts_on(province.as_deref(), &target, kind) {
                     continue;
                 }
-                let target = graph::scoped_key(&target, c.province.as_deref().or(province.as_deref()));
+                let target =
+                    graph::scoped_key(&target, c.province.as_deref().or(province.as_deref()));
                 if key.as_deref() == Some(target.as_str()) {
                     continue;
                 }

@@ -231,8 +231,16 @@ impl RegEntry {
     /// The entry as a `[[document]]` table of registry.toml.
     pub fn to_toml(&self) -> String {
         let mut o = String::from("[[document]]\n");
-        o += &format!("number = {}\ntype = {}\n", q(&self.number), q(&self.doc_type));
-        for (k, v) in [("name", &self.name), ("title", &self.title), ("issuer", &self.issuer)] {
+        o += &format!(
+            "number = {}\ntype = {}\n",
+            q(&self.number),
+            q(&self.doc_type)
+        );
+        for (k, v) in [
+            ("name", &self.name),
+            ("title", &self.title),
+            ("issuer", &self.issuer),
+        ] {
             if let Some(v) = v {
                 o += &format!("{k} = {}\n", q(v));
             }
@@ -273,8 +281,22 @@ impl RegEntry {
 
 /// Columns of an office's list (CSV header or JSON object keys).
 const IMPORT_FIELDS: &[&str] = &[
-    "number", "type", "name", "title", "issuer", "date", "effective", "amended_by", "replaced_by",
-    "replaced_on", "repealed_by", "repealed_on", "expired_on", "note", "source", "verified",
+    "number",
+    "type",
+    "name",
+    "title",
+    "issuer",
+    "date",
+    "effective",
+    "amended_by",
+    "replaced_by",
+    "replaced_on",
+    "repealed_by",
+    "repealed_on",
+    "expired_on",
+    "note",
+    "source",
+    "verified",
 ];
 
 /// Split one CSV line (RFC 4180 quotes).
@@ -305,7 +327,11 @@ fn any_date(s: &str) -> Option<String> {
     }
     let p: Vec<&str> = s.split(['/', '-', '.']).map(str::trim).collect();
     if p.len() == 3 {
-        let (d, m, y) = (p[0].parse::<i8>().ok()?, p[1].parse::<i8>().ok()?, p[2].parse::<i16>().ok()?);
+        let (d, m, y) = (
+            p[0].parse::<i8>().ok()?,
+            p[1].parse::<i8>().ok()?,
+            p[2].parse::<i16>().ok()?,
+        );
         return Date::new(y, m, d).ok().map(iso);
     }
     None
@@ -362,7 +388,11 @@ pub fn import_rows(file: &str, src: &str) -> Result<String, String> {
     }
     let mut out = String::new();
     for (i, r) in rows.iter().enumerate() {
-        let row = i + if t.starts_with('[') || t.starts_with('{') { 1 } else { 2 };
+        let row = i + if t.starts_with('[') || t.starts_with('{') {
+            1
+        } else {
+            2
+        };
         let mut o = String::from("[[document]]\n");
         let mut has = (false, false);
         for (k, v) in r {
@@ -374,8 +404,12 @@ pub fn import_rows(file: &str, src: &str) -> Result<String, String> {
             }
             match k.as_str() {
                 "amended_by" | "replaced_by" => {
-                    let l: Vec<String> =
-                        v.split(';').map(str::trim).filter(|x| !x.is_empty()).map(q).collect();
+                    let l: Vec<String> = v
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty())
+                        .map(q)
+                        .collect();
                     o += &format!("{k} = [{}]\n", l.join(", "));
                 }
                 "date" | "effective" | "replaced_on" | "repealed_on" | "expired_on" => {
@@ -413,15 +447,27 @@ impl Registry {
         let mut out = Registry::default();
         let over: std::collections::HashSet<&str> =
             other.entries.iter().map(|e| e.key.as_str()).collect();
-        for e in self.entries.iter().filter(|e| !over.contains(e.key.as_str())).chain(other.entries.iter()) {
+        for e in self
+            .entries
+            .iter()
+            .filter(|e| !over.contains(e.key.as_str()))
+            .chain(other.entries.iter())
+        {
             out.push(e.clone());
         }
         out
     }
 
     fn push(&mut self, e: RegEntry) {
-        if let Some(n) = e.name.as_ref().filter(|_| !e.doc_type.starts_with("Văn bản hợp nhất")) {
-            self.by_name.entry(law_name_key(n)).or_default().push(self.entries.len());
+        if let Some(n) = e
+            .name
+            .as_ref()
+            .filter(|_| !e.doc_type.starts_with("Văn bản hợp nhất"))
+        {
+            self.by_name
+                .entry(law_name_key(n))
+                .or_default()
+                .push(self.entries.len());
         }
         self.by_key.insert(e.key.clone(), self.entries.len());
         self.entries.push(e);
@@ -429,7 +475,9 @@ impl Registry {
 
     /// The whole registry as registry.toml text.
     pub fn to_toml(&self) -> String {
-        let mut o = String::from("# Registry of national documents (rasoat registry import: bundled + imported).\n\n");
+        let mut o = String::from(
+            "# Registry of national documents (rasoat registry import: bundled + imported).\n\n",
+        );
         for e in &self.entries {
             o += &e.to_toml();
             o.push('\n');
@@ -447,18 +495,28 @@ impl Registry {
         }
         let mut out = Vec::new();
         for e in &self.entries {
-            let (Some(d), Some(cs)) = (e.date, by.get(e.key.as_str())) else { continue };
+            let (Some(d), Some(cs)) = (e.date, by.get(e.key.as_str())) else {
+                continue;
+            };
             if cs.iter().any(|c| c.1 == d) {
                 continue;
             }
-            let mut count: std::collections::BTreeMap<Date, (std::collections::BTreeSet<&str>, &str)> =
-                Default::default();
+            let mut count: std::collections::BTreeMap<
+                Date,
+                (std::collections::BTreeSet<&str>, &str),
+            > = Default::default();
             for c in cs {
                 let file = c.2.rsplit_once(':').map(|x| x.0).unwrap_or(&c.2);
-                count.entry(c.1).or_insert_with(|| (Default::default(), c.2.as_str())).0.insert(file);
+                count
+                    .entry(c.1)
+                    .or_insert_with(|| (Default::default(), c.2.as_str()))
+                    .0
+                    .insert(file);
             }
             let total: usize = count.values().map(|x| x.0.len()).sum();
-            let Some((cd, (docs, ex))) = count.iter().max_by_key(|(_, v)| v.0.len()) else { continue };
+            let Some((cd, (docs, ex))) = count.iter().max_by_key(|(_, v)| v.0.len()) else {
+                continue;
+            };
             // One document is no evidence against the registry (it is more likely that text's slip).
             if docs.len() < 2 || docs.len() * 2 <= total {
                 continue;
@@ -496,17 +554,42 @@ mod tests {
         let json = r#"[{"number": "06/2026/TT-BVHTTDL", "type": "Thông tư", "replaced_by": ["07/2026/TT-BVHTTDL"]}]"#;
         let j = Registry::from_source("y", &import_rows("office.json", json).unwrap()).unwrap();
         let je = &j.entries()[0];
-        assert_eq!(je.source.as_deref(), Some("office.json"), "the file is the source by default");
+        assert_eq!(
+            je.source.as_deref(),
+            Some("office.json"),
+            "the file is the source by default"
+        );
         assert!(!je.verified);
         let bundled = Registry::from_source("b", crate::REGISTRY_TOML).unwrap();
         let m = bundled.merged(&r);
-        assert_eq!(m.entries().len(), bundled.entries().len() + 1, "72/2025/QH15 replaced, 88/2024 added");
-        assert_eq!(m.get(&normalize_number("72/2025/QH15")).unwrap().source.as_deref(), Some("Sở Tư pháp"));
+        assert_eq!(
+            m.entries().len(),
+            bundled.entries().len() + 1,
+            "72/2025/QH15 replaced, 88/2024 added"
+        );
+        assert_eq!(
+            m.get(&normalize_number("72/2025/QH15"))
+                .unwrap()
+                .source
+                .as_deref(),
+            Some("Sở Tư pháp")
+        );
         // what is written reads back the same
         let back = Registry::from_source("m", &m.to_toml()).unwrap();
         assert_eq!(back.entries(), m.entries());
-        assert!(import_rows("bad.csv", "number,kind\n1/2020/NĐ-CP,x\n").unwrap_err().contains("unknown column `kind`"));
-        assert!(import_rows("bad.csv", "number,type,date\n1/2020/NĐ-CP,Nghị định,32/13/2020\n").unwrap_err().contains("bad date"));
+        assert!(
+            import_rows("bad.csv", "number,kind\n1/2020/NĐ-CP,x\n")
+                .unwrap_err()
+                .contains("unknown column `kind`")
+        );
+        assert!(
+            import_rows(
+                "bad.csv",
+                "number,type,date\n1/2020/NĐ-CP,Nghị định,32/13/2020\n"
+            )
+            .unwrap_err()
+            .contains("bad date")
+        );
     }
 
     #[test]
@@ -518,11 +601,16 @@ mod tests {
         .unwrap();
         let k = normalize_number("02/2017/TT-VPCP");
         let d = parse_iso("2017-10-31").unwrap();
-        let cites: Vec<(String, Date, String)> =
-            ["a.md:3", "b.md:9", "c.md:1"].iter().map(|f| (k.clone(), d, f.to_string())).collect();
+        let cites: Vec<(String, Date, String)> = ["a.md:3", "b.md:9", "c.md:1"]
+            .iter()
+            .map(|f| (k.clone(), d, f.to_string()))
+            .collect();
         let c = r.check_against(&cites);
         assert_eq!(c.len(), 1);
-        assert_eq!((c[0].agree, c[0].total, c[0].corpus.as_str()), (3, 3, "2017-10-31"));
+        assert_eq!(
+            (c[0].agree, c[0].total, c[0].corpus.as_str()),
+            (3, 3, "2017-10-31")
+        );
         // one document alone is no evidence against the registry
         assert!(r.check_against(&cites[..1]).is_empty());
     }

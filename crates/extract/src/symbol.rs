@@ -26,9 +26,9 @@ pub const NORMATIVE_TYPES: &[&str] = &["NĐ", "TT", "TTLT"];
 
 /// Issuer codes of national and local bodies (the part after the type code).
 pub const ISSUER_CODES: &[&str] = &[
-    "CP", "TTg", "CTN", "VPCP", "BNV", "BTP", "BTC", "BNNMT", "BXD", "BKHCN", "BCT", "BYT", "BGDĐT",
-    "BVHTTDL", "BDTTG", "BNG", "BCA", "BQP", "TTCP", "NHNN", "TANDTC", "VKSNDTC", "KTNN", "UBND",
-    "HĐND", "CTUBND", "TTHĐND", "UBMTTQVN", "VPQH", "BKHĐT", "BTNMT", "BNNPTNT", "BLĐTBXH",
+    "CP", "TTg", "CTN", "VPCP", "BNV", "BTP", "BTC", "BNNMT", "BXD", "BKHCN", "BCT", "BYT",
+    "BGDĐT", "BVHTTDL", "BDTTG", "BNG", "BCA", "BQP", "TTCP", "NHNN", "TANDTC", "VKSNDTC", "KTNN",
+    "UBND", "HĐND", "CTUBND", "TTHĐND", "UBMTTQVN", "VPQH", "BKHĐT", "BTNMT", "BNNPTNT", "BLĐTBXH",
     "BTTTT", "BGTVT", "UBDT", "HĐTP",
 ];
 
@@ -151,10 +151,7 @@ fn legislature(s: &str) -> Option<(&'static str, Option<u32>)> {
                 return Some((if p == "QH" { "QH" } else { "UBTVQH" }, None));
             }
             if rest.bytes().all(|b| b.is_ascii_digit()) && rest.len() <= 2 {
-                return Some((
-                    if p == "QH" { "QH" } else { "UBTVQH" },
-                    rest.parse().ok(),
-                ));
+                return Some((if p == "QH" { "QH" } else { "UBTVQH" }, rest.parse().ok()));
             }
         }
     }
@@ -188,7 +185,8 @@ pub fn terms_for_year(year: i32) -> Vec<u32> {
 
 /// Edit distance ≤ 1 (one letter added, dropped or changed), compared without case and Đ/D.
 fn near(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (cmp_key(a).chars().collect(), cmp_key(b).chars().collect());
+    let (a, b): (Vec<char>, Vec<char>) =
+        (cmp_key(a).chars().collect(), cmp_key(b).chars().collect());
     if a == b {
         return false;
     }
@@ -335,7 +333,10 @@ pub fn check(written: &str) -> Option<Checked> {
                 suggestion: None,
             });
         }
-        return Some(Checked { symbol: out, defects });
+        return Some(Checked {
+            symbol: out,
+            defects,
+        });
     }
     // Party symbol written the state way: "27/NQ-TW".
     if groups.len() == 2
@@ -352,7 +353,10 @@ pub fn check(written: &str) -> Option<Checked> {
         out.type_code = Some(groups[0].to_string());
         out.issuer = Some(groups[1].to_string());
         out.party = true;
-        return Some(Checked { symbol: out, defects });
+        return Some(Checked {
+            symbol: out,
+            defects,
+        });
     }
     let g0 = groups[0];
     if groups.len() == 1 {
@@ -366,12 +370,17 @@ pub fn check(written: &str) -> Option<Checked> {
             {
                 defects.push(Defect {
                     kind: DefectKind::MissingHyphen,
-                    reason: format!("thiếu dấu gạch nối giữa loại văn bản và cơ quan ban hành («{g0}»)"),
+                    reason: format!(
+                        "thiếu dấu gạch nối giữa loại văn bản và cơ quan ban hành («{g0}»)"
+                    ),
                     suggestion: Some(format!("{}{t}-{iss}", head(year))),
                 });
                 out.type_code = Some(t.to_string());
                 out.issuer = Some(iss.to_string());
-                return Some(Checked { symbol: out, defects });
+                return Some(Checked {
+                    symbol: out,
+                    defects,
+                });
             }
         }
         return None;
@@ -412,7 +421,12 @@ pub fn check(written: &str) -> Option<Checked> {
         .iter()
         .filter(|t| t.chars().count() >= 2 && near(g0, t))
         // "CTT" meant "CT" (a doubled letter), not "TT": prefer a code the text starts with.
-        .min_by_key(|t| (!cmp_key(g0).starts_with(&cmp_key(t)), !cmp_key(g0).starts_with(&cmp_key(t)[..1])))
+        .min_by_key(|t| {
+            (
+                !cmp_key(g0).starts_with(&cmp_key(t)),
+                !cmp_key(g0).starts_with(&cmp_key(t)[..1]),
+            )
+        })
         .filter(|_| is_issuer(groups[1]))
     {
         defects.push(Defect {
@@ -427,7 +441,10 @@ pub fn check(written: &str) -> Option<Checked> {
         out.issuer = Some(g0.to_string());
         out.units = groups[1..].iter().map(|x| x.to_string()).collect();
     }
-    Some(Checked { symbol: out, defects })
+    Some(Checked {
+        symbol: out,
+        defects,
+    })
 }
 
 #[cfg(test)]
@@ -435,7 +452,9 @@ mod tests {
     use super::*;
 
     fn kinds(s: &str) -> Vec<DefectKind> {
-        check(s).map(|c| c.defects.iter().map(|d| d.kind).collect()).unwrap_or_default()
+        check(s)
+            .map(|c| c.defects.iter().map(|d| d.kind).collect())
+            .unwrap_or_default()
     }
     fn sugg(s: &str) -> Option<String> {
         check(s).and_then(|c| c.suggestion())
@@ -474,7 +493,10 @@ mod tests {
         assert_eq!(c.symbol.issuer.as_deref(), Some("CP"));
         let p = check("27-NQ/TW").unwrap().symbol;
         assert!(p.party);
-        assert_eq!((p.type_code.as_deref(), p.issuer.as_deref()), (Some("NQ"), Some("TW")));
+        assert_eq!(
+            (p.type_code.as_deref(), p.issuer.as_deref()),
+            (Some("NQ"), Some("TW"))
+        );
     }
 
     #[test]
@@ -486,7 +508,10 @@ mod tests {
         // a whole term that does not fit: the year may be the wrong part (97/2025/QH13 for 97/2015/QH13)
         assert_eq!(kinds("97/2025/QH13"), vec![DefectKind::LegislatureSuffix]);
         assert_eq!(sugg("97/2025/QH13"), None);
-        assert!(kinds("34/2002/QH10").is_empty(), "khóa X sat until mid-2002");
+        assert!(
+            kinds("34/2002/QH10").is_empty(),
+            "khóa X sat until mid-2002"
+        );
         assert!(kinds("23/2000/PL-UBTVQH10").is_empty());
         // 2021 saw two terms: no single suggestion, still a defect for QH13.
         assert_eq!(kinds("10/2021/QH13"), vec![DefectKind::LegislatureSuffix]);
@@ -497,7 +522,10 @@ mod tests {
             None,
             "no year: the term cannot be judged"
         );
-        assert_eq!(kinds("70/2025/NQ-UBTVQH14"), vec![DefectKind::LegislatureSuffix]);
+        assert_eq!(
+            kinds("70/2025/NQ-UBTVQH14"),
+            vec![DefectKind::LegislatureSuffix]
+        );
     }
 
     #[test]
@@ -514,7 +542,10 @@ mod tests {
     fn missing_year() {
         assert_eq!(kinds("27/TT-BYT"), vec![DefectKind::MissingYear]);
         assert_eq!(kinds("30/NĐ-CP"), vec![DefectKind::MissingYear]);
-        assert!(kinds("27/QĐ-TTg").is_empty(), "administrative decisions have no year");
+        assert!(
+            kinds("27/QĐ-TTg").is_empty(),
+            "administrative decisions have no year"
+        );
     }
 
     #[test]
@@ -523,7 +554,11 @@ mod tests {
         assert_eq!(kinds(w), vec![DefectKind::Homoglyph]);
         assert_eq!(sugg(w).as_deref(), Some("58/2024/NĐ-CP"));
         let c = check(w).unwrap();
-        assert!(c.defects[0].reason.contains("Kirin"), "{}", c.defects[0].reason);
+        assert!(
+            c.defects[0].reason.contains("Kirin"),
+            "{}",
+            c.defects[0].reason
+        );
         assert_eq!(c.symbol.issuer.as_deref(), Some("CP"));
         assert_eq!(kinds("30/2020/Ν\u{0110}-CP"), vec![DefectKind::Homoglyph]); // Greek Nu
     }

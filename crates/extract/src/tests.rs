@@ -770,7 +770,10 @@ fn document_date_and_graph() {
         g.status("Đắk Lắk|89/KH-UBND", d(2025, 10, 1)),
         EffectStatus::Replaced { .. }
     ));
-    assert_eq!(g.status("Đắk Lắk|89/KH-UBND", d(2024, 6, 1)), EffectStatus::InForce);
+    assert_eq!(
+        g.status("Đắk Lắk|89/KH-UBND", d(2024, 6, 1)),
+        EffectStatus::InForce
+    );
     assert!(matches!(
         g.status("Đắk Lắk|89/KH-UBND", d(2024, 1, 1)),
         EffectStatus::Pending { .. }

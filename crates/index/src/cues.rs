@@ -19,8 +19,10 @@ pub struct ExactCue {
 
 impl ExactCue {
     pub fn new(plain: &str, phrases: &[String], weight: f32) -> ExactCue {
-        let mut unis: HashSet<String> =
-            exact_tokens(plain).into_iter().filter(|t| has_marks(t)).collect();
+        let mut unis: HashSet<String> = exact_tokens(plain)
+            .into_iter()
+            .filter(|t| has_marks(t))
+            .collect();
         for p in phrases {
             unis.extend(exact_tokens(p).into_iter().filter(|t| has_marks(t)));
         }
@@ -135,7 +137,11 @@ mod tests {
         ];
         let q = toks("mua sắm tài sản Quảng Bình ở Huế");
         let found = provinces_in(&q, &keys);
-        assert_eq!(found.len(), 1, "one-syllable names are not taken: {found:?}");
+        assert_eq!(
+            found.len(),
+            1,
+            "one-syllable names are not taken: {found:?}"
+        );
         assert_eq!(found[0].today, toks("Quảng Trị"));
         assert_eq!(found[0].span, (4, 6));
     }

@@ -70,7 +70,10 @@ mod tests {
         let dir = d.path().join("index");
         let first = IndexLock::acquire(&dir).expect("first lock");
         assert_eq!(first.path, d.path().join("index.lock"));
-        let err = IndexLock::acquire(&dir).err().expect("second is refused").to_string();
+        let err = IndexLock::acquire(&dir)
+            .err()
+            .expect("second is refused")
+            .to_string();
         assert!(
             err.contains(&format!("locked by process {}", std::process::id())),
             "{err}"

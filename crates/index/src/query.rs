@@ -7,11 +7,10 @@
 //! that is a document number returns that document and the provisions citing it.
 
 use crate::analysis::{
-    bigram_tokens, exact_bigram_tokens, fold_tokens, numbers_in_query,
-    query_as_number,
+    bigram_tokens, exact_bigram_tokens, fold_tokens, numbers_in_query, query_as_number,
 };
-use crate::writer::{agency_key, type_key};
 use crate::cues::{AgencyCue, ExactCue, ProvinceCue};
+use crate::writer::{agency_key, type_key};
 use crate::{IndexError, SearchIndex};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -397,9 +396,16 @@ fn extractor() -> Option<&'static rasoat_extract::Extractor> {
 /// The query asks for the tasks or role of a body ("nhiệm vụ của …", "… chủ trì …").
 fn asks_tasks(q: &str) -> bool {
     let f = format!(" {} ", rasoat_text::collapse_spaces(&rasoat_text::fold(q)));
-    ["nhiem vu", "trach nhiem", "chu tri", "phoi hop", "to chuc thuc hien", "giao"]
-        .iter()
-        .any(|c| f.contains(&format!(" {c} ")))
+    [
+        "nhiem vu",
+        "trach nhiem",
+        "chu tri",
+        "phoi hop",
+        "to chuc thuc hien",
+        "giao",
+    ]
+    .iter()
+    .any(|c| f.contains(&format!(" {c} ")))
 }
 
 /// Bodies given tasks in a task query ("nhiệm vụ của Sở Nội vụ trong kế hoạch …"): (gazetteer
@@ -419,7 +425,10 @@ pub fn task_agencies(q: &str) -> Vec<(String, Vec<String>)> {
     ];
     // Whole words only: "ai" is in "ngoài", "Quảng Ngãi", "Lai Châu".
     let padded = format!(" {} ", f.split_whitespace().collect::<Vec<_>>().join(" "));
-    if !CUES.iter().any(|c| padded.contains(&format!(" {} ", c.trim()))) {
+    if !CUES
+        .iter()
+        .any(|c| padded.contains(&format!(" {} ", c.trim())))
+    {
         return Vec::new();
     }
     let Some(x) = extractor() else {
@@ -809,14 +818,16 @@ impl SearchIndex {
         let rerank = Rerank {
             heads: None,
             // Short queries typed with marks: the candidates' exact spelling, scored on their text.
-            exact: (use_exact && !long).then(|| {
-                ExactCue::new(&pq.plain, &pq.phrases, exact_short_weight())
-            }),
+            exact: (use_exact && !long)
+                .then(|| ExactCue::new(&pq.plain, &pq.phrases, exact_short_weight())),
             // Only when the query asks for a body's tasks: a question "cơ quan nào …?" over the
             // laws is answered by the article on the power, not by the body's own heading
             // (measured: ALQAC 2024 R@1 −0.03 when every agency question was re-ranked).
             agencies: (!agencies.is_empty() && asks_tasks(q)).then(|| AgencyCue {
-                agencies: agencies.iter().map(|(id, t)| (id.clone(), t.join(" "))).collect(),
+                agencies: agencies
+                    .iter()
+                    .map(|(id, t)| (id.clone(), t.join(" ")))
+                    .collect(),
                 weight: AGENCY_RERANK,
             }),
         };
@@ -859,10 +870,7 @@ impl SearchIndex {
                     // Flat disjunction of term queries: lets tantivy use block-max WAND for top-k.
                     clauses.extend(term_parts(f));
                 } else {
-                    clauses.push((
-                        Occur::Must,
-                        Box::new(BooleanQuery::new(term_parts(f))),
-                    ));
+                    clauses.push((Occur::Must, Box::new(BooleanQuery::new(term_parts(f)))));
                 }
             }
             let wb = if long {
@@ -929,7 +937,10 @@ impl SearchIndex {
             // Synonyms of the query's phrases, at a lower weight (rules/data/synonyms.toml).
             for syn in syns.iter().filter(|_| synonym_weight() > 0.0) {
                 if let Some(sq) = phrase_or_term(fl.text, syn) {
-                    clauses.push((Occur::Should, Box::new(BoostQuery::new(sq, synonym_weight()))));
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(sq, synonym_weight())),
+                    ));
                 }
             }
             // A task query names a body: its "Sở X:" block and the clauses giving it a role.
@@ -1200,7 +1211,11 @@ impl SearchIndex {
         let fl = &self.fields;
         let searcher = self.reader.searcher();
         // A task query's block may rank below the plan's other clauses before the re-ranking.
-        let mut fetch = if rr.agencies.is_some() { limit * 10 + 20 } else { limit * 3 + 10 };
+        let mut fetch = if rr.agencies.is_some() {
+            limit * 10 + 20
+        } else {
+            limit * 3 + 10
+        };
         loop {
             let (mut top, exhausted) = match first {
                 Some((fq, n1)) => {
@@ -1373,7 +1388,21 @@ impl Rerank<'_> {
 fn is_law_record(fl: &crate::schema::Fields, d: &TantivyDocument) -> bool {
     d.get_first(fl.law_id).is_some()
         || d.get_all(fl.doc_type).filter_map(|v| v.as_str()).any(|t| {
-            matches!(t, "luat" | "boluat" | "hienphap" | "phaplenh" | "nghidinh" | "thongtu" | "thongtulientich" | "nd" | "tt" | "ttlt" | "pl" | "hp")
+            matches!(
+                t,
+                "luat"
+                    | "boluat"
+                    | "hienphap"
+                    | "phaplenh"
+                    | "nghidinh"
+                    | "thongtu"
+                    | "thongtulientich"
+                    | "nd"
+                    | "tt"
+                    | "ttlt"
+                    | "pl"
+                    | "hp"
+            )
         })
 }
 
@@ -1405,7 +1434,10 @@ fn province_q(
 ) -> Option<(Occur, Box<dyn Query>)> {
     let issuer = phrase_or_term(fl.issuer, &p.today)?;
     if any {
-        return Some((Occur::Should, Box::new(BoostQuery::new(issuer, PROVINCE_WEIGHT))));
+        return Some((
+            Occur::Should,
+            Box::new(BoostQuery::new(issuer, PROVINCE_WEIGHT)),
+        ));
     }
     let mut alts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, issuer)];
     for f in [fl.text, fl.head] {

@@ -7,7 +7,11 @@ use std::time::Instant;
 
 fn norm(s: &str) -> Vec<char> {
     let s: String = unicode_normalization::UnicodeNormalization::nfc(s).collect();
-    s.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect()
 }
 
 /// 1 − edit distance / length of the original.
@@ -17,7 +21,9 @@ fn accuracy(got: &str, want: &str) -> f64 {
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + (ca != cb) as usize).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + (ca != cb) as usize)
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -26,7 +32,10 @@ fn accuracy(got: &str, want: &str) -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    println!("{:<40} {:>14} {:>10} {:>14} {:>10}", "pdf", "pdf-extract", "ms", "lopdf", "ms");
+    println!(
+        "{:<40} {:>14} {:>10} {:>14} {:>10}",
+        "pdf", "pdf-extract", "ms", "lopdf", "ms"
+    );
     for pair in args.chunks(2) {
         let want = std::fs::read_to_string(&pair[0]).unwrap();
         let bytes = std::fs::read(&pair[1]).unwrap();

@@ -30,10 +30,12 @@ fn is_cell_separator(t: &str) -> bool {
 
 /// `---`, `______`, `---------------* *`: a rule under a header column.
 fn is_rule(t: &str) -> bool {
-    let marks = t.chars().filter(|c| matches!(c, '-' | '_' | '=' | '–')).count();
+    let marks = t
+        .chars()
+        .filter(|c| matches!(c, '-' | '_' | '=' | '–'))
+        .count();
     marks >= 3
-        && t
-            .chars()
+        && t.chars()
             .all(|c| matches!(c, '-' | '_' | '=' | '–' | '*' | ' '))
 }
 
@@ -43,8 +45,24 @@ fn is_stub(t: &str) -> bool {
     let t = t.trim();
     if matches!(
         t,
-        "Điều" | "ĐIỀU" | "Chương" | "CHƯƠNG" | "Mục" | "MỤC" | "Phần" | "PHẦN" | "Phụ lục"
-            | "PHỤ LỤC" | "Số:" | "Số" | "Khoản" | "Điểm" | "TM." | "KT." | "TL." | "TUQ."
+        "Điều"
+            | "ĐIỀU"
+            | "Chương"
+            | "CHƯƠNG"
+            | "Mục"
+            | "MỤC"
+            | "Phần"
+            | "PHẦN"
+            | "Phụ lục"
+            | "PHỤ LỤC"
+            | "Số:"
+            | "Số"
+            | "Khoản"
+            | "Điểm"
+            | "TM."
+            | "KT."
+            | "TL."
+            | "TUQ."
     ) {
         return true;
     }
@@ -57,9 +75,17 @@ fn is_stub(t: &str) -> bool {
     };
     let digits = body.bytes().take_while(u8::is_ascii_digit).count();
     let tail = &body[digits..];
-    (digits > 0 && digits <= 3 && tail.chars().count() <= 1 && tail.chars().all(|c| c.is_ascii_lowercase()))
-        || (t.ends_with(')') && (tail == "đ" || (tail.len() == 1 && tail.bytes().all(|b| b.is_ascii_lowercase()))))
-        || (t.ends_with('.') && !body.is_empty() && body.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C')))
+    (digits > 0
+        && digits <= 3
+        && tail.chars().count() <= 1
+        && tail.chars().all(|c| c.is_ascii_lowercase()))
+        || (t.ends_with(')')
+            && (tail == "đ" || (tail.len() == 1 && tail.bytes().all(|b| b.is_ascii_lowercase()))))
+        || (t.ends_with('.')
+            && !body.is_empty()
+            && body
+                .chars()
+                .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C')))
 }
 
 /// Emphasis state: bold and italic open flags, toggled by runs of asterisks.
@@ -117,7 +143,13 @@ fn clean(raw: &str, base: usize, e: &mut Emph) -> Clean {
                 j += 1;
             }
             if seg < i {
-                push_piece(&mut map, text.len() as u32, (base + seg) as u32, (i - seg) as u32, true);
+                push_piece(
+                    &mut map,
+                    text.len() as u32,
+                    (base + seg) as u32,
+                    (i - seg) as u32,
+                    true,
+                );
                 text.push_str(&raw[seg..i]);
             }
             e.apply(j - i);
@@ -137,7 +169,13 @@ fn clean(raw: &str, base: usize, e: &mut Emph) -> Clean {
         end = seg + raw[seg..].trim_end().len() - 1;
     }
     if seg < end {
-        push_piece(&mut map, text.len() as u32, (base + seg) as u32, (end - seg) as u32, true);
+        push_piece(
+            &mut map,
+            text.len() as u32,
+            (base + seg) as u32,
+            (end - seg) as u32,
+            true,
+        );
         text.push_str(&raw[seg..end]);
     }
     let ends_emph = last_emph_end.is_some_and(|j| raw[j..].trim().is_empty()) && !e.open();
@@ -176,7 +214,13 @@ fn split_at(c: Clean, k: usize) -> (Clean, Clean) {
         }
         if t + len > k2 {
             let skip = k2.saturating_sub(t);
-            push_piece(&mut right, (t + skip - k2) as u32, (src + skip) as u32, (len - skip) as u32, true);
+            push_piece(
+                &mut right,
+                (t + skip - k2) as u32,
+                (src + skip) as u32,
+                (len - skip) as u32,
+                true,
+            );
         }
     }
     let head = Clean {
@@ -235,7 +279,11 @@ pub(crate) fn split(text: &str, base: usize) -> Vec<Line<'static>> {
             // A table cell or block ends: emphasis never runs across it.
             flush(&mut cur, &mut out);
             e = Emph::default();
-            pending = if t.is_empty() && pending == Brk::Wrap { Brk::Gap } else { Brk::Para };
+            pending = if t.is_empty() && pending == Brk::Wrap {
+                Brk::Gap
+            } else {
+                Brk::Para
+            };
             if !t.is_empty() {
                 pending = Brk::Para;
             }
@@ -270,9 +318,15 @@ pub(crate) fn split(text: &str, base: usize) -> Vec<Line<'static>> {
         // "**Điều 2. **Quyết định này …": the bold run is the marker (and heading); the rest of
         // the line is the article's text, a paragraph of its own.
         let c = match c.first_close {
-            Some(k) if !open_before && k < c.text.trim_end().len() && is_marker_run(&c.text[..k]) => {
+            Some(k)
+                if !open_before && k < c.text.trim_end().len() && is_marker_run(&c.text[..k]) =>
+            {
                 let (head, rest) = split_at(c, k);
-                let brk = if pending != Brk::Wrap { pending } else { Brk::Para };
+                let brk = if pending != Brk::Wrap {
+                    pending
+                } else {
+                    Brk::Para
+                };
                 flush(&mut cur, &mut out);
                 out.push(Line::owned(head.text, head.map, at, at + raw.len(), brk));
                 pending = Brk::Para;

@@ -327,7 +327,12 @@ pub(crate) fn from_signature(meta: &mut DocMeta, blocks: &[rasoat_model::Block])
     else {
         return;
     };
-    let lines: Vec<&str> = sig.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = sig
+        .text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     meta.signer = lines
         .iter()
         .rev()

@@ -40,7 +40,8 @@ use std::path::{Path, PathBuf};
 
 /// Warning on a page crawled from a legal portal (crawler Markdown): portals publish a
 /// document's appendices as separate files, so the text may lack them.
-pub const CRAWLED_PAGE: &str = "crawled portal page: appendices published as separate files may be missing";
+pub const CRAWLED_PAGE: &str =
+    "crawled portal page: appendices published as separate files may be missing";
 
 /// Parse one file. A data-set JSON yields one document per law; a JSON file of
 /// questions (no law texts) yields none.
@@ -124,7 +125,10 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ParseError>) {
                         let name = e.file_name().to_string_lossy().to_lowercase();
                         // Provenance files (SOURCES.md, SOURCES-index.json) are not documents.
                         // A crawl's manifest (`index.json` beside the pages) is not a document.
-                        if name == "readme.md" || name.starts_with("sources") || name == "index.json" {
+                        if name == "readme.md"
+                            || name.starts_with("sources")
+                            || name == "index.json"
+                        {
                             continue;
                         }
                         let ext = e
@@ -193,13 +197,19 @@ fn detect_format(path: &str, bytes: &[u8]) -> Result<Kind, String> {
                 Ok(Kind::Doc)
             } else if bytes.starts_with(b"PK\x03\x04") {
                 Ok(Kind::Docx)
-            } else if bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&b| b == b'[' || b == b'{') {
+            } else if bytes
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|&b| b == b'[' || b == b'{')
+            {
                 Ok(Kind::Json)
             } else {
                 Ok(Kind::Text)
             }
         }
-        other => Err(format!("unsupported file type '.{other}' (expected .txt, .md, .docx, .doc, .pdf, .html, .json or a page image)")),
+        other => Err(format!(
+            "unsupported file type '.{other}' (expected .txt, .md, .docx, .doc, .pdf, .html, .json or a page image)"
+        )),
     }
 }
 

@@ -88,7 +88,10 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Result<Document, String> {
         let lines = crate::crawl::split(text, base);
         let mut parsed = structure::build(&lines, &SrcText::new(orig), true, &Articles::default());
         parsed.warnings.push(crate::CRAWLED_PAGE.to_string());
-        return Ok(crate::finish(crate::source(path, Format::Markdown, bytes), parsed));
+        return Ok(crate::finish(
+            crate::source(path, Format::Markdown, bytes),
+            parsed,
+        ));
     }
     let mut b = Builder {
         lines: Vec::new(),

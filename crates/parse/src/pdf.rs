@@ -81,7 +81,10 @@ pub(crate) fn text_layer(bytes: &[u8]) -> Result<Option<Vec<String>>, String> {
     }
     let doc = &doc;
     // Pages in a chunk per core, each chunk with one font cache (fonts repeat on every page).
-    let chunk = pages.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
+    let chunk = pages
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1);
     let texts: Vec<String> = pages
         .par_chunks(chunk)
         .flat_map_iter(|c| pdf_extract::page_texts(doc, c))

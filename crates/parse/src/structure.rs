@@ -102,7 +102,12 @@ fn attached_title(lines: &[Line], i: usize) -> bool {
         return true;
     }
     // The title may run over a few lines in capitals; then "(Kèm theo …" must follow.
-    for l in lines[i + 1..].iter().map(|l| l.trimmed()).filter(|l| !l.is_empty()).take(4) {
+    for l in lines[i + 1..]
+        .iter()
+        .map(|l| l.trimmed())
+        .filter(|l| !l.is_empty())
+        .take(4)
+    {
         let f = rasoat_text::fold(l.trim_start_matches(['(', '*', '_']));
         if f.starts_with("kem theo") || f.starts_with("ban hanh kem theo") {
             return true;

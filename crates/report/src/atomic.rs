@@ -45,7 +45,10 @@ mod tests {
         std::fs::write(&p, "old").unwrap();
         write_atomic(&p, "mới".as_bytes()).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "mới");
-        let names: Vec<_> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1, "{names:?}");
     }
 

@@ -365,6 +365,14 @@ mod tests {
 pub(crate) fn per_document(key: &str) -> bool {
     matches!(
         key,
-        "stt" | "type_name" | "number" | "date" | "title" | "issuer" | "path" | "document" | "lead_body"
+        "stt"
+            | "type_name"
+            | "number"
+            | "date"
+            | "title"
+            | "issuer"
+            | "path"
+            | "document"
+            | "lead_body"
     )
 }

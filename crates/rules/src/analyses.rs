@@ -701,7 +701,8 @@ impl Analysis {
                                 || a.implied_subject
                                 || a.has_criterion
                                 || scope.iter().any(|r| {
-                                    let (x, y) = (c.to_folded(a.range.start), c.to_folded(a.range.end));
+                                    let (x, y) =
+                                        (c.to_folded(a.range.start), c.to_folded(a.range.end));
                                     r.is_match(c.folded.get(x..y).unwrap_or(""))
                                 })
                                 || a.context != Context::Operative
@@ -806,10 +807,11 @@ impl Analysis {
                         .iter()
                         .position(|c| !c.heading && c.p.id == e.provision);
                     let loc = ci.map(|ci| (d.idx, ci, (e.range.start, e.range.end)));
-                    let slot =
-                        corpus
-                            .entry(norm_key_scoped(&e.target))
-                            .or_insert((d.name.clone(), d.date, loc));
+                    let slot = corpus.entry(norm_key_scoped(&e.target)).or_insert((
+                        d.name.clone(),
+                        d.date,
+                        loc,
+                    ));
                     // A statement whose clause could not be placed yields to a later placed one,
                     // so the finding can always show where the replacement is declared.
                     if slot.2.is_none() && loc.is_some() {
@@ -955,7 +957,12 @@ impl Analysis {
     // -----------------------------------------------------------------------------------------
     // R09 citation-inconsistency
 
-    fn inconsistency(&self, ri: usize, ctxs: &[DocCtx], registry: Option<&rasoat_extract::Registry>) -> Vec<Raw> {
+    fn inconsistency(
+        &self,
+        ri: usize,
+        ctxs: &[DocCtx],
+        registry: Option<&rasoat_extract::Registry>,
+    ) -> Vec<Raw> {
         let mut known: HashMap<String, (Date, String)> = self
             .params
             .get("known")
@@ -987,12 +994,21 @@ impl Analysis {
             })
             .unwrap_or_default();
         // Verified registry entries with a date count as known; the entry's source is evidence.
-        let mut source: HashMap<String, String> = known.keys().map(|k| (k.clone(), "rules/citation-inconsistency.toml".to_string())).collect();
+        let mut source: HashMap<String, String> = known
+            .keys()
+            .map(|k| (k.clone(), "rules/citation-inconsistency.toml".to_string()))
+            .collect();
         for e in registry.map(|r| r.entries()).unwrap_or_default() {
             if let (true, Some(dt)) = (e.verified, e.date) {
                 let k = norm_key(&e.number);
                 known.entry(k.clone()).or_insert((dt, e.number.clone()));
-                source.entry(k).or_insert_with(|| format!("rules/data/registry.toml: {} ({})", e.label(), e.source.clone().unwrap_or_else(|| "?".into())));
+                source.entry(k).or_insert_with(|| {
+                    format!(
+                        "rules/data/registry.toml: {} ({})",
+                        e.label(),
+                        e.source.clone().unwrap_or_else(|| "?".into())
+                    )
+                });
             }
         }
         struct Item {
@@ -1106,7 +1122,10 @@ impl Analysis {
             g.sort_by_key(|x| (x.doc, x.clause, x.range));
             let best = consensus_date(&key, &g.iter().map(|x| (x.doc, x.date)).collect::<Vec<_>>());
             // The number says one year, the date another, and no other citation settles it.
-            for it in g.iter().filter(|x| x.year_off.is_some() && ctxs[x.doc].target) {
+            for it in g
+                .iter()
+                .filter(|x| x.year_off.is_some() && ctxs[x.doc].target)
+            {
                 if best.is_some_and(|b| b != it.date) {
                     continue; // reported below against the consensus
                 }
@@ -1132,8 +1151,15 @@ impl Analysis {
                 continue;
             };
             let shown = key.rsplit('|').next().unwrap_or(&key).to_string();
-            let Some(anchor) = g.iter().find(|x| x.date == best) else { continue };
-            let agree = g.iter().filter(|x| x.date == best).map(|x| x.doc).collect::<std::collections::BTreeSet<_>>().len();
+            let Some(anchor) = g.iter().find(|x| x.date == best) else {
+                continue;
+            };
+            let agree = g
+                .iter()
+                .filter(|x| x.date == best)
+                .map(|x| x.doc)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
             for it in g.iter().filter(|x| x.date != best) {
                 let hit = Hit {
                     evidence: vec![
@@ -1683,7 +1709,12 @@ impl Analysis {
             // A symbol cut short by a foreign letter ("NĐ-CР" with a Cyrillic Р reads "NĐ-C")
             // names no issuer at all: that is a malformed symbol, not a wrong issuer.
             let end = c.get(0)?.end();
-            if iss.chars().count() < 2 || num[end..].chars().next().is_some_and(|ch| ch.is_alphabetic()) {
+            if iss.chars().count() < 2
+                || num[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(|ch| ch.is_alphabetic())
+            {
                 return None;
             }
             for (t, allow, deny, from, sev, why) in &pairs {
@@ -1852,8 +1883,12 @@ impl Analysis {
                         // "số 5786/SNV-XDCQ&TCBC ngày 13/11/2025", "52/2024/QĐ- UBND ngày …": the
                         // symbol read short of its end still has its date right after.
                         let fe = c.to_folded(x.range.1);
-                        let tail = &c.folded[fe..crate::clause::ceil(&c.folded, (fe + 40).min(c.folded.len()))];
-                        let dated_after = tail.split([';', ',']).next().is_some_and(|t| t.contains("ngay "));
+                        let tail = &c.folded
+                            [fe..crate::clause::ceil(&c.folded, (fe + 40).min(c.folded.len()))];
+                        let dated_after = tail
+                            .split([';', ','])
+                            .next()
+                            .is_some_and(|t| t.contains("ngay "));
                         if x.date.is_none() && !dated_after {
                             v.push(Raw {
                                 rule: ri,
@@ -2197,9 +2232,17 @@ static RE_OWN_ATTACH: LazyLock<Regex> = LazyLock::new(|| {
 fn same_field(a: &str, b: &str) -> bool {
     let (a, b) = (rasoat_text::fold(a), rasoat_text::fold(b));
     let own = |t: &str| {
-        ["linh vuc quan ly", "pham vi quan ly", "theo chuc nang", "cua minh", "nganh minh", "don vi minh", "linh vuc phu trach"]
-            .iter()
-            .any(|x| t.contains(x))
+        [
+            "linh vuc quan ly",
+            "pham vi quan ly",
+            "theo chuc nang",
+            "cua minh",
+            "nganh minh",
+            "don vi minh",
+            "linh vuc phu trach",
+        ]
+        .iter()
+        .any(|x| t.contains(x))
     };
     if own(&a) || own(&b) {
         return false;
@@ -2234,7 +2277,10 @@ fn consensus_date(key: &str, items: &[(usize, Date)]) -> Option<Date> {
     if score.len() < 2 {
         return None;
     }
-    let mut ranked: Vec<(bool, usize, Date)> = score.into_iter().map(|(d, (y, docs))| (y, docs.len(), d)).collect();
+    let mut ranked: Vec<(bool, usize, Date)> = score
+        .into_iter()
+        .map(|(d, (y, docs))| (y, docs.len(), d))
+        .collect();
     ranked.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
     if (ranked[0].0, ranked[0].1) != (ranked[1].0, ranked[1].1) {
         return Some(ranked[0].2);
@@ -2289,7 +2335,9 @@ fn year_in_number(n: &str) -> Option<i32> {
     let mut it = n.split('/');
     it.next()?;
     let y = it.next()?.trim();
-    (y.len() == 4 && it.next().is_some()).then(|| y.parse().ok()).flatten()
+    (y.len() == 4 && it.next().is_some())
+        .then(|| y.parse().ok())
+        .flatten()
 }
 
 fn has_year_num(n: &str) -> bool {

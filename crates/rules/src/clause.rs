@@ -279,15 +279,24 @@ fn has_subject_context(c: &Clause) -> bool {
     if c.sibling_lead || c.facts.is_some_and(|f| !f.implied_subjects.is_empty()) {
         return true;
     }
-    if BODY.is_match(&c.headings) || c.parent_heading.as_deref().is_some_and(|h| BODY.is_match(h)) {
+    if BODY.is_match(&c.headings)
+        || c.parent_heading
+            .as_deref()
+            .is_some_and(|h| BODY.is_match(h))
+    {
         return true;
     }
-    c.doc_title.as_deref().is_some_and(|t| t.contains("phoi hop"))
+    c.doc_title
+        .as_deref()
+        .is_some_and(|t| t.contains("phoi hop"))
 }
 
 /// A body is named before `s` in the same sentence: it is the actor of the "phối hợp".
 fn named_before(c: &Clause, s: usize) -> bool {
-    let start = c.text[..s].rfind(['.', ';', ':', '\n']).map(|i| i + 1).unwrap_or(0);
+    let start = c.text[..s]
+        .rfind(['.', ';', ':', '\n'])
+        .map(|i| i + 1)
+        .unwrap_or(0);
     c.facts.is_some_and(|f| {
         f.agencies
             .iter()

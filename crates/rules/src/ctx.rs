@@ -368,7 +368,10 @@ pub fn build<'a>(
             if replaced_by.is_none() && !draft {
                 if let Some(g) = graph {
                     use rasoat_extract::EffectStatus as E;
-                    match g.status(&rasoat_extract::graph::doc_key(&a.doc, &a.facts), opts.as_of) {
+                    match g.status(
+                        &rasoat_extract::graph::doc_key(&a.doc, &a.facts),
+                        opts.as_of,
+                    ) {
                         E::Replaced { by, .. } | E::Repealed { by, .. } => replaced_by = Some(by),
                         E::Expired { on } => replaced_by = Some(format!("hết hiệu lực từ {on}")),
                         _ => {}
@@ -582,7 +585,13 @@ pub fn run(
         .flat_map_iter(|(ri, r)| match &r.matcher {
             Matcher::Analysis(a) => {
                 let t = std::time::Instant::now();
-                let v = a.run(ri, &ctxs, opts, graph.as_ref(), engine.extractor.as_ref().map(|x| x.registry()));
+                let v = a.run(
+                    ri,
+                    &ctxs,
+                    opts,
+                    graph.as_ref(),
+                    engine.extractor.as_ref().map(|x| x.registry()),
+                );
                 if timing {
                     eprintln!(
                         "timing:   {} {:.2}s",

@@ -406,11 +406,17 @@ mod tests {
 pub fn dated_citations(corpus: &Corpus) -> Vec<(String, Date, String)> {
     let mut out = Vec::new();
     for a in &corpus.docs {
-        let lines: std::collections::HashMap<&str, usize> =
-            a.doc.flat().iter().map(|p| (p.id.as_str(), p.span.line)).collect();
+        let lines: std::collections::HashMap<&str, usize> = a
+            .doc
+            .flat()
+            .iter()
+            .map(|p| (p.id.as_str(), p.span.line))
+            .collect();
         for pf in &a.facts.provisions {
             for c in &pf.citations {
-                let (Some(n), Some(d)) = (&c.number, c.date) else { continue };
+                let (Some(n), Some(d)) = (&c.number, c.date) else {
+                    continue;
+                };
                 let line = lines.get(pf.provision.as_str()).copied().unwrap_or(0);
                 out.push((
                     rasoat_extract::normalize_number(n),

@@ -3,10 +3,10 @@ use crate::auth::{self, session_cookie};
 use crate::error::{ApiError, check_id};
 use crate::findings;
 use crate::state::App;
+use axum::Json;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use rasoat_triage::{Role, Status, TriageError};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -19,7 +19,10 @@ type ApiResult = Result<Response, ApiError>;
 
 /// Parse a JSON body; only `application/json` is accepted, so a cross-site HTML form cannot
 /// post here.
-pub fn body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Result<T, ApiError> {
+pub fn body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    bytes: &[u8],
+) -> Result<T, ApiError> {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -30,7 +33,8 @@ pub fn body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -
             "cần Content-Type: application/json",
         ));
     }
-    serde_json::from_slice(bytes).map_err(|e| ApiError::bad_request(format!("JSON không hợp lệ: {e}")))
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request(format!("JSON không hợp lệ: {e}")))
 }
 
 #[derive(Deserialize)]
@@ -46,14 +50,18 @@ pub async fn login(
     bytes: axum::body::Bytes,
 ) -> ApiResult {
     let b: Login = body(&headers, &bytes)?;
-    let keys = vec![format!("user:{}", b.user.to_lowercase()), format!("ip:{}", peer.ip())];
+    let keys = vec![
+        format!("user:{}", b.user.to_lowercase()),
+        format!("ip:{}", peer.ip()),
+    ];
     if let Some(wait) = app.limiter.blocked(&keys) {
         let mut r = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             format!("đăng nhập sai quá nhiều lần; thử lại sau {wait} giây"),
         )
         .into_response();
-        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
         return Ok(r);
     }
     // argon2 costs tens of milliseconds of CPU: off the async workers.
@@ -67,7 +75,10 @@ pub async fn login(
         return Err(ApiError::unauthorized("sai tên đăng nhập hoặc mật khẩu"));
     };
     app.limiter.succeed(&keys);
-    let s = app.store().create_session(&user).map_err(ApiError::internal)?;
+    let s = app
+        .store()
+        .create_session(&user)
+        .map_err(ApiError::internal)?;
     Ok(with_cookie(
         json!({"csrf": s.csrf, "user": user.name, "role": user.role}),
         &session_cookie(&s.token, &headers, rasoat_triage::users::SESSION_SECS),
@@ -90,18 +101,29 @@ struct Setup {
 }
 
 /// The one-time setup link creates the first quan-tri, then stops working.
-pub async fn setup(State(app): AppState, headers: HeaderMap, bytes: axum::body::Bytes) -> ApiResult {
+pub async fn setup(
+    State(app): AppState,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
+) -> ApiResult {
     let b: Setup = body(&headers, &bytes)?;
     let mut tok = app.setup_token.lock().unwrap_or_else(|e| e.into_inner());
-    let ok = tok.as_deref().is_some_and(|t| t.len() == b.token.len() && t == b.token);
+    let ok = tok
+        .as_deref()
+        .is_some_and(|t| t.len() == b.token.len() && t == b.token);
     if !ok {
-        return Err(ApiError::forbidden("liên kết cài đặt không hợp lệ hoặc đã dùng"));
+        return Err(ApiError::forbidden(
+            "liên kết cài đặt không hợp lệ hoặc đã dùng",
+        ));
     }
     let mut st = app.store();
     st.add_user(&b.user, Role::QuanTri, &b.password)
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
     *tok = None;
-    let user = rasoat_triage::User { name: b.user, role: Role::QuanTri };
+    let user = rasoat_triage::User {
+        name: b.user,
+        role: Role::QuanTri,
+    };
     let s = st.create_session(&user).map_err(ApiError::internal)?;
     Ok(with_cookie(
         json!({"csrf": s.csrf, "user": user.name, "role": user.role}),
@@ -111,8 +133,13 @@ pub async fn setup(State(app): AppState, headers: HeaderMap, bytes: axum::body::
 
 pub async fn logout(State(app): AppState, headers: HeaderMap) -> ApiResult {
     let s = auth::writer(&app, &headers, Role::Xem)?;
-    app.store().end_session(&s.token).map_err(ApiError::internal)?;
-    Ok(with_cookie(json!({"ok": true}), &session_cookie("", &headers, 0)))
+    app.store()
+        .end_session(&s.token)
+        .map_err(ApiError::internal)?;
+    Ok(with_cookie(
+        json!({"ok": true}),
+        &session_cookie("", &headers, 0),
+    ))
 }
 
 pub async fn me(State(app): AppState, headers: HeaderMap) -> ApiResult {
@@ -122,7 +149,11 @@ pub async fn me(State(app): AppState, headers: HeaderMap) -> ApiResult {
 
 /// `GET /api/search?q=…&type=&issuer=&agency=&role=&from=&to=&in_force=&limit=&page=`: the hits
 /// of `rasoat search --format jsonl`, each with the `document_id` of its page.
-pub async fn search(State(app): AppState, headers: HeaderMap, Query(p): Query<HashMap<String, String>>) -> ApiResult {
+pub async fn search(
+    State(app): AppState,
+    headers: HeaderMap,
+    Query(p): Query<HashMap<String, String>>,
+) -> ApiResult {
     auth::session(&app, &headers)?;
     Ok(Json(crate::search::run(&app, &p)?).into_response())
 }
@@ -136,11 +167,17 @@ pub async fn findings_list(
     if !q.document.is_empty() {
         check_id("document", &q.document).or_else(|_| {
             // A display name (`45/KH-UBND`) is allowed too, never a path.
-            if q.document.contains("..") { Err(ApiError::bad_request("document không hợp lệ")) } else { Ok(()) }
+            if q.document.contains("..") {
+                Err(ApiError::bad_request("document không hợp lệ"))
+            } else {
+                Ok(())
+            }
         })?;
     }
     if !q.status.is_empty() && Status::parse(&q.status).is_none() {
-        return Err(ApiError::bad_request("status: moi, xac-nhan, khong-phai-sai-sot, da-xu-ly"));
+        return Err(ApiError::bad_request(
+            "status: moi, xac-nhan, khong-phai-sai-sot, da-xu-ly",
+        ));
     }
     let snap = app.snapshot();
     let (rows, total) = findings::list(&app, &snap, &q);
@@ -148,7 +185,11 @@ pub async fn findings_list(
 }
 
 /// One finding with its decision, history and both sides.
-pub async fn finding(State(app): AppState, headers: HeaderMap, Path(fp): Path<String>) -> ApiResult {
+pub async fn finding(
+    State(app): AppState,
+    headers: HeaderMap,
+    Path(fp): Path<String>,
+) -> ApiResult {
     auth::session(&app, &headers)?;
     check_id("fingerprint", &fp)?;
     let v = crate::detail::detail(&app, &fp)?;
@@ -173,10 +214,13 @@ pub async fn decide(
     let s = auth::writer(&app, &headers, Role::RaSoat)?;
     check_id("fingerprint", &fp)?;
     let b: DecisionBody = body(&headers, &bytes)?;
-    let status = Status::parse(&b.status)
-        .ok_or_else(|| ApiError::bad_request("status: moi, xac-nhan, khong-phai-sai-sot, da-xu-ly"))?;
+    let status = Status::parse(&b.status).ok_or_else(|| {
+        ApiError::bad_request("status: moi, xac-nhan, khong-phai-sai-sot, da-xu-ly")
+    })?;
     if b.note.chars().count() > 10_000 {
-        return Err(ApiError::bad_request("ghi chú quá dài (tối đa 10000 ký tự)"));
+        return Err(ApiError::bad_request(
+            "ghi chú quá dài (tối đa 10000 ký tự)",
+        ));
     }
     let snap = app.snapshot();
     let known = snap.by_fp.contains_key(&fp) || snap.resolved.iter().any(|f| f.fingerprint == fp);
@@ -192,9 +236,11 @@ pub async fn decide(
     let a = app.clone();
     let name = s.user.name.clone();
     let fp2 = fp.clone();
-    let r = tokio::task::spawn_blocking(move || a.store().decide(&fp2, status, &b.note, &name, expected))
-        .await
-        .map_err(ApiError::internal)?;
+    let r = tokio::task::spawn_blocking(move || {
+        a.store().decide(&fp2, status, &b.note, &name, expected)
+    })
+    .await
+    .map_err(ApiError::internal)?;
     match r {
         Ok(d) => {
             app.decisions
@@ -203,13 +249,19 @@ pub async fn decide(
                 .insert(fp, d.clone());
             Ok(Json(json!({"decision": d})).into_response())
         }
-        Err(e @ TriageError::Conflict { .. }) => Err(ApiError::new(StatusCode::CONFLICT, e.to_string())),
+        Err(e @ TriageError::Conflict { .. }) => {
+            Err(ApiError::new(StatusCode::CONFLICT, e.to_string()))
+        }
         Err(TriageError::Invalid(m)) => Err(ApiError::bad_request(m)),
         Err(e) => Err(ApiError::internal(e)),
     }
 }
 
-pub async fn document(State(app): AppState, headers: HeaderMap, Path(id): Path<String>) -> ApiResult {
+pub async fn document(
+    State(app): AppState,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult {
     auth::session(&app, &headers)?;
     check_id("document", &id)?;
     let v = crate::document::view(&app, &id)?;
@@ -218,7 +270,11 @@ pub async fn document(State(app): AppState, headers: HeaderMap, Path(id): Path<S
 
 pub async fn review_progress(State(app): AppState, headers: HeaderMap) -> ApiResult {
     auth::session(&app, &headers)?;
-    let p = app.progress.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let p = app
+        .progress
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
     Ok(Json(json!({"progress": p, "run": app.snapshot().run})).into_response())
 }
 
@@ -226,7 +282,10 @@ pub async fn review_progress(State(app): AppState, headers: HeaderMap) -> ApiRes
 pub async fn review_start(State(app): AppState, headers: HeaderMap) -> ApiResult {
     let s = auth::writer(&app, &headers, Role::QuanTri)?;
     if !crate::rerun::start(&app, &s.user.name) {
-        return Err(ApiError::new(StatusCode::CONFLICT, "đang rà soát lại; chờ lần này xong"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "đang rà soát lại; chờ lần này xong",
+        ));
     }
     Ok((StatusCode::ACCEPTED, Json(json!({"started": true}))).into_response())
 }
@@ -245,18 +304,31 @@ pub async fn users_list(State(app): AppState, headers: HeaderMap) -> ApiResult {
     Ok(Json(json!({"users": users})).into_response())
 }
 
-pub async fn users_add(State(app): AppState, headers: HeaderMap, bytes: axum::body::Bytes) -> ApiResult {
+pub async fn users_add(
+    State(app): AppState,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
+) -> ApiResult {
     auth::writer(&app, &headers, Role::QuanTri)?;
     let b: NewUser = body(&headers, &bytes)?;
-    let role = Role::parse(&b.role).ok_or_else(|| ApiError::bad_request("role: xem, ra-soat, quan-tri"))?;
+    let role = Role::parse(&b.role)
+        .ok_or_else(|| ApiError::bad_request("role: xem, ra-soat, quan-tri"))?;
     app.store()
         .add_user(&b.user, role, &b.password)
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    Ok((StatusCode::CREATED, Json(json!({"user": b.user, "role": role}))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"user": b.user, "role": role})),
+    )
+        .into_response())
 }
 
 /// `GET /api/export?format=xlsx|docx&only=xac-nhan`: the Word/Excel exports of `rasoat review`.
-pub async fn export(State(app): AppState, headers: HeaderMap, Query(p): Query<HashMap<String, String>>) -> ApiResult {
+pub async fn export(
+    State(app): AppState,
+    headers: HeaderMap,
+    Query(p): Query<HashMap<String, String>>,
+) -> ApiResult {
     auth::session(&app, &headers)?;
     let (bytes, name, mime) = crate::export::render(&app, &p)?;
     let mut r = bytes.into_response();

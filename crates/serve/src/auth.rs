@@ -129,8 +129,14 @@ mod tests {
         l.fail(&keys);
         assert!(l.blocked(&keys).is_some_and(|s| s > 0 && s <= 301));
         // Another user from another address is not blocked; the same address is.
-        assert!(l.blocked(&["user:hoa".into(), "ip:10.0.0.2".into()]).is_none());
-        assert!(l.blocked(&["user:hoa".into(), "ip:127.0.0.1".into()]).is_some());
+        assert!(
+            l.blocked(&["user:hoa".into(), "ip:10.0.0.2".into()])
+                .is_none()
+        );
+        assert!(
+            l.blocked(&["user:hoa".into(), "ip:127.0.0.1".into()])
+                .is_some()
+        );
         l.succeed(&keys);
         assert!(l.blocked(&keys).is_none());
     }

@@ -54,7 +54,9 @@ pub fn detail(app: &App, fp: &str) -> Result<Detail, ApiError> {
     let history = app.store().history(fp).map_err(ApiError::internal)?;
     Ok(Detail {
         item: item(app, &snap, f, resolved),
-        rule_name: rule.map(|r| r.name_vi.clone()).unwrap_or_else(|| f.rule.clone()),
+        rule_name: rule
+            .map(|r| r.name_vi.clone())
+            .unwrap_or_else(|| f.rule.clone()),
         legal_basis: f.legal_basis.clone(),
         handling: f.handling.clone(),
         description: rule.map(|r| r.description.clone()).unwrap_or_default(),
@@ -70,7 +72,10 @@ pub fn side(snap: &Snapshot, loc: &Location) -> Side {
     let text = doc
         .and_then(|i| {
             let d = &snap.docs[i].doc;
-            loc.provision.as_deref().and_then(|p| d.find(p)).map(|p| p.full_text())
+            loc.provision
+                .as_deref()
+                .and_then(|p| d.find(p))
+                .map(|p| p.full_text())
         })
         .or_else(|| loc.snippet.clone())
         .unwrap_or_default();
@@ -90,19 +95,31 @@ pub fn highlight(text: &str, needle: &str) -> Vec<Seg> {
     let needle = needle.trim();
     let mut out = Vec::new();
     if needle.is_empty() {
-        out.push(Seg { text: text.to_string(), hl: false });
+        out.push(Seg {
+            text: text.to_string(),
+            hl: false,
+        });
         return out;
     }
     let mut rest = text;
     while let Some(i) = rest.find(needle) {
         if i > 0 {
-            out.push(Seg { text: rest[..i].to_string(), hl: false });
+            out.push(Seg {
+                text: rest[..i].to_string(),
+                hl: false,
+            });
         }
-        out.push(Seg { text: needle.to_string(), hl: true });
+        out.push(Seg {
+            text: needle.to_string(),
+            hl: true,
+        });
         rest = &rest[i + needle.len()..];
     }
     if !rest.is_empty() {
-        out.push(Seg { text: rest.to_string(), hl: false });
+        out.push(Seg {
+            text: rest.to_string(),
+            hl: false,
+        });
     }
     out
 }
@@ -125,6 +142,14 @@ mod tests {
     fn highlight_splits_around_matches() {
         let s = highlight("a chủ trì b chủ trì", "chủ trì");
         let t: Vec<_> = s.iter().map(|x| (x.text.as_str(), x.hl)).collect();
-        assert_eq!(t, vec![("a ", false), ("chủ trì", true), (" b ", false), ("chủ trì", true)]);
+        assert_eq!(
+            t,
+            vec![
+                ("a ", false),
+                ("chủ trì", true),
+                (" b ", false),
+                ("chủ trì", true)
+            ]
+        );
     }
 }

@@ -92,7 +92,12 @@ fn build(snap: &Snapshot, i: usize) -> DocView {
             severity: f.severity.as_str().into(),
             message: f.message.clone(),
         };
-        match f.location.provision.as_deref().filter(|p| d.find(p).is_some()) {
+        match f
+            .location
+            .provision
+            .as_deref()
+            .filter(|p| d.find(p).is_some())
+        {
             Some(p) => marks.entry(p).or_default().push(m),
             None => other.push(m),
         }
@@ -124,7 +129,13 @@ fn build(snap: &Snapshot, i: usize) -> DocView {
             .docs
             .iter()
             .enumerate()
-            .flat_map(|(j, b)| b.facts.edges.iter().filter(|e| &e.target == k).map(move |e| (j, e)))
+            .flat_map(|(j, b)| {
+                b.facts
+                    .edges
+                    .iter()
+                    .filter(|e| &e.target == k)
+                    .map(move |e| (j, e))
+            })
             .map(|(j, e)| Link {
                 kind: passive_vi(&e.kind).into(),
                 label: snap.docs[j].doc.display_name(),
@@ -133,7 +144,11 @@ fn build(snap: &Snapshot, i: usize) -> DocView {
             .collect(),
         None => Vec::new(),
     };
-    let info = snap.report.documents.iter().find(|x| x.path == d.source.path);
+    let info = snap
+        .report
+        .documents
+        .iter()
+        .find(|x| x.path == d.source.path);
     DocView {
         id: snap.doc_ids[i].clone(),
         name: d.display_name(),

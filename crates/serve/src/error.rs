@@ -10,7 +10,10 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError { status, message: message.into() }
+        ApiError {
+            status,
+            message: message.into(),
+        }
     }
     pub fn bad_request(m: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, m)
@@ -27,7 +30,10 @@ impl ApiError {
     /// Internal errors are logged in full on the server and reported briefly to the client.
     pub fn internal(e: impl std::fmt::Display) -> ApiError {
         eprintln!("rasoat serve: internal error: {e}");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "lỗi máy chủ (xem nhật ký máy chủ)")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "lỗi máy chủ (xem nhật ký máy chủ)",
+        )
     }
 }
 
@@ -41,7 +47,12 @@ impl IntoResponse for ApiError {
 /// Ids in URLs (documents, findings) are short hex hashes: anything else, such as a path, is
 /// refused before it reaches a lookup.
 pub fn check_id(kind: &str, id: &str) -> Result<(), ApiError> {
-    if !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         Ok(())
     } else {
         Err(ApiError::bad_request(format!("{kind} không hợp lệ")))

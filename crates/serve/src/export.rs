@@ -6,7 +6,10 @@ use rasoat_triage::Status;
 use std::collections::HashMap;
 
 /// (bytes, file name, MIME type).
-pub fn render(app: &App, p: &HashMap<String, String>) -> Result<(Vec<u8>, String, &'static str), ApiError> {
+pub fn render(
+    app: &App,
+    p: &HashMap<String, String>,
+) -> Result<(Vec<u8>, String, &'static str), ApiError> {
     let (format, ext, mime) = match p.get("format").map(String::as_str).unwrap_or("xlsx") {
         "xlsx" => (
             OutputFormat::Xlsx,
@@ -29,7 +32,11 @@ pub fn render(app: &App, p: &HashMap<String, String>) -> Result<(Vec<u8>, String
     let snap = app.snapshot();
     let mut report = snap.report.clone();
     if let Some(want) = only {
-        report.findings.retain(|f| app.decision(&f.fingerprint).map_or(Status::Moi, |d| d.status) == want);
+        report.findings.retain(|f| {
+            app.decision(&f.fingerprint)
+                .map_or(Status::Moi, |d| d.status)
+                == want
+        });
         let mut fresh = rasoat_model::Report::new(
             std::mem::take(&mut report.findings),
             std::mem::take(&mut report.rules),

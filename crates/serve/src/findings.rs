@@ -82,7 +82,9 @@ pub fn list(app: &App, snap: &Snapshot, q: &Query) -> (Vec<Item>, usize) {
         if resolved {
             Status::DaXuLy
         } else {
-            decisions.get(&f.fingerprint).map_or(Status::Moi, |d| d.status)
+            decisions
+                .get(&f.fingerprint)
+                .map_or(Status::Moi, |d| d.status)
         }
     };
     let doc_matches = |f: &Finding| {
@@ -137,11 +139,16 @@ fn sort(rows: &mut [(&Finding, bool, Status)], by: &str) {
     match by {
         "rule" => rows.sort_by(|a, b| (&a.0.code, &a.0.rule).cmp(&(&b.0.code, &b.0.rule))),
         "document" => rows.sort_by(|a, b| {
-            (&a.0.location.document, &a.0.location.file, a.0.location.byte_start).cmp(&(
-                &b.0.location.document,
-                &b.0.location.file,
-                b.0.location.byte_start,
-            ))
+            (
+                &a.0.location.document,
+                &a.0.location.file,
+                a.0.location.byte_start,
+            )
+                .cmp(&(
+                    &b.0.location.document,
+                    &b.0.location.file,
+                    b.0.location.byte_start,
+                ))
         }),
         "status" => rows.sort_by_key(|r| r.2.as_str()),
         // Default: most severe first, resolved last, then by place.
@@ -160,7 +167,9 @@ fn sort(rows: &mut [(&Finding, bool, Status)], by: &str) {
 pub fn counts(app: &App, snap: &Snapshot) -> HashMap<&'static str, Vec<(String, usize)>> {
     let mut by_status: HashMap<&str, usize> = HashMap::new();
     for f in &snap.report.findings {
-        let s = app.decision(&f.fingerprint).map_or(Status::Moi, |d| d.status);
+        let s = app
+            .decision(&f.fingerprint)
+            .map_or(Status::Moi, |d| d.status);
         *by_status.entry(s.label_vi()).or_default() += 1;
     }
     let mut out = HashMap::new();
@@ -168,7 +177,12 @@ pub fn counts(app: &App, snap: &Snapshot) -> HashMap<&'static str, Vec<(String, 
         "status",
         Status::ALL
             .iter()
-            .map(|s| (s.label_vi().to_string(), by_status.get(s.label_vi()).copied().unwrap_or(0)))
+            .map(|s| {
+                (
+                    s.label_vi().to_string(),
+                    by_status.get(s.label_vi()).copied().unwrap_or(0),
+                )
+            })
             .collect(),
     );
     out

@@ -102,9 +102,16 @@ pub fn router(app: Arc<App>) -> Router {
 /// Until the first quan-tri exists only the setup routes answer; every response gets the
 /// security headers (no inline script, no framing, no sniffing).
 async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
-    let setup = app.setup_token.lock().unwrap_or_else(|e| e.into_inner()).is_some();
+    let setup = app
+        .setup_token
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .is_some();
     let path = req.uri().path();
-    let open = matches!(path, "/cai-dat" | "/api/setup" | "/static/app.css" | "/static/app.js");
+    let open = matches!(
+        path,
+        "/cai-dat" | "/api/setup" | "/static/app.css" | "/static/app.js"
+    );
     let mut r = if setup && !open {
         if path.starts_with("/api/") {
             error::ApiError::new(
@@ -125,9 +132,16 @@ async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     r
 }
 

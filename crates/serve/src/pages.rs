@@ -20,15 +20,34 @@ pub fn environment() -> minijinja::Environment<'static> {
         ("base.html", include_str!("../assets/templates/base.html")),
         ("login.html", include_str!("../assets/templates/login.html")),
         ("setup.html", include_str!("../assets/templates/setup.html")),
-        ("search.html", include_str!("../assets/templates/search.html")),
-        ("document.html", include_str!("../assets/templates/document.html")),
-        ("findings.html", include_str!("../assets/templates/findings.html")),
-        ("finding.html", include_str!("../assets/templates/finding.html")),
-        ("overview.html", include_str!("../assets/templates/overview.html")),
-        ("export.html", include_str!("../assets/templates/export.html")),
+        (
+            "search.html",
+            include_str!("../assets/templates/search.html"),
+        ),
+        (
+            "document.html",
+            include_str!("../assets/templates/document.html"),
+        ),
+        (
+            "findings.html",
+            include_str!("../assets/templates/findings.html"),
+        ),
+        (
+            "finding.html",
+            include_str!("../assets/templates/finding.html"),
+        ),
+        (
+            "overview.html",
+            include_str!("../assets/templates/overview.html"),
+        ),
+        (
+            "export.html",
+            include_str!("../assets/templates/export.html"),
+        ),
         ("users.html", include_str!("../assets/templates/users.html")),
     ] {
-        env.add_template(name, src).expect("bundled templates parse");
+        env.add_template(name, src)
+            .expect("bundled templates parse");
     }
     env.add_filter("truncate", truncate);
     env
@@ -41,7 +60,10 @@ fn truncate(s: String, n: Option<usize>) -> String {
         return s;
     }
     let cut: String = s.chars().take(n).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a).to_string();
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(a, _)| a)
+        .to_string();
     cut + "…"
 }
 
@@ -52,10 +74,20 @@ pub async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
 }
 pub async fn js() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], JS).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        JS,
+    )
+        .into_response()
 }
 
-fn render(app: &App, name: &str, s: Option<&Session>, page: &str, ctx: minijinja::Value) -> Response {
+fn render(
+    app: &App,
+    name: &str,
+    s: Option<&Session>,
+    page: &str,
+    ctx: minijinja::Value,
+) -> Response {
     let base = context! {
         user => s.map(|s| s.user.name.clone()),
         role => s.map(|s| s.user.role.as_str()),
@@ -77,12 +109,16 @@ fn render(app: &App, name: &str, s: Option<&Session>, page: &str, ctx: minijinja
 
 /// The page's session, or a redirect to the login (or setup) page.
 fn page_session(app: &App, headers: &HeaderMap, here: &str) -> Result<Session, Response> {
-    if app.setup_token.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
+    if app
+        .setup_token
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .is_some()
+    {
         return Err(Redirect::to("/cai-dat").into_response());
     }
-    auth::session(app, headers).map_err(|_| {
-        Redirect::to(&format!("/dang-nhap?next={}", urlencode(here))).into_response()
-    })
+    auth::session(app, headers)
+        .map_err(|_| Redirect::to(&format!("/dang-nhap?next={}", urlencode(here))).into_response())
 }
 
 fn urlencode(s: &str) -> String {
@@ -120,23 +156,36 @@ pub async fn login(State(app): S, Query(p): Query<HashMap<String, String>>) -> R
 }
 
 pub async fn setup(State(app): S, Query(p): Query<HashMap<String, String>>) -> Response {
-    let open = app.setup_token.lock().unwrap_or_else(|e| e.into_inner()).is_some();
+    let open = app
+        .setup_token
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .is_some();
     if !open {
         return Redirect::to("/dang-nhap").into_response();
     }
-    let token = p.get("token").filter(|t| t.bytes().all(|b| b.is_ascii_hexdigit())).cloned();
+    let token = p
+        .get("token")
+        .filter(|t| t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .cloned();
     render(&app, "setup.html", None, "setup", context! { token })
 }
 
-pub async fn search(State(app): S, headers: HeaderMap, Query(p): Query<HashMap<String, String>>) -> Response {
+pub async fn search(
+    State(app): S,
+    headers: HeaderMap,
+    Query(p): Query<HashMap<String, String>>,
+) -> Response {
     let s = match page_session(&app, &headers, "/tim-kiem") {
         Ok(s) => s,
         Err(r) => return r,
     };
     let get = |k: &str| p.get(k).cloned().unwrap_or_default();
-    let has_query = ["q", "type", "issuer", "agency", "role", "from", "to", "in_force"]
-        .iter()
-        .any(|k| !get(k).is_empty());
+    let has_query = [
+        "q", "type", "issuer", "agency", "role", "from", "to", "in_force",
+    ]
+    .iter()
+    .any(|k| !get(k).is_empty());
     let (mut result, mut error) = (None, None);
     if has_query {
         match crate::search::run(&app, &p) {
@@ -153,18 +202,38 @@ pub async fn search(State(app): S, headers: HeaderMap, Query(p): Query<HashMap<S
         }
     }
     let page: usize = get("page").parse().unwrap_or(1).max(1);
-    let keys = ["q", "type", "issuer", "agency", "role", "from", "to", "in_force"];
+    let keys = [
+        "q", "type", "issuer", "agency", "role", "from", "to", "in_force",
+    ];
     let with_page = |n: usize| {
         let mut v: Vec<(&str, String)> = keys.iter().map(|k| (*k, get(k))).collect();
         v.push(("page", n.to_string()));
         query_string(&v)
     };
-    let roles = ["chu-tri", "phoi-hop", "tham-muu", "thuc-hien", "chiu-trach-nhiem", "theo-doi", "tham-dinh", "kiem-tra", "quyet-dinh", "de-nghi", "bao-cao"];
-    render(&app, "search.html", Some(&s), "search", context! {
-        p => p, result, error, page, roles,
-        query_prev => with_page(page.saturating_sub(1).max(1)),
-        query_next => with_page(page + 1),
-    })
+    let roles = [
+        "chu-tri",
+        "phoi-hop",
+        "tham-muu",
+        "thuc-hien",
+        "chiu-trach-nhiem",
+        "theo-doi",
+        "tham-dinh",
+        "kiem-tra",
+        "quyet-dinh",
+        "de-nghi",
+        "bao-cao",
+    ];
+    render(
+        &app,
+        "search.html",
+        Some(&s),
+        "search",
+        context! {
+            p => p, result, error, page, roles,
+            query_prev => with_page(page.saturating_sub(1).max(1)),
+            query_next => with_page(page + 1),
+        },
+    )
 }
 
 /// `**word**` snippet markers (from the index) → highlighted segments, escaped by the template.
@@ -172,7 +241,10 @@ fn stars(s: &str) -> Vec<crate::detail::Seg> {
     s.split("**")
         .enumerate()
         .filter(|(_, t)| !t.is_empty())
-        .map(|(i, t)| crate::detail::Seg { text: t.replace('\n', " "), hl: i % 2 == 1 })
+        .map(|(i, t)| crate::detail::Seg {
+            text: t.replace('\n', " "),
+            hl: i % 2 == 1,
+        })
         .collect()
 }
 
@@ -198,10 +270,18 @@ pub async fn findings(State(app): S, headers: HeaderMap, Query(mut q): Query<FQu
     let snap = app.snapshot();
     let (rows, total) = findings::list(&app, &snap, &q);
     let pages = total.div_ceil(q.per).max(1);
-    let mut categories: Vec<&str> = snap.report.rules.iter().map(|r| r.category.as_str()).collect();
+    let mut categories: Vec<&str> = snap
+        .report
+        .rules
+        .iter()
+        .map(|r| r.category.as_str())
+        .collect();
     categories.sort();
     categories.dedup();
-    let statuses: Vec<(&str, &str)> = Status::ALL.iter().map(|s| (s.as_str(), s.label_vi())).collect();
+    let statuses: Vec<(&str, &str)> = Status::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label_vi()))
+        .collect();
     let with_page = |n: usize| {
         query_string(&[
             ("rule", q.rule.clone()),
@@ -214,13 +294,19 @@ pub async fn findings(State(app): S, headers: HeaderMap, Query(mut q): Query<FQu
             ("page", n.to_string()),
         ])
     };
-    render(&app, "findings.html", Some(&s), "findings", context! {
-        rows, total, pages, categories, statuses,
-        rules => &snap.report.rules,
-        query_prev => with_page(q.page.saturating_sub(1).max(1)),
-        query_next => with_page(q.page + 1),
-        q => q,
-    })
+    render(
+        &app,
+        "findings.html",
+        Some(&s),
+        "findings",
+        context! {
+            rows, total, pages, categories, statuses,
+            rules => &snap.report.rules,
+            query_prev => with_page(q.page.saturating_sub(1).max(1)),
+            query_next => with_page(q.page + 1),
+            q => q,
+        },
+    )
 }
 
 pub async fn finding(State(app): S, headers: HeaderMap, Path(fp): Path<String>) -> Response {
@@ -229,11 +315,20 @@ pub async fn finding(State(app): S, headers: HeaderMap, Path(fp): Path<String>) 
         Err(r) => return r,
     };
     let d = check_id("fingerprint", &fp).and_then(|_| crate::detail::detail(&app, &fp));
-    let statuses: Vec<(&str, &str)> = Status::ALL.iter().map(|s| (s.as_str(), s.label_vi())).collect();
+    let statuses: Vec<(&str, &str)> = Status::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label_vi()))
+        .collect();
     match d {
-        Ok(f) => render(&app, "finding.html", Some(&s), "finding", context! {
-            f, statuses, can_triage => s.user.role >= Role::RaSoat,
-        }),
+        Ok(f) => render(
+            &app,
+            "finding.html",
+            Some(&s),
+            "finding",
+            context! {
+                f, statuses, can_triage => s.user.role >= Role::RaSoat,
+            },
+        ),
         Err(e) => (e.status, e.message).into_response(),
     }
 }
@@ -254,10 +349,19 @@ pub async fn overview(State(app): S, headers: HeaderMap) -> Response {
     let mut by_rule: Vec<(String, usize)> = sm
         .by_rule
         .iter()
-        .map(|(k, v)| (names.get(k.as_str()).cloned().unwrap_or_else(|| k.clone()), *v))
+        .map(|(k, v)| {
+            (
+                names.get(k.as_str()).cloned().unwrap_or_else(|| k.clone()),
+                *v,
+            )
+        })
         .collect();
     by_rule.sort_by(|a, b| b.1.cmp(&a.1));
-    let mut by_doc: Vec<(String, usize)> = sm.by_document.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    let mut by_doc: Vec<(String, usize)> = sm
+        .by_document
+        .iter()
+        .map(|(k, v)| (k.clone(), *v))
+        .collect();
     by_doc.sort_by(|a, b| b.1.cmp(&a.1));
     by_doc.truncate(15);
     let sev = vec![
@@ -266,21 +370,31 @@ pub async fn overview(State(app): S, headers: HeaderMap) -> Response {
         ("thông tin (info)".to_string(), sm.infos),
     ];
     let counts = findings::counts(&app, &snap);
-    let progress = app.progress.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    render(&app, "overview.html", Some(&s), "overview", context! {
-        run => snap.run,
-        finished_at => &snap.finished_at,
-        summary => sm,
-        resolved => snap.resolved.len(),
-        progress,
-        is_admin => s.user.role >= Role::QuanTri,
-        by_status => crate::svg::bars("Theo trạng thái", &counts["status"], "#16a085"),
-        by_severity => crate::svg::bars("Theo mức độ", &sev, "#c0392b"),
-        by_rule => crate::svg::bars("Theo quy tắc", &by_rule, "#2e86c1"),
-        by_document => crate::svg::bars("Theo văn bản (15 văn bản nhiều nhất)", &by_doc, "#8e44ad"),
-        matrix => crate::svg::lead_matrix(&snap, 40),
-        graph => crate::svg::doc_graph(&snap, 60),
-    })
+    let progress = app
+        .progress
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    render(
+        &app,
+        "overview.html",
+        Some(&s),
+        "overview",
+        context! {
+            run => snap.run,
+            finished_at => &snap.finished_at,
+            summary => sm,
+            resolved => snap.resolved.len(),
+            progress,
+            is_admin => s.user.role >= Role::QuanTri,
+            by_status => crate::svg::bars("Theo trạng thái", &counts["status"], "#16a085"),
+            by_severity => crate::svg::bars("Theo mức độ", &sev, "#c0392b"),
+            by_rule => crate::svg::bars("Theo quy tắc", &by_rule, "#2e86c1"),
+            by_document => crate::svg::bars("Theo văn bản (15 văn bản nhiều nhất)", &by_doc, "#8e44ad"),
+            matrix => crate::svg::lead_matrix(&snap, 40),
+            graph => crate::svg::doc_graph(&snap, 60),
+        },
+    )
 }
 
 pub async fn export(State(app): S, headers: HeaderMap) -> Response {
@@ -293,11 +407,20 @@ pub async fn export(State(app): S, headers: HeaderMap) -> Response {
         .report
         .findings
         .iter()
-        .filter(|f| app.decision(&f.fingerprint).is_some_and(|d| d.status == Status::XacNhan))
+        .filter(|f| {
+            app.decision(&f.fingerprint)
+                .is_some_and(|d| d.status == Status::XacNhan)
+        })
         .count();
-    render(&app, "export.html", Some(&s), "export", context! {
-        total => snap.report.findings.len(), confirmed,
-    })
+    render(
+        &app,
+        "export.html",
+        Some(&s),
+        "export",
+        context! {
+            total => snap.report.findings.len(), confirmed,
+        },
+    )
 }
 
 /// Tài khoản (quan-tri): the users and a form to add one.
@@ -350,6 +473,9 @@ mod tests {
 
     #[test]
     fn query_strings_are_encoded() {
-        assert_eq!(query_string(&[("q", "a b&c".into()), ("x", String::new())]), "q=a%20b%26c");
+        assert_eq!(
+            query_string(&[("q", "a b&c".into()), ("x", String::new())]),
+            "q=a%20b%26c"
+        );
     }
 }

@@ -24,11 +24,17 @@ fn date(s: &str, name: &str) -> Result<Option<jiff::civil::Date>, ApiError> {
             }
         }
     }
-    Err(ApiError::bad_request(format!("{name}: ngày không hợp lệ (YYYY-MM-DD hoặc DD/MM/YYYY)")))
+    Err(ApiError::bad_request(format!(
+        "{name}: ngày không hợp lệ (YYYY-MM-DD hoặc DD/MM/YYYY)"
+    )))
 }
 
 pub fn filters(p: &HashMap<String, String>) -> Result<Filters, ApiError> {
-    let s = |k: &str| p.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let s = |k: &str| {
+        p.get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
     Ok(Filters {
         doc_type: s("type"),
         issuer: s("issuer"),
@@ -36,7 +42,9 @@ pub fn filters(p: &HashMap<String, String>) -> Result<Filters, ApiError> {
         role: s("role"),
         from: date(p.get("from").map_or("", |v| v), "from")?,
         to: date(p.get("to").map_or("", |v| v), "to")?,
-        in_force: p.get("in_force").is_some_and(|v| v == "1" || v == "true" || v == "on"),
+        in_force: p
+            .get("in_force")
+            .is_some_and(|v| v == "1" || v == "true" || v == "on"),
     })
 }
 
@@ -45,19 +53,36 @@ pub fn run(app: &App, p: &HashMap<String, String>) -> Result<Value, ApiError> {
     let q = p.get("q").map_or("", |v| v.as_str());
     let f = filters(p)?;
     if q.trim().is_empty() && f.is_empty() {
-        return Err(ApiError::bad_request("truy vấn trống: nhập từ, \"cụm từ\" hoặc số hiệu văn bản"));
+        return Err(ApiError::bad_request(
+            "truy vấn trống: nhập từ, \"cụm từ\" hoặc số hiệu văn bản",
+        ));
     }
-    let limit = p.get("limit").and_then(|v| v.parse().ok()).unwrap_or(PER_PAGE).clamp(1, 200);
-    let page: usize = p.get("page").and_then(|v| v.parse().ok()).unwrap_or(1).clamp(1, 50);
+    let limit = p
+        .get("limit")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(PER_PAGE)
+        .clamp(1, 200);
+    let page: usize = p
+        .get("page")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, 50);
     let snap = app.snapshot();
     let idx = snap.index.as_ref().ok_or_else(|| {
         ApiError::new(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            format!("chưa có chỉ mục tìm kiếm: {}", snap.index_error.as_deref().unwrap_or("")),
+            format!(
+                "chưa có chỉ mục tìm kiếm: {}",
+                snap.index_error.as_deref().unwrap_or("")
+            ),
         )
     })?;
     let r = idx.search(q, &f, limit * page).map_err(|e| {
-        if e.is_usage() { ApiError::bad_request(e.to_string()) } else { ApiError::internal(e) }
+        if e.is_usage() {
+            ApiError::bad_request(e.to_string())
+        } else {
+            ApiError::internal(e)
+        }
     })?;
     let more = r.hits.len() == limit * page;
     let mut v = serde_json::to_value(&r).map_err(ApiError::internal)?;
@@ -69,7 +94,9 @@ pub fn run(app: &App, p: &HashMap<String, String>) -> Result<Value, ApiError> {
                 let file = h["file"].as_str().unwrap_or("").to_string();
                 let law = h["law_id"].as_str().map(str::to_string);
                 let doc = snap.doc_of(&file, law.as_deref().or(h["document"].as_str()));
-                h["document_id"] = doc.map(|i| Value::from(snap.doc_ids[i].clone())).unwrap_or(Value::Null);
+                h["document_id"] = doc
+                    .map(|i| Value::from(snap.doc_ids[i].clone()))
+                    .unwrap_or(Value::Null);
                 h
             })
             .collect();

@@ -92,7 +92,11 @@ impl App {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
     pub fn decision(&self, fp: &str) -> Option<Decision> {
-        self.decisions.read().unwrap_or_else(|e| e.into_inner()).get(fp).cloned()
+        self.decisions
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(fp)
+            .cloned()
     }
     pub fn set_progress(&self, f: impl FnOnce(&mut Progress)) {
         f(&mut self.progress.lock().unwrap_or_else(|e| e.into_inner()));
@@ -107,7 +111,9 @@ pub fn build_snapshot(
     progress: &(dyn Fn(Stage, usize, usize) + Sync),
 ) -> Result<Snapshot, String> {
     let opts = ReviewOptions {
-        as_of: cfg.as_of.unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
+        as_of: cfg
+            .as_of
+            .unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
         min_severity: rasoat_model::Severity::Info,
     };
     let Reviewed { report, corpus } = review_paths(engine, &cfg.paths, &opts, progress);
@@ -121,7 +127,12 @@ pub fn build_snapshot(
     let rows: Vec<(String, String)> = report
         .findings
         .iter()
-        .map(|f| (f.fingerprint.clone(), serde_json::to_string(f).unwrap_or_default()))
+        .map(|f| {
+            (
+                f.fingerprint.clone(),
+                serde_json::to_string(f).unwrap_or_default(),
+            )
+        })
         .collect();
     let (run, seen, resolved) = {
         let mut st = store.lock().unwrap_or_else(|e| e.into_inner());
@@ -140,7 +151,15 @@ pub fn build_snapshot(
         .iter()
         .filter_map(|j| serde_json::from_str::<Finding>(j).ok())
         .collect();
-    Ok(assemble(run, report, resolved, corpus.docs, new_fps, index, index_error))
+    Ok(assemble(
+        run,
+        report,
+        resolved,
+        corpus.docs,
+        new_fps,
+        index,
+        index_error,
+    ))
 }
 
 fn assemble(
@@ -175,7 +194,8 @@ fn assemble(
         s.doc_ids.push(id.clone());
         s.doc_by_id.insert(id, i);
         s.by_path.entry(path.clone()).or_insert(i);
-        s.by_name.insert(format!("{path}\u{1f}{}", a.doc.display_name()), i);
+        s.by_name
+            .insert(format!("{path}\u{1f}{}", a.doc.display_name()), i);
         if let Some(l) = &a.doc.meta.law_id {
             s.by_name.insert(format!("{path}\u{1f}{l}"), i);
         }

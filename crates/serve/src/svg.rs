@@ -42,7 +42,8 @@ pub fn lead_matrix(snap: &Snapshot, max_tasks: usize) -> String {
     for a in &snap.docs {
         for p in &a.facts.provisions {
             for x in &p.assignments {
-                if x.role == rasoat_extract::Role::ChuTri && !x.task_key.is_empty() && !x.collective {
+                if x.role == rasoat_extract::Role::ChuTri && !x.task_key.is_empty() && !x.collective
+                {
                     let e = leads
                         .entry(x.task_key.as_str())
                         .or_insert_with(|| (x.task_text.clone(), BTreeSet::new()));
@@ -106,7 +107,10 @@ pub fn lead_matrix(snap: &Snapshot, max_tasks: usize) -> String {
                     c = cw - 6.0,
                     r = rh - 6.0,
                     f = if two { "#c0392b" } else { "#2e86c1" },
-                    t = esc(&format!("{} chủ trì: {text}", names.get(a).copied().unwrap_or(*a)))
+                    t = esc(&format!(
+                        "{} chủ trì: {text}",
+                        names.get(a).copied().unwrap_or(*a)
+                    ))
                 );
             }
         }

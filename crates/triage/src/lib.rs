@@ -236,7 +236,9 @@ impl Store {
             Ok(AuditEntry {
                 at: r.get(0)?,
                 reviewer: r.get(1)?,
-                old_status: r.get::<_, Option<String>>(2)?.and_then(|s| Status::parse(&s)),
+                old_status: r
+                    .get::<_, Option<String>>(2)?
+                    .and_then(|s| Status::parse(&s)),
                 new_status: Status::parse(&r.get::<_, String>(3)?).unwrap_or(Status::Moi),
                 old_note: r.get(4)?,
                 new_note: r.get(5)?,
@@ -259,7 +261,10 @@ impl Store {
     /// "new". `findings` carries each finding's JSON so resolved ones can still be shown.
     pub fn record_run(&mut self, findings: &[(String, String)]) -> Result<i64, TriageError> {
         let tx = self.conn.transaction()?;
-        tx.execute("INSERT INTO runs (at, findings) VALUES (?1, ?2)", params![now(), findings.len() as i64])?;
+        tx.execute(
+            "INSERT INTO runs (at, findings) VALUES (?1, ?2)",
+            params![now(), findings.len() as i64],
+        )?;
         let run = tx.last_insert_rowid();
         {
             let mut st = tx.prepare(
@@ -276,7 +281,9 @@ impl Store {
 
     /// (first run, last run) of each fingerprint ever seen.
     pub fn seen(&self) -> Result<std::collections::HashMap<String, (i64, i64)>, TriageError> {
-        let mut st = self.conn.prepare("SELECT fingerprint, first_run, last_run FROM seen")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT fingerprint, first_run, last_run FROM seen")?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -292,7 +299,9 @@ impl Store {
 
     /// `PRAGMA integrity_check` ("ok" when sound).
     pub fn integrity_check(&self) -> Result<String, TriageError> {
-        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
 

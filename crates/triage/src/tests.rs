@@ -9,12 +9,17 @@ fn store() -> (tempfile::TempDir, Store) {
 #[test]
 fn decision_round_trip_with_history() {
     let (d, mut s) = store();
-    s.decide("abc123", Status::XacNhan, "đúng", "lan", Some(0)).unwrap();
-    s.decide("abc123", Status::DaXuLy, "đã sửa", "minh", Some(1)).unwrap();
+    s.decide("abc123", Status::XacNhan, "đúng", "lan", Some(0))
+        .unwrap();
+    s.decide("abc123", Status::DaXuLy, "đã sửa", "minh", Some(1))
+        .unwrap();
     drop(s);
     let s = Store::open(d.path()).unwrap();
     let got = s.decision("abc123").unwrap().unwrap();
-    assert_eq!((got.status, got.version, got.reviewer.as_str()), (Status::DaXuLy, 2, "minh"));
+    assert_eq!(
+        (got.status, got.version, got.reviewer.as_str()),
+        (Status::DaXuLy, 2, "minh")
+    );
     let h = s.history("abc123").unwrap();
     assert_eq!(h.len(), 2);
     assert_eq!(h[1].old_status, Some(Status::XacNhan));
@@ -25,8 +30,11 @@ fn decision_round_trip_with_history() {
 #[test]
 fn stale_version_is_a_conflict_not_an_overwrite() {
     let (_d, mut s) = store();
-    s.decide("fp1", Status::XacNhan, "", "lan", Some(0)).unwrap();
-    let e = s.decide("fp1", Status::KhongPhaiSaiSot, "", "minh", Some(0)).unwrap_err();
+    s.decide("fp1", Status::XacNhan, "", "lan", Some(0))
+        .unwrap();
+    let e = s
+        .decide("fp1", Status::KhongPhaiSaiSot, "", "minh", Some(0))
+        .unwrap_err();
     assert!(matches!(e, TriageError::Conflict { current: 1, .. }), "{e}");
     assert_eq!(s.decision("fp1").unwrap().unwrap().status, Status::XacNhan);
 }
@@ -35,7 +43,10 @@ fn stale_version_is_a_conflict_not_an_overwrite() {
 fn bad_fingerprints_are_refused() {
     let (_d, mut s) = store();
     for fp in ["../../etc/passwd", "", "<script>"] {
-        assert!(s.decide(fp, Status::XacNhan, "", "lan", None).is_err(), "{fp}");
+        assert!(
+            s.decide(fp, Status::XacNhan, "", "lan", None).is_err(),
+            "{fp}"
+        );
     }
 }
 
@@ -45,13 +56,24 @@ fn passwords_are_hashed_and_verified() {
     s.add_user("lan", Role::RaSoat, "mat-khau-dai").unwrap();
     assert!(s.verify("lan", "sai-mat-khau").unwrap().is_none());
     assert!(s.verify("ai-do", "mat-khau-dai").unwrap().is_none());
-    assert_eq!(s.verify("lan", "mat-khau-dai").unwrap().unwrap().role, Role::RaSoat);
+    assert_eq!(
+        s.verify("lan", "mat-khau-dai").unwrap().unwrap().role,
+        Role::RaSoat
+    );
     let bytes = std::fs::read(d.path().join(DB_FILE)).unwrap();
     let wal = std::fs::read(d.path().join("triage.sqlite-wal")).unwrap_or_default();
     for b in [&bytes, &wal] {
-        assert!(!b.windows(12).any(|w| w == b"mat-khau-dai"), "plain password stored");
+        assert!(
+            !b.windows(12).any(|w| w == b"mat-khau-dai"),
+            "plain password stored"
+        );
     }
-    let sess = s.create_session(&User { name: "lan".into(), role: Role::RaSoat }).unwrap();
+    let sess = s
+        .create_session(&User {
+            name: "lan".into(),
+            role: Role::RaSoat,
+        })
+        .unwrap();
     assert_eq!(s.session(&sess.token).unwrap().unwrap().csrf, sess.csrf);
     assert!(s.session("nope").unwrap().is_none());
 }
@@ -60,7 +82,14 @@ fn passwords_are_hashed_and_verified() {
 fn export_import_merges_newer_decisions() {
     let (_a, mut a) = store();
     let (_b, mut b) = store();
-    a.decide("fp1", Status::KhongPhaiSaiSot, "trích dẫn đúng", "lan", None).unwrap();
+    a.decide(
+        "fp1",
+        Status::KhongPhaiSaiSot,
+        "trích dẫn đúng",
+        "lan",
+        None,
+    )
+    .unwrap();
     b.decide("fp2", Status::XacNhan, "", "minh", None).unwrap();
     let stats = b.import_json(&a.export_json().unwrap()).unwrap();
     assert_eq!(stats.applied, 1);
@@ -73,8 +102,12 @@ fn export_import_merges_newer_decisions() {
 #[test]
 fn runs_tell_new_and_resolved() {
     let (_d, mut s) = store();
-    let r1 = s.record_run(&[("a".into(), "{}".into()), ("b".into(), "{\"b\":1}".into())]).unwrap();
-    let r2 = s.record_run(&[("a".into(), "{}".into()), ("c".into(), "{}".into())]).unwrap();
+    let r1 = s
+        .record_run(&[("a".into(), "{}".into()), ("b".into(), "{\"b\":1}".into())])
+        .unwrap();
+    let r2 = s
+        .record_run(&[("a".into(), "{}".into()), ("c".into(), "{}".into())])
+        .unwrap();
     let seen = s.seen().unwrap();
     assert_eq!(seen["c"].0, r2);
     assert_eq!(seen["a"].0, r1);

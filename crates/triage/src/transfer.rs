@@ -17,7 +17,10 @@ pub struct ImportStats {
 
 impl Store {
     pub fn export_json(&self) -> Result<String, TriageError> {
-        let e = Export { version: 1, decisions: self.decisions()? };
+        let e = Export {
+            version: 1,
+            decisions: self.decisions()?,
+        };
         Ok(serde_json::to_string_pretty(&e).expect("decisions serialize"))
     }
 
@@ -27,17 +30,30 @@ impl Store {
         let e: Export = serde_json::from_str(text)
             .map_err(|e| TriageError::Invalid(format!("not a rasoat triage export: {e}")))?;
         if e.version != 1 {
-            return Err(TriageError::Invalid(format!("unsupported triage export version {}", e.version)));
+            return Err(TriageError::Invalid(format!(
+                "unsupported triage export version {}",
+                e.version
+            )));
         }
         let mut stats = ImportStats::default();
         for d in e.decisions {
             crate::valid_fingerprint(&d.fingerprint)?;
             let local = self.decision(&d.fingerprint)?;
-            let newer = local.as_ref().is_none_or(|l| {
-                ts(&l.updated_at) < ts(&d.updated_at)
-            });
-            if newer && local.as_ref().is_none_or(|l| l.status != d.status || l.note != d.note) {
-                self.decide(&d.fingerprint, d.status, &d.note, &format!("{} (import)", d.reviewer), None)?;
+            let newer = local
+                .as_ref()
+                .is_none_or(|l| ts(&l.updated_at) < ts(&d.updated_at));
+            if newer
+                && local
+                    .as_ref()
+                    .is_none_or(|l| l.status != d.status || l.note != d.note)
+            {
+                self.decide(
+                    &d.fingerprint,
+                    d.status,
+                    &d.note,
+                    &format!("{} (import)", d.reviewer),
+                    None,
+                )?;
                 stats.applied += 1;
             } else {
                 stats.kept += 1;

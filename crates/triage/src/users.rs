@@ -1,7 +1,7 @@
 //! Accounts (argon2id password hashes) and login sessions.
 use crate::{Store, TriageError};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -75,19 +75,22 @@ fn unix_now() -> i64 {
 
 impl Store {
     pub fn user_count(&self) -> Result<i64, TriageError> {
-        Ok(self.conn().query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
     }
 
     /// Add (or reset the password and role of) a user; the password is stored as an argon2id hash.
     pub fn add_user(&mut self, name: &str, role: Role, password: &str) -> Result<(), TriageError> {
         valid_name(name)?;
         if password.chars().count() < 8 {
-            return Err(TriageError::Invalid("password too short: at least 8 characters".into()));
+            return Err(TriageError::Invalid(
+                "password too short: at least 8 characters".into(),
+            ));
         }
         let mut raw = [0u8; 16];
         getrandom::fill(&mut raw).map_err(|e| TriageError::Invalid(e.to_string()))?;
-        let salt = SaltString::encode_b64(&raw)
-            .map_err(|e| TriageError::Invalid(e.to_string()))?;
+        let salt = SaltString::encode_b64(&raw).map_err(|e| TriageError::Invalid(e.to_string()))?;
         let hash = Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map_err(|e| TriageError::Invalid(e.to_string()))?
@@ -98,12 +101,15 @@ impl Store {
             params![name, role.as_str(), hash, crate::now()],
         )?;
         // A password change ends the user's open sessions.
-        self.conn().execute("DELETE FROM sessions WHERE user = ?1", [name])?;
+        self.conn()
+            .execute("DELETE FROM sessions WHERE user = ?1", [name])?;
         Ok(())
     }
 
     pub fn users(&self) -> Result<Vec<User>, TriageError> {
-        let mut st = self.conn().prepare("SELECT name, role FROM users ORDER BY name")?;
+        let mut st = self
+            .conn()
+            .prepare("SELECT name, role FROM users ORDER BY name")?;
         let rows = st.query_map([], |r| {
             Ok(User {
                 name: r.get(0)?,
@@ -117,15 +123,21 @@ impl Store {
     pub fn verify(&self, name: &str, password: &str) -> Result<Option<User>, TriageError> {
         let row: Option<(String, String)> = self
             .conn()
-            .query_row("SELECT role, hash FROM users WHERE name = ?1", [name], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT role, hash FROM users WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         // Unknown users still cost one hash, so timing does not tell which names exist.
         const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4gmp3hN4kWR2iDFV3i3lhbqx0bCafIpuoXyrT0oh4lI";
         let (role, hash) = row.clone().unwrap_or(("xem".into(), DUMMY.into()));
         let ok = PasswordHash::new(&hash)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false);
         Ok((ok && row.is_some()).then(|| User {
             name: name.to_string(),
@@ -136,12 +148,17 @@ impl Store {
     pub fn create_session(&mut self, user: &User) -> Result<Session, TriageError> {
         let (token, csrf) = (random_token(), random_token());
         let now = unix_now();
-        self.conn().execute("DELETE FROM sessions WHERE expires < ?1", [now])?;
+        self.conn()
+            .execute("DELETE FROM sessions WHERE expires < ?1", [now])?;
         self.conn().execute(
             "INSERT INTO sessions (token, user, csrf, expires) VALUES (?1, ?2, ?3, ?4)",
             params![token, user.name, csrf, now + SESSION_SECS],
         )?;
-        Ok(Session { token, csrf, user: user.clone() })
+        Ok(Session {
+            token,
+            csrf,
+            user: user.clone(),
+        })
     }
 
     pub fn session(&self, token: &str) -> Result<Option<Session>, TriageError> {
@@ -166,7 +183,8 @@ impl Store {
     }
 
     pub fn end_session(&mut self, token: &str) -> Result<(), TriageError> {
-        self.conn().execute("DELETE FROM sessions WHERE token = ?1", [token])?;
+        self.conn()
+            .execute("DELETE FROM sessions WHERE token = ?1", [token])?;
         Ok(())
     }
 }

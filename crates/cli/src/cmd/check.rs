@@ -428,8 +428,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let kept = match &args.data {
         Some(d) => {
             let dismissed = dismissed(d)?;
-            let (old, new): (Vec<Finding>, Vec<Finding>) =
-                kept.into_iter().partition(|f| dismissed.contains(&f.fingerprint));
+            let (old, new): (Vec<Finding>, Vec<Finding>) = kept
+                .into_iter()
+                .partition(|f| dismissed.contains(&f.fingerprint));
             suppressed += old.len();
             new
         }
@@ -598,7 +599,14 @@ fn apply_suppressions(
 fn dismissed(dir: &std::path::Path) -> anyhow::Result<std::collections::HashSet<String>> {
     let db = dir.join(rasoat_triage::DB_FILE);
     if !db.is_file() {
-        anyhow::bail!("--data {}: no triage database ({} is missing)", dir.display(), db.display());
+        anyhow::bail!(
+            "--data {}: no triage database ({} is missing)",
+            dir.display(),
+            db.display()
+        );
     }
-    Ok(rasoat_triage::Store::open(dir)?.dismissed()?.into_iter().collect())
+    Ok(rasoat_triage::Store::open(dir)?
+        .dismissed()?
+        .into_iter()
+        .collect())
 }

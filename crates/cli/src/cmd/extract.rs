@@ -244,7 +244,10 @@ fn doc_json(
             p.citations.iter().map(|c| {
                 let k = c.registry_key.clone().unwrap_or_else(|| c.key.clone());
                 // A local document is known in the graph by its province-scoped key.
-                rasoat_extract::graph::scoped_key(&k, c.province.as_deref().or(f.province.as_deref()))
+                rasoat_extract::graph::scoped_key(
+                    &k,
+                    c.province.as_deref().or(f.province.as_deref()),
+                )
             })
         })
         .collect();

@@ -46,17 +46,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let src = std::fs::read_to_string(&file)
                 .with_context(|| format!("{}: cannot read", file.display()))?;
             let name = file.display().to_string();
-            let added = rasoat_extract::registry::import_rows(&name, &src).map_err(|e| anyhow::anyhow!(e))?;
+            let added = rasoat_extract::registry::import_rows(&name, &src)
+                .map_err(|e| anyhow::anyhow!(e))?;
             let target = data.join("registry.toml");
             let base = match std::fs::read_to_string(&target) {
                 Ok(t) => rasoat_extract::Registry::from_source(&target.display().to_string(), &t),
-                Err(_) => rasoat_extract::Registry::from_source("rules/data/registry.toml", rasoat_extract::REGISTRY_TOML),
+                Err(_) => rasoat_extract::Registry::from_source(
+                    "rules/data/registry.toml",
+                    rasoat_extract::REGISTRY_TOML,
+                ),
             }
             .map_err(|e| anyhow::anyhow!(e))?;
-            let imported = rasoat_extract::Registry::from_source(&name, &added).map_err(|e| anyhow::anyhow!(e))?;
+            let imported = rasoat_extract::Registry::from_source(&name, &added)
+                .map_err(|e| anyhow::anyhow!(e))?;
             let merged = base.merged(&imported);
-            std::fs::create_dir_all(&data).with_context(|| format!("{}: cannot create", data.display()))?;
-            std::fs::write(&target, merged.to_toml()).with_context(|| format!("{}: cannot write", target.display()))?;
+            std::fs::create_dir_all(&data)
+                .with_context(|| format!("{}: cannot create", data.display()))?;
+            std::fs::write(&target, merged.to_toml())
+                .with_context(|| format!("{}: cannot write", target.display()))?;
             let verified = merged.entries().iter().filter(|e| e.verified).count();
             eprintln!(
                 "rasoat registry: {} entries imported from {name}; {} wrote {} entries ({verified} verified)",
@@ -67,12 +74,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Check { paths, rules, data } => {
-            let (engine, _) = Engine::load(rules.as_deref(), false).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (engine, _) =
+                Engine::load(rules.as_deref(), false).map_err(|e| anyhow::anyhow!("{e}"))?;
             let engine = match &data {
                 Some(d) => engine.with_data(d).map_err(|e| anyhow::anyhow!(e))?,
                 None => engine,
             };
-            let paths = if paths.is_empty() { vec![PathBuf::from("corpus")] } else { paths };
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from("corpus")]
+            } else {
+                paths
+            };
             let (files, parse_errors) = rasoat_parse::collect_inputs(&paths);
             let mut docs = Vec::new();
             for p in &files {
@@ -80,8 +92,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     docs.extend(d);
                 }
             }
-            let corpus = Corpus { docs: engine.analyze(docs), parse_errors };
-            let reg = engine.data_registry().context("registry data failed to load")?;
+            let corpus = Corpus {
+                docs: engine.analyze(docs),
+                parse_errors,
+            };
+            let reg = engine
+                .data_registry()
+                .context("registry data failed to load")?;
             let found = reg.check_against(&rasoat_rules::dated_citations(&corpus));
             for c in &found {
                 println!(
@@ -103,7 +120,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 found.len(),
                 corpus.docs.len()
             );
-            Ok(if found.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if found.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
     }
 }

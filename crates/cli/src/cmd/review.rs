@@ -231,7 +231,8 @@ pub fn load_template(
 /// Write the rendered report to FILE or stdout (a closed pipe is not an error worth a message).
 pub fn write_output(output: Option<&std::path::Path>, out: &[u8]) -> anyhow::Result<()> {
     match output {
-        Some(f) => rasoat_report::write_atomic(f, out).with_context(|| format!("cannot write {}", f.display())),
+        Some(f) => rasoat_report::write_atomic(f, out)
+            .with_context(|| format!("cannot write {}", f.display())),
         None => {
             use std::io::Write;
             let mut so = std::io::stdout().lock();

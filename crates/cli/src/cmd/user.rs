@@ -37,23 +37,36 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     let stdin = std::io::stdin();
     if !from_stdin && stdin.is_terminal() {
         let pw = rpassword::prompt_password("Mật khẩu: ").context("cannot read the password")?;
-        let again = rpassword::prompt_password("Nhập lại mật khẩu: ").context("cannot read the password")?;
+        let again = rpassword::prompt_password("Nhập lại mật khẩu: ")
+            .context("cannot read the password")?;
         anyhow::ensure!(pw == again, "the two passwords differ; nothing was saved");
         return Ok(pw);
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("cannot read the password")?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password")?;
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.cmd {
-        Cmd::Add { name, role, password_stdin, data } => {
+        Cmd::Add {
+            name,
+            role,
+            password_stdin,
+            data,
+        } => {
             let role = Role::parse(&role).expect("clap checked the role");
             let pw = read_password(password_stdin)?;
             let mut st = Store::open(&data)?;
             st.add_user(&name, role, &pw)?;
-            eprintln!("rasoat: user {name} ({}) saved in {}", role.as_str(), st.path().display());
+            eprintln!(
+                "rasoat: user {name} ({}) saved in {}",
+                role.as_str(),
+                st.path().display()
+            );
         }
         Cmd::List { data } => {
             for u in Store::open(&data)?.users()? {
