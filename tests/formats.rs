@@ -190,23 +190,6 @@ fn conversions_are_noted_and_positions_point_at_lines() {
     assert!(at.contains("Điều 3."), "line {line}: {at}");
 }
 
-/// Character accuracy of OCR text against the original: 1 − edit distance / length.
-fn accuracy(ocr: &str, orig: &str) -> f64 {
-    let a: Vec<char> = norm(ocr).chars().collect();
-    let b: Vec<char> = norm(orig).chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + (ca != cb) as usize)
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    1.0 - prev[b.len()] as f64 / b.len().max(1) as f64
-}
-
 #[test]
 fn scanned_pdf_by_ocr() {
     let has_vie = Command::new("tesseract")
@@ -246,7 +229,7 @@ fn scanned_pdf_by_ocr() {
     let text = |t: &[(String, String, String, String)]| {
         t.iter().map(|p| p.3.as_str()).collect::<Vec<_>>().join(" ")
     };
-    let acc = accuracy(&text(&got), &text(&want));
+    let acc = rasoat_text::char_accuracy(&text(&got), &text(&want));
     eprintln!("OCR character accuracy: {acc:.4}");
     assert!(acc >= 0.95, "OCR character accuracy {acc:.4}");
 }

@@ -421,34 +421,12 @@ fn decisions_survive_restarts_and_rereviews_and_move_as_json() {
 
     // Export, import elsewhere.
     let exported = work.path().join("triage.json");
-    let out = std::process::Command::new(server::bin())
-        .args(["triage", "export"])
-        .arg(&exported)
-        .arg("--data")
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    server::triage("export", &exported, &data);
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&exported).unwrap()).unwrap();
     assert_eq!(v["decisions"][0]["fingerprint"], fp.as_str());
     let other = work.path().join("other");
-    let out = std::process::Command::new(server::bin())
-        .args(["triage", "import"])
-        .arg(&exported)
-        .arg("--data")
-        .arg(&other)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("imported 1 decision"));
+    let err = server::triage("import", &exported, &other);
+    assert!(err.contains("imported 1 decision"), "{err}");
     drop(s);
 }
 

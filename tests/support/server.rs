@@ -222,6 +222,20 @@ pub fn setup_admin(s: &Server, user: &str, password: &str) -> Client {
     c
 }
 
+/// `rasoat triage export|import FILE --data DIR`, which must succeed; its standard error.
+pub fn triage(verb: &str, file: &Path, data: &Path) -> String {
+    let out = Command::new(bin())
+        .args(["triage", verb])
+        .arg(file)
+        .arg("--data")
+        .arg(data)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "triage {verb}: {err}");
+    err
+}
+
 /// `rasoat user add NAME --role ROLE --password-stdin --data DIR`.
 pub fn add_user(data: &Path, name: &str, role: &str, password: &str) {
     use std::io::Write;

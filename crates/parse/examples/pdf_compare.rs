@@ -5,31 +5,6 @@
 
 use std::time::Instant;
 
-fn norm(s: &str) -> Vec<char> {
-    let s: String = unicode_normalization::UnicodeNormalization::nfc(s).collect();
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .collect()
-}
-
-/// 1 − edit distance / length of the original.
-fn accuracy(got: &str, want: &str) -> f64 {
-    let (a, b) = (norm(got), norm(want));
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + (ca != cb) as usize)
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    1.0 - prev[b.len()] as f64 / b.len().max(1) as f64
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     println!(
@@ -54,9 +29,9 @@ fn main() {
         println!(
             "{:<40} {:>14.4} {:>10.1} {:>14.4} {:>10.1}",
             pair[1],
-            accuracy(&a, &want),
+            rasoat_text::char_accuracy(&a, &want),
             ta,
-            accuracy(&b, &want),
+            rasoat_text::char_accuracy(&b, &want),
             tb
         );
     }

@@ -11,7 +11,7 @@
 //! the structure parser to judge as it does PDF text. Emphasis marks are dropped from the
 //! text; every kept byte maps back to the original file.
 
-use crate::lines::{Brk, Line, push_piece};
+use crate::lines::{Brk, Line, push_piece, push_verbatim};
 use rasoat_model::MapPiece;
 
 /// True when `text` looks like crawler Markdown: table-cell separator lines (`|` alone) in
@@ -143,14 +143,7 @@ fn clean(raw: &str, base: usize, e: &mut Emph) -> Clean {
                 j += 1;
             }
             if seg < i {
-                push_piece(
-                    &mut map,
-                    text.len() as u32,
-                    (base + seg) as u32,
-                    (i - seg) as u32,
-                    true,
-                );
-                text.push_str(&raw[seg..i]);
+                push_verbatim(&mut map, &mut text, base + seg, &raw[seg..i]);
             }
             e.apply(j - i);
             if starts_emph && first_close.is_none() && !e.open() && !text.trim().is_empty() {
@@ -169,14 +162,7 @@ fn clean(raw: &str, base: usize, e: &mut Emph) -> Clean {
         end = seg + raw[seg..].trim_end().len() - 1;
     }
     if seg < end {
-        push_piece(
-            &mut map,
-            text.len() as u32,
-            (base + seg) as u32,
-            (end - seg) as u32,
-            true,
-        );
-        text.push_str(&raw[seg..end]);
+        push_verbatim(&mut map, &mut text, base + seg, &raw[seg..end]);
     }
     let ends_emph = last_emph_end.is_some_and(|j| raw[j..].trim().is_empty()) && !e.open();
     Clean {

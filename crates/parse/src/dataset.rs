@@ -9,7 +9,7 @@
 //! Spans point into the JSON file: each article string is borrowed as a `RawValue`, so
 //! its byte offset is known, and escapes are decoded with a map back to their bytes.
 
-use crate::lines::{Allow, Brk, Line, push_piece};
+use crate::lines::{Allow, Brk, Line, push_piece, push_verbatim};
 use crate::structure::{self, Articles, SrcText};
 use rasoat_model::{Document, Format, MapPiece, Source};
 use rayon::prelude::*;
@@ -109,14 +109,7 @@ fn jstr(file: &str, raw: &RawValue) -> Result<JStr, String> {
             .map(|k| i + k)
             .unwrap_or(bytes.len());
         if j > i {
-            push_piece(
-                &mut map,
-                text.len() as u32,
-                (ib + i) as u32,
-                (j - i) as u32,
-                true,
-            );
-            text.push_str(&inner[i..j]);
+            push_verbatim(&mut map, &mut text, ib + i, &inner[i..j]);
         }
         if j >= bytes.len() {
             break;

@@ -210,6 +210,12 @@ pub(crate) fn push_piece(v: &mut Vec<MapPiece>, text: u32, src: u32, src_len: u3
     v.push(MapPiece { text, src, src_len });
 }
 
+/// Append `piece` (the source bytes from `src` on) to `text` as it is, mapped byte for byte.
+pub(crate) fn push_verbatim(map: &mut Vec<MapPiece>, text: &mut String, src: usize, piece: &str) {
+    push_piece(map, text.len() as u32, src as u32, piece.len() as u32, true);
+    text.push_str(piece);
+}
+
 /// Split into starter + combining-mark segments (NFC never composes across them for Vietnamese).
 fn segments(s: &str) -> Vec<(usize, usize)> {
     let mut v = Vec::new();

@@ -213,6 +213,24 @@ pub fn collapse_spaces(s: &str) -> String {
     out
 }
 
+/// Character accuracy of `got` against `want` (NFC, whitespace runs as one space):
+/// 1 − edit distance ÷ length of `want`. OCR and PDF text extraction are judged by it.
+pub fn char_accuracy(got: &str, want: &str) -> f64 {
+    let a: Vec<char> = collapse_spaces(&nfc(got)).chars().collect();
+    let b: Vec<char> = collapse_spaces(&nfc(want)).chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + (ca != cb) as usize)
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    1.0 - prev[b.len()] as f64 / b.len().max(1) as f64
+}
+
 /// Byte offset → (line, column), both 1-based; columns count chars.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -343,6 +361,14 @@ mod tests {
         assert_eq!(normalize_tone("Tuy Hoà"), "Tuy Hòa");
         let nfd: String = "uỷ quyền".nfd().collect();
         assert_eq!(normalize_tone(&nfd), "ủy quyền");
+    }
+
+    #[test]
+    fn char_accuracy_counts_edits_against_the_original() {
+        assert_eq!(char_accuracy("Điều  1.\nphân cấp", "Điều 1. phân cấp"), 1.0);
+        // One substitution in 10 characters.
+        assert!((char_accuracy("phan cấp x", "phân cấp x") - 0.9).abs() < 1e-9);
+        assert_eq!(char_accuracy("", "abcd"), 0.0);
     }
 
     #[test]

@@ -14,9 +14,8 @@ pub struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Data folder: triage database, accounts, search index.
-    #[arg(long, value_name = "DIR", default_value = ".rasoat")]
-    data: PathBuf,
+    #[command(flatten)]
+    data: super::DataDir,
     /// Review date R (YYYY-MM-DD or DD/MM/YYYY); default: today.
     #[arg(long, value_name = "DATE", value_parser = super::review::parse_date)]
     as_of: Option<rasoat_model::Date>,
@@ -37,7 +36,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let cfg = rasoat_serve::Config {
         paths,
         addr: args.addr,
-        data: args.data,
+        data: args.data.path,
         as_of: args.as_of,
     };
     rasoat_serve::serve(cfg, engine).map_err(|e| anyhow::anyhow!(e))?;

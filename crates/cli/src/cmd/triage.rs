@@ -1,6 +1,5 @@
 //! `rasoat triage export|import FILE`: move reviewers' decisions as JSON (git, merging offices).
 use anyhow::Context;
-use rasoat_triage::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,21 +14,21 @@ enum Cmd {
     /// Write every decision to FILE (`-` for standard output).
     Export {
         file: PathBuf,
-        #[arg(long, value_name = "DIR", default_value = ".rasoat")]
-        data: PathBuf,
+        #[command(flatten)]
+        data: super::DataDir,
     },
     /// Merge decisions from FILE: an imported decision replaces a local one only when newer.
     Import {
         file: PathBuf,
-        #[arg(long, value_name = "DIR", default_value = ".rasoat")]
-        data: PathBuf,
+        #[command(flatten)]
+        data: super::DataDir,
     },
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.cmd {
         Cmd::Export { file, data } => {
-            let text = Store::open(&data)?.export_json()? + "\n";
+            let text = data.store()?.export_json()? + "\n";
             if file.as_os_str() == "-" {
                 print!("{text}");
             } else {
@@ -40,7 +39,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Cmd::Import { file, data } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            let stats = Store::open(&data)?
+            let stats = data
+                .store()?
                 .import_json(&text)
                 .with_context(|| file.display().to_string())?;
             eprintln!(

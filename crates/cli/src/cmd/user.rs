@@ -1,8 +1,7 @@
 //! `rasoat user add NAME --role xem|ra-soat|quan-tri`: accounts of `rasoat serve`.
 use anyhow::Context;
-use rasoat_triage::{Role, Store};
+use rasoat_triage::Role;
 use std::io::{BufRead, IsTerminal};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -22,14 +21,13 @@ enum Cmd {
         /// Read the password from the first line of standard input instead of a prompt.
         #[arg(long)]
         password_stdin: bool,
-        /// Data folder of `rasoat serve`.
-        #[arg(long, value_name = "DIR", default_value = ".rasoat")]
-        data: PathBuf,
+        #[command(flatten)]
+        data: super::DataDir,
     },
     /// List users and roles.
     List {
-        #[arg(long, value_name = "DIR", default_value = ".rasoat")]
-        data: PathBuf,
+        #[command(flatten)]
+        data: super::DataDir,
     },
 }
 
@@ -60,7 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         } => {
             let role = Role::parse(&role).expect("clap checked the role");
             let pw = read_password(password_stdin)?;
-            let mut st = Store::open(&data)?;
+            let mut st = data.store()?;
             st.add_user(&name, role, &pw)?;
             eprintln!(
                 "rasoat: user {name} ({}) saved in {}",
@@ -69,7 +67,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
         }
         Cmd::List { data } => {
-            for u in Store::open(&data)?.users()? {
+            for u in data.store()?.users()? {
                 println!("{}\t{}", u.name, u.role.as_str());
             }
         }
