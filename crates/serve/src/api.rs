@@ -155,7 +155,7 @@ pub async fn search(
     Query(p): Query<HashMap<String, String>>,
 ) -> ApiResult {
     auth::session(&app, &headers)?;
-    Ok(Json(crate::search::run(&app, &p)?).into_response())
+    Ok(Json(crate::search::run_queued(app, p).await?).into_response())
 }
 
 pub async fn findings_list(

@@ -62,6 +62,9 @@ pub fn app(cfg: Config, engine: Engine) -> Result<Arc<App>, String> {
         progress: Mutex::new(Default::default()),
         limiter: Default::default(),
         env: pages::environment(),
+        searches: tokio::sync::Semaphore::new(
+            2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
+        ),
     }))
 }
 

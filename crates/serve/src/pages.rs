@@ -188,7 +188,7 @@ pub async fn search(
     .any(|k| !get(k).is_empty());
     let (mut result, mut error) = (None, None);
     if has_query {
-        match crate::search::run(&app, &p) {
+        match crate::search::run_queued(app.clone(), p.clone()).await {
             Ok(mut v) => {
                 if let Some(hits) = v["hits"].as_array_mut() {
                     for h in hits {

@@ -82,6 +82,8 @@ pub struct App {
     pub setup_token: Mutex<Option<String>>,
     pub limiter: crate::auth::Limiter,
     pub env: minijinja::Environment<'static>,
+    /// Searches running at once: two per core (see `search::run_queued`).
+    pub searches: tokio::sync::Semaphore,
 }
 
 impl App {
