@@ -270,8 +270,9 @@ impl ClauseRx {
     }
 }
 
-/// A heading above the clause names a body (its own tasks follow), or the clause has an
-/// implied subject, or the document itself is a quy chế phối hợp.
+/// A heading above the clause names a body (its own tasks follow), or so does the parent's
+/// introduction ("Sở Y tế, UBND cấp xã … có trách nhiệm:"), or the clause has an implied subject,
+/// or the document itself is a quy chế phối hợp.
 fn has_subject_context(c: &Clause) -> bool {
     static BODY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?-u:\b)(so |ubnd|uy ban|ban |cong an|bo chi huy|van phong|thanh tra|chu tich|giam doc|cuc |chi cuc|trung tam|kho bac|ngan hang|thue |hoi |doan |lien hiep|mat tran|phong |co quan|don vi)").expect("body regex")
@@ -280,9 +281,17 @@ fn has_subject_context(c: &Clause) -> bool {
         return true;
     }
     if BODY.is_match(&c.headings)
-        || c.parent_heading
-            .as_deref()
-            .is_some_and(|h| BODY.is_match(h))
+        || [c.parent_heading.as_deref(), c.parent_intro.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|h| BODY.is_match(h))
+    {
+        return true;
+    }
+    // "3. Các sở, ban, ngành có liên quan:": a collective introduces its own tasks.
+    if c.parent_intro
+        .as_deref()
+        .is_some_and(|t| t.trim_start().starts_with("cac "))
     {
         return true;
     }
@@ -304,12 +313,19 @@ fn named_before(c: &Clause, s: usize) -> bool {
     })
 }
 
-/// A body is named right after `e` ("phối hợp với Sở Tài chính"): there are coordinators.
+/// A local body is named right after `e` ("phối hợp với Sở Tài chính"): there are coordinators
+/// among the province's bodies. Coordinating with a ministry ("phối hợp với Bộ Công an") or with
+/// "các cơ quan, đơn vị có liên quan" is how the clause's own actor works, not a second body given
+/// the same task (adjudication: a body's own "phối hợp với …" tasks are not tasks without a lead).
 fn named_after(c: &Clause, e: usize) -> bool {
+    use rasoat_extract::Level;
     c.facts.is_some_and(|f| {
-        f.agencies
-            .iter()
-            .any(|m| m.range.start >= e && m.range.start <= e + 12)
+        f.agencies.iter().any(|m| {
+            m.range.start >= e
+                && m.range.start <= e + 12
+                && !m.collective
+                && matches!(m.level, Level::Province | Level::Commune | Level::District)
+        })
     })
 }
 

@@ -55,6 +55,9 @@ pub struct Clause<'a> {
     pub doc_title: Option<String>,
     /// The parent or a sibling names a lead ("- Đơn vị chủ trì: Sở …" beside "- Đơn vị phối hợp: …").
     pub sibling_lead: bool,
+    /// Folded text of the parent when it introduces its children ("Sở Y tế, UBND cấp xã … có
+    /// trách nhiệm:", "3. Các sở, ban, ngành có liên quan:"): the subject of the items below.
+    pub parent_intro: Option<String>,
 }
 
 impl Clause<'_> {
@@ -77,6 +80,12 @@ impl Clause<'_> {
             Err(i) => i.min(self.folded.len()),
         }
     }
+}
+
+/// A provision's own text when it only introduces its items: short, ending with a colon.
+fn intro_of(text: &str) -> Option<String> {
+    let t = text.trim_end();
+    (t.ends_with(':') && t.len() < 400).then(|| rasoat_text::fold(t))
 }
 
 pub struct DocCtx<'a> {
@@ -411,6 +420,7 @@ pub fn build<'a>(
                         parent_heading,
                         doc_title: doc_title.clone(),
                         sibling_lead: false,
+                        parent_intro: None,
                     });
                 }
                 let (folded, fmap) = rasoat_text::fold_with_map(&p.text);
@@ -442,6 +452,7 @@ pub fn build<'a>(
                         let lead = |t: &str| rasoat_text::fold(t).contains("chu tri");
                         lead(&q.text) || q.children.iter().any(|c| c.id != p.id && lead(&c.text))
                     }),
+                    parent_intro: path.last().and_then(|q| intro_of(&q.text)),
                 });
             });
             DocCtx {
