@@ -1432,17 +1432,24 @@ impl Analysis {
                 if no_follow {
                     missing.push("trách nhiệm hướng dẫn, kiểm tra của bên giao và chế độ báo cáo của bên nhận");
                 }
-                // One finding per document section: the first grant of each top-level provision.
+                // What is missing is missing from the document: one finding, at the first grant of
+                // the operative text (a Điều before the preamble's "ban hành … phân cấp cho" and an
+                // annex heading), the first grant of each other section as related locations.
                 let mut seen = BTreeSet::new();
-                let mut v = Vec::new();
-                for (ci, r, _) in grants {
-                    let top = d.clauses[ci].p.id.split('.').next().unwrap_or("").to_string();
-                    if !seen.insert(top) {
-                        continue;
-                    }
-                    v.push(Raw { rule: ri, doc: d.idx, clause: ci, hit: Hit { range: r, evidence: vec![("missing".into(), missing.join("; "))], ..Default::default() }, related: vec![] });
-                }
-                v
+                let mut firsts: Vec<(usize, (usize, usize))> = grants
+                    .into_iter()
+                    .filter(|(ci, _, _)| seen.insert(d.clauses[*ci].p.id.split('.').next().unwrap_or("").to_string()))
+                    .map(|(ci, r, _)| (ci, r))
+                    .collect();
+                let rank = |ci: usize| match d.clauses[ci].p.id.as_str() {
+                    id if id.starts_with("preamble") => 2,
+                    id if id.starts_with("phu-luc") => 1,
+                    _ => 0,
+                };
+                let at = (0..firsts.len()).min_by_key(|&i| (rank(firsts[i].0), i)).unwrap_or(0);
+                let (ci, r) = firsts.remove(at);
+                let related = firsts.into_iter().map(|(c, r)| (d.idx, c, r)).collect();
+                vec![Raw { rule: ri, doc: d.idx, clause: ci, hit: Hit { range: r, evidence: vec![("missing".into(), missing.join("; "))], ..Default::default() }, related }]
             })
             .collect()
     }
