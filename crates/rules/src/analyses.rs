@@ -2100,15 +2100,16 @@ impl Analysis {
                 let crawled = d.a.doc.warnings.iter().any(|w| w == rasoat_parse::CRAWLED_PAGE);
                 let mut v = Vec::new();
                 for (ci, c) in d.clauses.iter().enumerate() {
-                    if !has_annex {
+                    // No appendix at all in a crawled portal page: portals publish appendices as
+                    // separate files and the crawl keeps the page only, so the reference cannot be
+                    // judged (adjudication: "crawl may have cut it" is not a defect). Say nothing.
+                    if !has_annex && !crawled {
                         for r in appendix {
                             for m in r.find_iter(&c.folded) {
                                 let range = (c.fmap[m.start()] as usize, c.fmap[m.end()] as usize);
                                 if c.context_at(range.0).is_some() || quoted(&c.text, range.0) {
                                     continue;
                                 }
-                                // No appendix at all in a crawled portal page: portals publish appendices
-                                // as separate files, so the page may simply lack it — a note, not a defect.
                                 v.push(Raw {
                                     rule: ri,
                                     doc: d.idx,
@@ -2116,8 +2117,6 @@ impl Analysis {
                                     hit: Hit {
                                         range,
                                         evidence: vec![("target".into(), "Phụ lục".into())],
-                                        severity: crawled.then_some(Severity::Info),
-                                        message: crawled.then(|| "«{match}»: văn bản (trang thu thập từ cổng pháp luật) không có Phụ lục nào; kiểm tra Phụ lục được ban hành dưới dạng tệp đính kèm hay bị thiếu.".into()),
                                         ..Default::default()
                                     },
                                     related: vec![],

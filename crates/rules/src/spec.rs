@@ -257,6 +257,9 @@ pub struct ExampleDoc {
     pub issuer: Option<String>,
     #[serde(default)]
     pub title: Option<String>,
+    /// File extension the example is written with (default `txt`; `md` for a crawled page).
+    #[serde(default)]
+    pub ext: Option<String>,
 }
 
 /// The bundled rule files (the defaults).
