@@ -1892,10 +1892,14 @@ impl Analysis {
                         let fe = c.to_folded(x.range.1);
                         let tail = &c.folded
                             [fe..crate::clause::ceil(&c.folded, (fe + 40).min(c.folded.len()))];
+                        // "25/2022/NĐ-CP 12 tháng 4 năm 2022": the date without its "ngày".
+                        static BARE_DATE: LazyLock<Regex> = LazyLock::new(|| {
+                            Regex::new(r"^\s*\d{1,2}(?: thang |/|-)\d{1,2}(?: nam |/|-)\d{4}\b").unwrap()
+                        });
                         let dated_after = tail
                             .split([';', ','])
                             .next()
-                            .is_some_and(|t| t.contains("ngay "));
+                            .is_some_and(|t| t.contains("ngay ") || BARE_DATE.is_match(t));
                         if x.date.is_none() && !dated_after {
                             v.push(Raw {
                                 rule: ri,
