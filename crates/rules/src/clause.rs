@@ -211,6 +211,9 @@ impl ClauseRx {
             let mut severity = None;
             let mut message = None;
             match (self.spec.scope, nonop) {
+                // The title of a document this one replaces, repeals or declares expired: the
+                // document already does what a reviewer would ask, nothing to note.
+                (Scope::Operative, Some(_)) if ends_cited(c, s) => continue,
                 (Scope::Operative, Some(_)) => match self.spec.non_operative_severity {
                     Some(sev) => {
                         severity = Some(sev);
@@ -298,6 +301,24 @@ fn has_subject_context(c: &Clause) -> bool {
     c.doc_title
         .as_deref()
         .is_some_and(|t| t.contains("phoi hop"))
+}
+
+/// Offset `s` lies in a document this clause replaces, repeals, amends or declares expired:
+/// a citation with that role covers it, or the parent introduces a list of such documents
+/// ("2. Các Quyết định sau đây hết hiệu lực …:" then "- Quyết định số 36/2023/QĐ-UBND …").
+fn ends_cited(c: &Clause, s: usize) -> bool {
+    use rasoat_extract::CitationRole as R;
+    static ENDS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"het hieu luc|bai bo|thay the|sua doi").expect("ends regex")
+    });
+    let by_role = c.facts.is_some_and(|f| {
+        f.citations.iter().any(|x| {
+            matches!(x.role, R::Replaces | R::Repeals | R::Amends | R::DeclaresExpired)
+                && x.range.start <= s
+                && x.title_range.as_ref().map_or(x.range.end, |t| t.end) > s
+        })
+    });
+    by_role || c.parent_intro.as_deref().is_some_and(|t| ENDS.is_match(t))
 }
 
 /// A body is named before `s` in the same sentence: it is the actor of the "phối hợp".
