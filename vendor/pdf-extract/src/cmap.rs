@@ -42,6 +42,12 @@ pub fn get_unicode_map(input: &[u8]) -> Result<HashMap<u32, Vec<u8>>, &'static s
     unicode_map(&toks)
 }
 
+/// The fast lexer alone (tests: it must not panic on any input).
+#[cfg(test)]
+pub fn lex_only(input: &[u8]) -> bool {
+    lex(input).is_some()
+}
+
 fn from_value(v: Value) -> Tok {
     match v {
         Value::LiteralString(s) => Tok::Str(s),

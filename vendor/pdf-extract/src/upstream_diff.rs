@@ -62,3 +62,40 @@ fn cmap_gives_adobe_cmap_parser_maps() {
     eprintln!("ToUnicode maps compared: {maps}");
     assert!(maps >= 2, "only {maps} ToUnicode maps compared");
 }
+
+/// Mutated fixture streams (bytes flipped, delimiters inserted, cuts): the tokenizer never
+/// panics and the CMap lexer either reads a CMap or hands it to adobe_cmap_parser.
+/// `UPSTREAM_DIFF_MUTATIONS` sets how many (default 3000).
+#[test]
+fn mutated_streams_never_panic() {
+    let mut streams = Vec::new();
+    for (_, doc) in docs() {
+        for (_, id) in doc.get_pages() {
+            streams.extend(doc.get_page_content(id).ok().filter(|d| !d.is_empty()));
+        }
+    }
+    let n: usize = std::env::var("UPSTREAM_DIFF_MUTATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(3000);
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed as usize
+    };
+    const SPECIAL: &[u8] = b"()<>[]{}/%\\#\0\x0c\r\n 0123456789.+-BIEDTJ";
+    for _ in 0..n {
+        let mut s = streams[next() % streams.len()].clone();
+        for _ in 0..1 + next() % 8 {
+            let at = next() % s.len().max(1);
+            match next() % 4 {
+                0 if !s.is_empty() => s[at] = SPECIAL[next() % SPECIAL.len()],
+                1 => s.insert(at.min(s.len()), SPECIAL[next() % SPECIAL.len()]),
+                2 => s.truncate(at),
+                _ => s.splice(at.min(s.len())..at.min(s.len()), std::iter::repeat(b'[').take(next() % 200)).for_each(drop),
+            }
+        }
+        let _ = crate::content_lexer::decode(&s);
+        // cmap's fast lexer on arbitrary bytes: it must never panic itself.
+        let _ = crate::cmap::lex_only(&s);
+    }
+}
