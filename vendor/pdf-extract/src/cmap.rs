@@ -70,22 +70,46 @@ fn unicode_map(lexed: &[Tok]) -> Result<HashMap<u32, Vec<u8>>, &'static str> {
     while i < lexed.len() {
         match &lexed[i] {
             Tok::Op(o) if o.as_slice() == b"beginbfchar" => {
-                let count = if let Tok::Int(c) = &lexed[i - 1] { Ok(*c) } else { Err("beginbfchar exected int") }?;
+                let count = if let Tok::Int(c) = &lexed[i - 1] {
+                    Ok(*c)
+                } else {
+                    Err("beginbfchar exected int")
+                }?;
                 i += 1;
                 for _ in 0..count {
-                    let char_code = if let Tok::Str(s) = &lexed[i] { Ok(s) } else { Err("beginbfchar exected hexstring") }?;
-                    let uni_code = if let Tok::Str(s) = &lexed[i + 1] { Ok(s) } else { Err("beginbfchar exected hexstring") }?;
+                    let char_code = if let Tok::Str(s) = &lexed[i] {
+                        Ok(s)
+                    } else {
+                        Err("beginbfchar exected hexstring")
+                    }?;
+                    let uni_code = if let Tok::Str(s) = &lexed[i + 1] {
+                        Ok(s)
+                    } else {
+                        Err("beginbfchar exected hexstring")
+                    }?;
                     map.insert(as_code(char_code), uni_code.clone());
                     i += 2;
                 }
                 i += 1;
             }
             Tok::Op(o) if o.as_slice() == b"beginbfrange" => {
-                let count = if let Tok::Int(c) = &lexed[i - 1] { Ok(*c) } else { Err("beginbfrange exected int") }?;
+                let count = if let Tok::Int(c) = &lexed[i - 1] {
+                    Ok(*c)
+                } else {
+                    Err("beginbfrange exected int")
+                }?;
                 i += 1;
                 for _ in 0..count {
-                    let lower_code = if let Tok::Str(s) = &lexed[i] { Ok(as_code(s)) } else { Err("beginbfrange exected hexstring") }?;
-                    let upper_code = if let Tok::Str(s) = &lexed[i + 1] { Ok(as_code(s)) } else { Err("beginbfrange exected hexstring") }?;
+                    let lower_code = if let Tok::Str(s) = &lexed[i] {
+                        Ok(as_code(s))
+                    } else {
+                        Err("beginbfrange exected hexstring")
+                    }?;
+                    let upper_code = if let Tok::Str(s) = &lexed[i + 1] {
+                        Ok(as_code(s))
+                    } else {
+                        Err("beginbfrange exected hexstring")
+                    }?;
                     if upper_code >= lower_code && upper_code - lower_code >= MAX_RANGE {
                         return Err("bfrange too large");
                     }
@@ -112,7 +136,14 @@ fn unicode_map(lexed: &[Tok]) -> Result<HashMap<u32, Vec<u8>>, &'static str> {
                                 return Err("bad length of array");
                             }
                             for (k, c) in (lower_code..=upper_code).enumerate() {
-                                map.insert(c, if let Tok::Str(s) = &codes[k] { Ok(s.clone()) } else { Err("beginbfrange exected hexstring") }?);
+                                map.insert(
+                                    c,
+                                    if let Tok::Str(s) = &codes[k] {
+                                        Ok(s.clone())
+                                    } else {
+                                        Err("beginbfrange exected hexstring")
+                                    }?,
+                                );
                             }
                         }
                         _ => return Err("beginbfrange exected array or literal"),
@@ -138,7 +169,24 @@ fn is_multispace(c: u8) -> bool {
 }
 
 fn is_name_byte(c: u8) -> bool {
-    !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%' | b'#')
+    !matches!(
+        c,
+        b' ' | b'\t'
+            | b'\n'
+            | b'\r'
+            | 0x0c
+            | b'('
+            | b')'
+            | b'<'
+            | b'>'
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'/'
+            | b'%'
+            | b'#'
+    )
 }
 
 fn hex(c: u8) -> Option<u8> {
@@ -153,7 +201,9 @@ fn lex(s: &[u8]) -> Option<Vec<Tok>> {
     loop {
         // `comment* content_space value content_space`, repeated to the end.
         while lx.peek() == Some(b'%') {
-            let eol = lx.s[lx.i..].iter().position(|&c| c == b'\r' || c == b'\n')?;
+            let eol = lx.s[lx.i..]
+                .iter()
+                .position(|&c| c == b'\r' || c == b'\n')?;
             lx.i += eol;
             if lx.s[lx.i..].starts_with(b"\r\n") {
                 lx.i += 2;
@@ -199,7 +249,12 @@ impl Lexer<'_> {
                     Tok::Other
                 }
                 c if c.is_ascii_alphabetic() || matches!(c, b'*' | b'\'' | b'"') => {
-                    let n = r.iter().take_while(|&&c| c.is_ascii_alphabetic() || matches!(c, b'*' | b'\'' | b'"')).count();
+                    let n = r
+                        .iter()
+                        .take_while(|&&c| {
+                            c.is_ascii_alphabetic() || matches!(c, b'*' | b'\'' | b'"')
+                        })
+                        .count();
                     self.i += n;
                     Tok::Op(r[..n].to_vec())
                 }
@@ -222,7 +277,10 @@ impl Lexer<'_> {
         if n == 0 || r.get(sign + n) == Some(&b'.') {
             return None;
         }
-        let v = std::str::from_utf8(&r[..sign + n]).ok()?.parse::<i64>().ok()?;
+        let v = std::str::from_utf8(&r[..sign + n])
+            .ok()?
+            .parse::<i64>()
+            .ok()?;
         self.i += sign + n;
         Some(Tok::Int(v))
     }
@@ -326,7 +384,11 @@ mod tests {
 
     /// The fast path gives adobe_cmap_parser's map, and read the input itself.
     fn same_as_upstream(input: &[u8]) {
-        assert!(lex(input).is_some(), "fast lexer fell back on {:?}", String::from_utf8_lossy(input));
+        assert!(
+            lex(input).is_some(),
+            "fast lexer fell back on {:?}",
+            String::from_utf8_lossy(input)
+        );
         let ours = get_unicode_map(input).unwrap();
         let theirs = adobe_cmap_parser::get_unicode_map(input).unwrap();
         assert_eq!(ours, theirs);
@@ -343,7 +405,11 @@ mod tests {
 
     #[test]
     fn comments_and_spacing_like_upstream() {
-        let with_header = [b"%!PS-Adobe-3.0 Resource-CMap\r\n%%EndComments\n".as_slice(), LIBREOFFICE].concat();
+        let with_header = [
+            b"%!PS-Adobe-3.0 Resource-CMap\r\n%%EndComments\n".as_slice(),
+            LIBREOFFICE,
+        ]
+        .concat();
         same_as_upstream(&with_header);
         same_as_upstream(b"1 beginbfchar<0003><0020>endbfchar");
         same_as_upstream(b"1 beginbfchar\n< 00 03 >\t<0020> endbfchar /A#20b true false [ 1 /x ]");
@@ -358,7 +424,10 @@ mod tests {
             b"1 beginbfchar <01> <0041> endbfchar <0 1>",
         ] {
             assert!(lex(input).is_none());
-            assert_eq!(get_unicode_map(input).unwrap(), adobe_cmap_parser::get_unicode_map(input).unwrap());
+            assert_eq!(
+                get_unicode_map(input).unwrap(),
+                adobe_cmap_parser::get_unicode_map(input).unwrap()
+            );
         }
     }
 

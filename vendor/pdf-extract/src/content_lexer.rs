@@ -17,8 +17,8 @@
 //! No recursion but the bounded one over nested arrays/dictionaries; every loop advances.
 
 use lopdf::content::Operation;
-use std::convert::TryFrom;
 use lopdf::{Dictionary, Object, StringFormat};
+use std::convert::TryFrom;
 
 /// Deepest nesting of arrays and dictionaries read in a content stream.
 pub const MAX_DEPTH: usize = 32;
@@ -46,7 +46,10 @@ pub fn decode(data: &[u8]) -> Vec<Operation> {
                 }
                 continue;
             }
-            ops.push(Operation { operator, operands: std::mem::take(&mut operands) });
+            ops.push(Operation {
+                operator,
+                operands: std::mem::take(&mut operands),
+            });
         } else {
             match lx.operand(0) {
                 Some(o) => operands.push(o),
@@ -66,7 +69,10 @@ fn is_white(c: u8) -> bool {
 }
 
 fn is_delimiter(c: u8) -> bool {
-    matches!(c, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+    matches!(
+        c,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
 }
 
 fn hex_value(c: u8) -> Option<u8> {
@@ -126,9 +132,13 @@ impl Lexer<'_> {
         }
         match *r.first()? {
             b'/' => Some(Object::Name(self.name())),
-            b'(' => self.literal_string().map(|s| Object::String(s, StringFormat::Literal)),
+            b'(' => self
+                .literal_string()
+                .map(|s| Object::String(s, StringFormat::Literal)),
             b'<' if r.get(1) == Some(&b'<') => self.dictionary(depth).map(Object::Dictionary),
-            b'<' => self.hex_string().map(|s| Object::String(s, StringFormat::Hexadecimal)),
+            b'<' => self
+                .hex_string()
+                .map(|s| Object::String(s, StringFormat::Hexadecimal)),
             b'[' => self.array(depth).map(Object::Array),
             _ => {
                 if depth > 0 {
@@ -149,7 +159,10 @@ impl Lexer<'_> {
         let int = r[sign..].iter().take_while(|c| c.is_ascii_digit()).count();
         let after = sign + int;
         if r.get(after) == Some(&b'.') {
-            let frac = r[after + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let frac = r[after + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
             if int > 0 || frac > 0 {
                 let end = after + 1 + frac;
                 let text = std::str::from_utf8(&r[..end]).ok()?;
@@ -186,7 +199,11 @@ impl Lexer<'_> {
     }
 
     fn unsigned<T: std::str::FromStr>(&mut self) -> Option<T> {
-        let n = self.rest().iter().take_while(|c| c.is_ascii_digit()).count();
+        let n = self
+            .rest()
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         let v = std::str::from_utf8(&self.rest()[..n]).ok()?.parse().ok()?;
         self.i += n;
         Some(v)
@@ -407,9 +424,16 @@ fn inline_image_length(d: &Dictionary) -> Option<usize> {
         return None;
     }
     let int = |short: &[u8], long: &[u8]| {
-        get(short, long)?.as_i64().ok().and_then(|v| usize::try_from(v).ok())
+        get(short, long)?
+            .as_i64()
+            .ok()
+            .and_then(|v| usize::try_from(v).ok())
     };
-    let (w, h, bpc) = (int(b"W", b"Width")?, int(b"H", b"Height")?, int(b"BPC", b"BitsPerComponent")?);
+    let (w, h, bpc) = (
+        int(b"W", b"Width")?,
+        int(b"H", b"Height")?,
+        int(b"BPC", b"BitsPerComponent")?,
+    );
     let mask = get(b"IM", b"ImageMask").and_then(|o| o.as_bool().ok()) == Some(true);
     let colours = if mask {
         1
@@ -430,7 +454,10 @@ mod tests {
     use super::*;
 
     fn ops(s: &str) -> Vec<(String, Vec<Object>)> {
-        decode(s.as_bytes()).into_iter().map(|o| (o.operator, o.operands)).collect()
+        decode(s.as_bytes())
+            .into_iter()
+            .map(|o| (o.operator, o.operands))
+            .collect()
     }
 
     fn string(b: &[u8]) -> Object {
@@ -454,15 +481,23 @@ mod tests {
                 Object::Real(3.0)
             ]
         );
-        assert_eq!(got[2], ("Tf".into(), vec![Object::Name(b"F1 x".to_vec()), Object::Integer(10)]));
+        assert_eq!(
+            got[2],
+            (
+                "Tf".into(),
+                vec![Object::Name(b"F1 x".to_vec()), Object::Integer(10)]
+            )
+        );
         let names: Vec<&str> = got.iter().map(|o| o.0.as_str()).collect();
         assert_eq!(names, ["q", "cm", "Tf", "BT", "ET", "Q"]);
     }
 
     #[test]
     fn literal_strings_with_escapes_and_nesting() {
-        let got = ops(r"(a\(b\)c\\ \101\0618\n\t\x) Tj (x (nested (deep)) y) Tj (line\
-joined) Tj");
+        let got = ops(
+            r"(a\(b\)c\\ \101\0618\n\t\x) Tj (x (nested (deep)) y) Tj (line\
+joined) Tj",
+        );
         assert_eq!(got[0].1, vec![string(b"a(b)c\\ A18\n\tx")]);
         assert_eq!(got[1].1, vec![string(b"x (nested (deep)) y")]);
         assert_eq!(got[2].1, vec![string(b"linejoined")]);
@@ -485,14 +520,24 @@ joined) Tj");
     fn arrays_dicts_and_references() {
         let got = ops("[(A) -250 (B) 1.5 [1 2] 3 0 R] TJ /P <</MCID 0 /K [1 0 R] /N null>> BDC");
         let tj = &got[0].1[0];
-        let Object::Array(a) = tj else { panic!("{tj:?}") };
+        let Object::Array(a) = tj else {
+            panic!("{tj:?}")
+        };
         assert_eq!(a.len(), 6);
         assert_eq!(a[1], Object::Integer(-250));
-        assert_eq!(a[4], Object::Array(vec![Object::Integer(1), Object::Integer(2)]));
+        assert_eq!(
+            a[4],
+            Object::Array(vec![Object::Integer(1), Object::Integer(2)])
+        );
         assert_eq!(a[5], Object::Reference((3, 0)));
-        let Object::Dictionary(d) = &got[1].1[1] else { panic!() };
+        let Object::Dictionary(d) = &got[1].1[1] else {
+            panic!()
+        };
         assert_eq!(d.get(b"MCID").unwrap(), &Object::Integer(0));
-        assert_eq!(d.get(b"K").unwrap(), &Object::Array(vec![Object::Reference((1, 0))]));
+        assert_eq!(
+            d.get(b"K").unwrap(),
+            &Object::Array(vec![Object::Reference((1, 0))])
+        );
         assert_eq!(d.get(b"N").unwrap(), &Object::Null);
         assert_eq!(got[1].0, "BDC");
     }
@@ -521,7 +566,9 @@ joined) Tj");
 
     #[test]
     fn truncated_and_bad_input_stop_without_panic() {
-        for s in ["(open", "<0102", "[1 2", "<</A 1", "/F1 12", "1.5 -", "\\", "(a\\", "BI /W"] {
+        for s in [
+            "(open", "<0102", "[1 2", "<</A 1", "/F1 12", "1.5 -", "\\", "(a\\", "BI /W",
+        ] {
             let got = ops(&format!("q {s}"));
             assert_eq!(got, vec![("q".into(), vec![])], "{s:?}");
         }

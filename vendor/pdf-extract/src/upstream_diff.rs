@@ -22,7 +22,9 @@ fn fixture_pdfs() -> Vec<PathBuf> {
 fn docs() -> Vec<(PathBuf, Document)> {
     let all = fixture_pdfs();
     assert!(all.len() >= 3, "fixture PDFs not found: {all:?}");
-    all.into_iter().filter_map(|p| Some((p.clone(), Document::load(&p).ok()?))).collect()
+    all.into_iter()
+        .filter_map(|p| Some((p.clone(), Document::load(&p).ok()?)))
+        .collect()
 }
 
 #[test]
@@ -30,9 +32,13 @@ fn content_lexer_gives_lopdf_operations() {
     let mut pages = 0;
     for (path, doc) in docs() {
         for (_, id) in doc.get_pages() {
-            let Ok(data) = doc.get_page_content(id) else { continue };
+            let Ok(data) = doc.get_page_content(id) else {
+                continue;
+            };
             // Where lopdf fails (inline images, odd white space) we differ on purpose.
-            let Ok(theirs) = lopdf::content::Content::decode(&data).map(|c| c.operations) else { continue };
+            let Ok(theirs) = lopdf::content::Content::decode(&data).map(|c| c.operations) else {
+                continue;
+            };
             let ours = crate::content_lexer::decode(&data);
             // Debug output: Operation has no PartialEq.
             assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "{path:?}");
@@ -48,14 +54,27 @@ fn cmap_gives_adobe_cmap_parser_maps() {
     let mut maps = 0;
     for (path, doc) in docs() {
         for obj in doc.objects.values() {
-            let (Object::Dictionary(font) | Object::Stream(lopdf::Stream { dict: font, .. })) = obj else { continue };
-            let Ok(Object::Reference(id)) = font.get(b"ToUnicode") else { continue };
-            let Ok(stream) = doc.get_object(*id).and_then(Object::as_stream) else { continue };
-            let data = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+            let (Object::Dictionary(font) | Object::Stream(lopdf::Stream { dict: font, .. })) = obj
+            else {
+                continue;
+            };
+            let Ok(Object::Reference(id)) = font.get(b"ToUnicode") else {
+                continue;
+            };
+            let Ok(stream) = doc.get_object(*id).and_then(Object::as_stream) else {
+                continue;
+            };
+            let data = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
             // adobe_cmap_parser panics on CMaps it cannot read: nothing to compare there.
             let theirs = std::panic::catch_unwind(|| adobe_cmap_parser::get_unicode_map(&data));
             let Ok(Ok(theirs)) = theirs else { continue };
-            assert_eq!(crate::cmap::get_unicode_map(&data).unwrap(), theirs, "{path:?}");
+            assert_eq!(
+                crate::cmap::get_unicode_map(&data).unwrap(),
+                theirs,
+                "{path:?}"
+            );
             maps += 1;
         }
     }
@@ -74,7 +93,10 @@ fn mutated_streams_never_panic() {
             streams.extend(doc.get_page_content(id).ok().filter(|d| !d.is_empty()));
         }
     }
-    let n: usize = std::env::var("UPSTREAM_DIFF_MUTATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(3000);
+    let n: usize = std::env::var("UPSTREAM_DIFF_MUTATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = move || {
         seed ^= seed << 13;
@@ -91,7 +113,12 @@ fn mutated_streams_never_panic() {
                 0 if !s.is_empty() => s[at] = SPECIAL[next() % SPECIAL.len()],
                 1 => s.insert(at.min(s.len()), SPECIAL[next() % SPECIAL.len()]),
                 2 => s.truncate(at),
-                _ => s.splice(at.min(s.len())..at.min(s.len()), std::iter::repeat(b'[').take(next() % 200)).for_each(drop),
+                _ => s
+                    .splice(
+                        at.min(s.len())..at.min(s.len()),
+                        std::iter::repeat(b'[').take(next() % 200),
+                    )
+                    .for_each(drop),
             }
         }
         let _ = crate::content_lexer::decode(&s);
