@@ -79,9 +79,9 @@ fn hex_value(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
 
-struct Lexer<'a> {
-    s: &'a [u8],
-    i: usize,
+pub(crate) struct Lexer<'a> {
+    pub(crate) s: &'a [u8],
+    pub(crate) i: usize,
 }
 
 impl Lexer<'_> {
@@ -94,7 +94,7 @@ impl Lexer<'_> {
     }
 
     /// White space and comments.
-    fn skip_space(&mut self) {
+    pub(crate) fn skip_space(&mut self) {
         while let Some(c) = self.peek() {
             if is_white(c) {
                 self.i += 1;
@@ -116,7 +116,7 @@ impl Lexer<'_> {
 
     /// One operand, white space after it skipped by the caller. `depth`: arrays and
     /// dictionaries already open.
-    fn operand(&mut self, depth: usize) -> Option<Object> {
+    pub(crate) fn operand(&mut self, depth: usize) -> Option<Object> {
         let r = self.rest();
         if r.starts_with(b"null") {
             self.i += 4;
@@ -198,7 +198,7 @@ impl Lexer<'_> {
         r
     }
 
-    fn unsigned<T: std::str::FromStr>(&mut self) -> Option<T> {
+    pub(crate) fn unsigned<T: std::str::FromStr>(&mut self) -> Option<T> {
         let n = self
             .rest()
             .iter()

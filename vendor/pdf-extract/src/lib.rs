@@ -34,6 +34,9 @@ mod encodings;
 mod content_lexer;
 // rasoat patch: our ToUnicode CMap lexer (see cmap.rs).
 mod cmap;
+// rasoat patch: a fast reader for PDFs with a classic cross-reference table (see fast_load.rs).
+mod fast_load;
+pub use fast_load::load_mem as load_mem_fast;
 #[cfg(test)]
 mod upstream_diff;
 
