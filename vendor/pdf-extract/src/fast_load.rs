@@ -118,13 +118,8 @@ fn xref_table(bytes: &[u8], at: usize) -> Option<(BTreeMap<ObjectId, usize>, Dic
     }
 }
 
-/// `n g obj <object> [stream … endstream] endobj` at `at`, checked against `id`.
-fn indirect_object(
-    bytes: &[u8],
-    at: usize,
-    id: ObjectId,
-    offsets: &BTreeMap<ObjectId, usize>,
-) -> Option<Object> {
+/// `n g obj <object>` at `at`, checked against `id`: the object and the offset after it.
+fn object_head(bytes: &[u8], at: usize, id: ObjectId) -> Option<(Object, usize)> {
     if at >= bytes.len() {
         return None;
     }
@@ -141,6 +136,18 @@ fn indirect_object(
     lx.skip_space();
     let obj = lx.operand(0)?;
     lx.skip_space();
+    Some((obj, lx.i))
+}
+
+/// `n g obj <object> [stream … endstream] endobj` at `at`, checked against `id`.
+fn indirect_object(
+    bytes: &[u8],
+    at: usize,
+    id: ObjectId,
+    offsets: &BTreeMap<ObjectId, usize>,
+) -> Option<Object> {
+    let (obj, after) = object_head(bytes, at, id)?;
+    let mut lx = Lexer { s: bytes, i: after };
     let obj = match obj {
         Object::Dictionary(dict) if lx.s[lx.i..].starts_with(b"stream") => {
             lx.i += 6;
@@ -179,7 +186,9 @@ fn stream_length(
 ) -> Option<usize> {
     let v = match dict.get(b"Length").ok()? {
         Object::Integer(n) => *n,
-        Object::Reference(id) => match indirect_object(bytes, *offsets.get(id)?, *id, offsets)? {
+        // Only the object itself, never its stream: a `/Length` pointing at its own stream
+        // object would otherwise recurse without end.
+        Object::Reference(id) => match object_head(bytes, *offsets.get(id)?, *id)?.0 {
             Object::Integer(n) => n,
             _ => return None,
         },
@@ -300,6 +309,12 @@ mod tests {
         ))
         .is_none());
         assert!(load_mem(&build(&["1"], "<</Size 2/Prev 9>>")).is_none());
+        // A /Length that names its own stream object: refused, not an endless recursion.
+        assert!(load_mem(&build(
+            &["<</Length 1 0 R>> stream\nabc\nendstream"],
+            "<</Size 2>>"
+        ))
+        .is_none());
         assert!(load_mem(&build(&["1"], "<</Size 2/Encrypt 1 0 R>>")).is_none());
         assert!(load_mem(&build(
             &["<</Type/ObjStm/Length 1>> stream\nx\nendstream"],
