@@ -3,7 +3,8 @@
 //! * every document's header matches the SOURCES.md table (number, date, issuer, title);
 //! * no provision is longer than a screenful unless it is one undivided paragraph or a table;
 //! * every warning or error the review reports is adjudicated true in
-//!   `tests/adjudication/corpus-prov.tsv`, and every finding adjudicated true is still reported.
+//!   `tests/adjudication/corpus-prov.tsv`, every finding adjudicated true is still reported, and
+//!   no finding adjudicated false (other than "unsure") is reported again.
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -252,6 +253,17 @@ fn every_warning_and_error_on_the_real_corpus_is_adjudicated_true() {
         "{}:\n{}",
         unjudged.len(),
         unjudged.join("\n")
+    );
+    // A finding a reader dismissed (not merely unsure of) must not come back, whatever its severity.
+    let back: Vec<String> = adj
+        .iter()
+        .filter(|(k, (v, why))| !*v && !why.starts_with("unsure") && seen.contains(*k))
+        .map(|(k, (_, why))| format!("{} {} {} — {why}", k.0, k.1, k.2))
+        .collect();
+    assert!(
+        back.is_empty(),
+        "findings adjudicated false are reported again:\n{}",
+        back.join("\n")
     );
     let lost: Vec<String> = adj
         .iter()
