@@ -200,6 +200,19 @@ fn adjudication() -> BTreeMap<(String, String, String), (bool, String)> {
     out
 }
 
+type Key = (String, String, String);
+
+/// Adjudicated findings that `keep(key, verdict, reason)` selects, one line each.
+fn listed(
+    adj: &BTreeMap<Key, (bool, String)>,
+    keep: impl Fn(&Key, bool, &str) -> bool,
+) -> Vec<String> {
+    adj.iter()
+        .filter(|(k, (v, why))| keep(k, *v, why))
+        .map(|(k, (_, why))| format!("{} {} {} — {why}", k.0, k.1, k.2))
+        .collect()
+}
+
 fn review() -> Vec<Value> {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.json");
@@ -255,21 +268,15 @@ fn every_warning_and_error_on_the_real_corpus_is_adjudicated_true() {
         unjudged.join("\n")
     );
     // A finding a reader dismissed (not merely unsure of) must not come back, whatever its severity.
-    let back: Vec<String> = adj
-        .iter()
-        .filter(|(k, (v, why))| !*v && !why.starts_with("unsure") && seen.contains(*k))
-        .map(|(k, (_, why))| format!("{} {} {} — {why}", k.0, k.1, k.2))
-        .collect();
+    let back = listed(&adj, |k, v, why| {
+        !v && !why.starts_with("unsure") && seen.contains(k)
+    });
     assert!(
         back.is_empty(),
         "findings adjudicated false are reported again:\n{}",
         back.join("\n")
     );
-    let lost: Vec<String> = adj
-        .iter()
-        .filter(|(k, (v, _))| *v && !seen.contains(*k))
-        .map(|(k, (_, why))| format!("{} {} {} — {why}", k.0, k.1, k.2))
-        .collect();
+    let lost = listed(&adj, |k, v, _| v && !seen.contains(k));
     assert!(
         lost.is_empty(),
         "true findings no longer reported:\n{}",

@@ -233,17 +233,11 @@ impl TokenCache {
             text.push_str(&self.scratch);
             return;
         }
-        if let Some(v) = self.map.get(text.as_str()) {
-            text.clear();
-            text.push_str(v);
-            return;
-        }
-        let mut out = String::new();
-        exact_token(text, &mut out);
-        if self.map.len() > 200_000 {
-            self.map.clear();
-        }
-        self.map.insert(std::mem::replace(text, out.clone()), out);
+        let mut out = std::mem::take(&mut self.scratch);
+        out.clear();
+        self.exact_into(text, &mut out);
+        std::mem::swap(text, &mut out);
+        self.scratch = out;
     }
 }
 

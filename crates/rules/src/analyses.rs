@@ -1869,6 +1869,10 @@ impl Analysis {
     // R18 first-citation-incomplete
 
     fn first_citation(&self, ri: usize, ctxs: &[DocCtx]) -> Vec<Raw> {
+        // "25/2022/NĐ-CP 12 tháng 4 năm 2022": the date without its "ngày".
+        static BARE_DATE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^\s*\d{1,2}(?: thang |/|-)\d{1,2}(?: nam |/|-)\d{4}\b").unwrap()
+        });
         let exempt = Regex::new(r"(?i)^(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh)$").unwrap();
         ctxs.par_iter()
             .filter(|d| d.target && judged(d))
@@ -1892,10 +1896,6 @@ impl Analysis {
                         let fe = c.to_folded(x.range.1);
                         let tail = &c.folded
                             [fe..crate::clause::ceil(&c.folded, (fe + 40).min(c.folded.len()))];
-                        // "25/2022/NĐ-CP 12 tháng 4 năm 2022": the date without its "ngày".
-                        static BARE_DATE: LazyLock<Regex> = LazyLock::new(|| {
-                            Regex::new(r"^\s*\d{1,2}(?: thang |/|-)\d{1,2}(?: nam |/|-)\d{4}\b").unwrap()
-                        });
                         let dated_after = tail
                             .split([';', ','])
                             .next()
@@ -2101,7 +2101,11 @@ impl Analysis {
                     .iter()
                     .any(|i| i.rsplit('.').next().is_some_and(|l| l.starts_with("dieu-")));
                 let exists = |suffix: &str| suffixes.contains(suffix);
-                let crawled = d.a.doc.warnings.iter().any(|w| w == rasoat_parse::CRAWLED_PAGE);
+                let crawled =
+                    d.a.doc
+                        .warnings
+                        .iter()
+                        .any(|w| w == rasoat_parse::CRAWLED_PAGE);
                 let mut v = Vec::new();
                 for (ci, c) in d.clauses.iter().enumerate() {
                     // No appendix at all in a crawled portal page: portals publish appendices as

@@ -313,8 +313,10 @@ fn ends_cited(c: &Clause, s: usize) -> bool {
     });
     let by_role = c.facts.is_some_and(|f| {
         f.citations.iter().any(|x| {
-            matches!(x.role, R::Replaces | R::Repeals | R::Amends | R::DeclaresExpired)
-                && x.range.start <= s
+            matches!(
+                x.role,
+                R::Replaces | R::Repeals | R::Amends | R::DeclaresExpired
+            ) && x.range.start <= s
                 && x.title_range.as_ref().map_or(x.range.end, |t| t.end) > s
         })
     });

@@ -42,7 +42,9 @@ pub fn example_corpus(
     for (i, d) in ex.docs.iter().enumerate() {
         let ext = d.ext.as_deref().unwrap_or("txt");
         if ext.is_empty() || !ext.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(format!("example document extension {ext:?}: letters and digits only"));
+            return Err(format!(
+                "example document extension {ext:?}: letters and digits only"
+            ));
         }
         let path = dir.join(format!("vd-{}.{ext}", i + 1));
         std::fs::write(&path, d.text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
